@@ -1,0 +1,143 @@
+//! The canonical complaints table: the contract between normalise and everything after it.
+//!
+//! One row per complaint, with the column names below (the `[columns]` names of the config),
+//! typed: dates as `Date`, flags as `Boolean`, compensation as `Float64` pounds, coded values as
+//! lower-case text (`status`: open | closed | withdrawn | refused; outcomes: upheld |
+//! partly_upheld | not_upheld | withdrawn | other; `tenure`: LCRA | LCHO | OTHER;
+//! `satisfaction`: satisfied | dissatisfied | neutral), free text trimmed. Two provenance columns
+//! follow: `source_file` and `source_row` (the first row the complaint came from).
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of value a field holds, which decides how it is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Date,
+    Flag,
+    Money,
+    Outcome,
+    Tenure,
+    Status,
+    Satisfaction,
+    Stage,
+}
+
+macro_rules! fields {
+    ($( $variant:ident => $name:literal, $kind:ident, [$($syn:literal),* $(,)?] );* $(;)?) => {
+        /// A canonical field: a column of the canonical table and a key of `[columns]`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Field { $($variant),* }
+
+        impl Field {
+            pub const ALL: &'static [Field] = &[$(Field::$variant),*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Field::$variant => $name),* }
+            }
+
+            pub fn kind(self) -> Kind {
+                match self { $(Field::$variant => Kind::$kind),* }
+            }
+
+            /// Headers this field is looked for under when `[columns]` does not name it
+            /// (Datix UDF names and generic names; matched ignoring case, spaces and punctuation).
+            pub fn synonyms(self) -> &'static [&'static str] {
+                match self { $(Field::$variant => &[$name, $($syn),*]),* }
+            }
+        }
+    };
+}
+
+fields! {
+    Reference => "reference", Text, ["Ref", "Complaint ID", "Complaint Reference", "Complaint Ref", "Case ID", "Case Reference", "Case Ref", "Case Number", "ID", "recordid"];
+    Received => "received", Date, ["Received date", "Date Received", "Date Formal Complaint Received", "Stage1 Date Formal Complaint Opened", "Date Complaint Received", "Stage 1 Received", "Opened", "Date Opened", "Date logged"];
+    Channel => "channel", Text, ["Method of receipt", "Method of receipt description", "Received via", "Contact method", "Complaint channel", "Source"];
+    Category => "category", Text, ["Subject", "Subject Description", "Service area", "Complaint category", "Complaint Reason", "Business Stream"];
+    Subcategory => "subcategory", Text, ["Sub-Subject Description", "Sub-subject", "Sub category", "Subject detail"];
+    Status => "status", Status, ["Complaint status", "Case status", "Current status"];
+    RefusalReason => "refusal_reason", Text, ["Refusal reason", "Reason refused", "Reason for refusal", "Reason not accepted", "Rejection reason"];
+    Tenure => "tenure", Tenure, ["Tenure type", "Tenancy type", "Tenure description"];
+    Stage1Acknowledged => "stage1_acknowledged", Date, ["Acknowledged date", "Date Acknowledged", "Stage1 Date Formal Complaint Acknowledged", "Stage 1 acknowledged", "Stage 1 acknowledged date"];
+    Stage1Responded => "stage1_responded", Date, ["Response date", "Date responded", "Stage1 Date Final Response Sent", "Stage 1 Decision Date", "Date Final Response Sent", "Stage 1 response date", "Stage 1 responded"];
+    Stage1Extension => "stage1_extension", Flag, ["Extension Required?", "Extension required", "Extended", "Extension", "Stage 1 extension"];
+    Stage1ExtensionNotified => "stage1_extension_notified", Date, ["Extension notified", "Date extension notified", "Stage 1 extension notified", "Stage1 Extension Notified"];
+    Stage1ExtendedDue => "stage1_extended_due", Date, ["FC Stage 1 Ext Target Date", "Extended due date", "Extended target date", "Stage 1 extended due date"];
+    Stage1Outcome => "stage1_outcome", Outcome, ["Outcome", "Subject Outcome Description", "Stage 1 Decision", "Stage 1 outcome"];
+    Stage2Requested => "stage2_requested", Date, ["Date escalated", "Escalation date", "Escalation request date", "Date Formal Complaint Opened (S2)", "Stage 2 requested", "Stage 2 received"];
+    Stage2Acknowledged => "stage2_acknowledged", Date, ["Date Formal Complaint Acknowledged S2", "Stage 2 acknowledged", "Stage 2 acknowledged date"];
+    Stage2Responded => "stage2_responded", Date, ["Date Final Response Sent (S2)", "Stage 2 Decision Date", "Stage 2 response date", "Stage 2 responded"];
+    Stage2Extension => "stage2_extension", Flag, ["Extension Required (S2)", "Stage 2 extension"];
+    Stage2ExtensionNotified => "stage2_extension_notified", Date, ["Extension notified (S2)", "Stage 2 extension notified"];
+    Stage2ExtendedDue => "stage2_extended_due", Date, ["FC Stage 2 Ext Target Date", "Stage 2 extended due date"];
+    Stage2Outcome => "stage2_outcome", Outcome, ["Outcome (S2)", "Stage 2 Decision", "Stage 2 outcome"];
+    Satisfaction => "satisfaction", Satisfaction, ["Satisfied", "Satisfaction with complaint handling", "Satisfied with handling"];
+    Compensation => "compensation", Money, ["Compensation To Be Awarded", "Compensation amount", "Compensation paid", "Stage 1 Financial Redress Amount"];
+    Closed => "closed", Date, ["Closed date", "Date Closed", "Date completed"];
+    Stage => "stage", Stage, ["Current Stage Description", "Complaint stage", "Stage name"];
+}
+
+impl Field {
+    /// Fields that must be found in every input file.
+    pub const REQUIRED: [Field; 2] = [Field::Reference, Field::Received];
+
+    /// Stage-2 fields: their presence marks a one-row-per-complaint (wide) export.
+    pub fn is_stage2(self) -> bool {
+        self.name().starts_with("stage2_")
+    }
+
+    /// In a one-row-per-stage export, the stage-1 field a stage-2 row's value arrives in, and the
+    /// stage-2 field it belongs to.
+    pub fn long_shape_stage2_target(self) -> Option<Field> {
+        Some(match self {
+            Field::Received => Field::Stage2Requested,
+            Field::Stage1Acknowledged => Field::Stage2Acknowledged,
+            Field::Stage1Responded => Field::Stage2Responded,
+            Field::Stage1Extension => Field::Stage2Extension,
+            Field::Stage1ExtensionNotified => Field::Stage2ExtensionNotified,
+            Field::Stage1ExtendedDue => Field::Stage2ExtendedDue,
+            Field::Stage1Outcome => Field::Stage2Outcome,
+            _ => return None,
+        })
+    }
+}
+
+/// Normalises a header for matching: lower case, letters and digits only.
+pub fn header_key(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Provenance columns of the canonical table.
+pub const SOURCE_FILE: &str = "source_file";
+pub const SOURCE_ROW: &str = "source_row";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_are_unique_across_fields() {
+        let mut seen = std::collections::HashMap::new();
+        for &field in Field::ALL {
+            for syn in field.synonyms() {
+                if let Some(other) = seen.insert(header_key(syn), field) {
+                    assert_eq!(other, field, "{syn} is a synonym of both {other:?} and {field:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn header_keys_ignore_case_spaces_and_punctuation() {
+        assert_eq!(header_key("Extension Required?"), "extensionrequired");
+        assert_eq!(
+            header_key(" Date  Final-Response_Sent (S2) "),
+            "datefinalresponsesents2"
+        );
+    }
+}

@@ -1,0 +1,351 @@
+//! The configuration file (TOML). Its keys are a contract with users: see README "Configuration".
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{Error, Result};
+use crate::normalise::dates::DateOrder;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub report: ReportSection,
+    #[serde(default)]
+    pub input: InputSection,
+    /// `[homes]` table or a plain `homes = n` (all LCRA).
+    #[serde(default)]
+    pub homes: Option<Homes>,
+    #[serde(default)]
+    pub columns: ColumnsSection,
+    #[serde(default)]
+    pub values: ValuesSection,
+    /// Folder holding the config file; every relative path in the config resolves against it.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSection {
+    pub organisation: Option<String>,
+    /// Financial year such as "2024/25" (1 April 2024 – 31 March 2025).
+    pub period: Option<String>,
+    #[serde(default, deserialize_with = "opt_date")]
+    pub start: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "opt_date")]
+    pub end: Option<NaiveDate>,
+    /// The snapshot date for open cases; defaults to the period end.
+    #[serde(default, deserialize_with = "opt_date")]
+    pub as_at: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputSection {
+    #[serde(default)]
+    pub files: Vec<PathBuf>,
+    pub sheet: Option<SheetRef>,
+    /// Spreadsheet row number (counting from 1) of the header; found automatically when absent.
+    pub header_row: Option<usize>,
+    #[serde(default)]
+    pub date_order: DateOrder,
+    /// "auto" (default), "wide" (one row per complaint) or "long" (one row per complaint stage).
+    #[serde(default)]
+    pub shape: Shape,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    #[default]
+    Auto,
+    Wide,
+    Long,
+}
+
+/// A worksheet chosen by name or by position (1 = the first sheet).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum SheetRef {
+    Index(usize),
+    Name(String),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+pub enum Homes {
+    All(u64),
+    ByTenure {
+        #[serde(rename = "LCRA", default)]
+        lcra: u64,
+        #[serde(rename = "LCHO", default)]
+        lcho: u64,
+    },
+}
+
+impl Homes {
+    pub fn lcra(&self) -> u64 {
+        match *self {
+            Homes::All(n) => n,
+            Homes::ByTenure { lcra, .. } => lcra,
+        }
+    }
+    pub fn lcho(&self) -> u64 {
+        match *self {
+            Homes::All(_) => 0,
+            Homes::ByTenure { lcho, .. } => lcho,
+        }
+    }
+}
+
+/// `[columns]`: canonical field = header in the export.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct ColumnsSection {
+    pub fields: BTreeMap<crate::canonical::Field, String>,
+}
+
+/// One `[values.<field>]` table: canonical value = list of export values meaning it.
+pub type ValueMapConfig = Option<BTreeMap<String, Vec<String>>>;
+
+/// `[values.<field>]`: canonical value = list of export values meaning it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValuesSection {
+    pub tenure: ValueMapConfig,
+    pub status: ValueMapConfig,
+    pub satisfaction: ValueMapConfig,
+    pub outcome: ValueMapConfig,
+    pub stage: ValueMapConfig,
+    pub boolean: ValueMapConfig,
+    pub category: ValueMapConfig,
+}
+
+fn opt_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    let raw = Option::<Raw>::deserialize(d)?;
+    let text = match raw {
+        None => return Ok(None),
+        Some(Raw::Toml(dt)) => dt.to_string(),
+        Some(Raw::Text(s)) => s,
+    };
+    parse_config_date(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// Dates in the config and on the command line: yyyy-mm-dd, or dd/mm/yyyy.
+pub fn parse_config_date(text: &str) -> std::result::Result<NaiveDate, String> {
+    crate::normalise::dates::parse_date(text, DateOrder::DayFirst, false)
+        .ok()
+        .flatten()
+        .ok_or_else(|| format!("`{text}` is not a date: write it as yyyy-mm-dd, e.g. 2025-03-31"))
+}
+
+/// The reporting period and the as-at date, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub as_at: NaiveDate,
+}
+
+impl Period {
+    /// "2024/25" → 1 April 2024 – 31 March 2025. Also accepts "2024-25" and "2024/2025".
+    pub fn financial_year(label: &str) -> std::result::Result<(NaiveDate, NaiveDate), String> {
+        let bad = || {
+            format!("`{label}` is not a financial year: write it as 2024/25 (1 April 2024 to 31 March 2025)")
+        };
+        let (first, second) = label.trim().split_once(['/', '-']).ok_or_else(bad)?;
+        let start_year: i32 = first.trim().parse().map_err(|_| bad())?;
+        let second = second.trim();
+        let end_year: i32 = match second.len() {
+            2 => start_year / 100 * 100 + second.parse::<i32>().map_err(|_| bad())?,
+            4 => second.parse().map_err(|_| bad())?,
+            _ => return Err(bad()),
+        };
+        if first.trim().len() != 4 || end_year != start_year + 1 {
+            return Err(bad());
+        }
+        let start = NaiveDate::from_ymd_opt(start_year, 4, 1).ok_or_else(bad)?;
+        let end = NaiveDate::from_ymd_opt(end_year, 3, 31).ok_or_else(bad)?;
+        Ok((start, end))
+    }
+
+    /// Label for file names: "2024-25" for a financial year, else "2024-04-01_2025-03-31".
+    pub fn label(&self) -> String {
+        let fy = self.start.month() == 4
+            && self.start.day() == 1
+            && self.end == NaiveDate::from_ymd_opt(self.start.year() + 1, 3, 31).unwrap_or(self.end);
+        if fy {
+            format!("{}-{:02}", self.start.year(), (self.start.year() + 1) % 100)
+        } else {
+            format!("{}_{}", self.start, self.end)
+        }
+    }
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("cannot read the config file: {e}"),
+        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        config.path = path.to_path_buf();
+        config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.check()?;
+        Ok(config)
+    }
+
+    fn config_error(&self, message: String) -> Error {
+        Error::Config {
+            path: self.path.clone(),
+            message,
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        if let Some(SheetRef::Index(0)) = self.input.sheet {
+            return Err(self.config_error(
+                "[input] sheet = 0: sheet positions count from 1 (sheet = 1 is the first sheet)".into(),
+            ));
+        }
+        if self.input.header_row == Some(0) {
+            return Err(
+                self.config_error("[input] header_row = 0: rows count from 1, as in a spreadsheet".into())
+            );
+        }
+        self.values.check().map_err(|m| self.config_error(m))
+    }
+
+    /// Input files: the `--input` flags when given (relative to the working directory), otherwise
+    /// `[input] files` resolved against the config file's folder.
+    pub fn input_files(&self, cli_inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+        let files: Vec<PathBuf> = if cli_inputs.is_empty() {
+            self.input.files.iter().map(|f| self.base_dir.join(f)).collect()
+        } else {
+            cli_inputs.to_vec()
+        };
+        if files.is_empty() {
+            return Err(self.config_error(
+                "no input files: list them under [input] files = [\"export.csv\"] or pass --input FILE"
+                    .into(),
+            ));
+        }
+        Ok(files)
+    }
+
+    /// Resolves the period from `--period`/`--as-at` overrides or the `[report]` section.
+    pub fn period(&self, period_override: Option<&str>, as_at_override: Option<NaiveDate>) -> Result<Period> {
+        let (start, end) = match (
+            period_override,
+            &self.report.period,
+            self.report.start,
+            self.report.end,
+        ) {
+            (Some(label), ..) => Period::financial_year(label).map_err(Error::Usage)?,
+            (None, _, Some(start), Some(end)) => (start, end),
+            (None, Some(label), _, _) => Period::financial_year(label)
+                .map_err(|m| self.config_error(format!("[report] period: {m}")))?,
+            (None, None, _, _) => {
+                return Err(
+                    self.config_error("[report] needs period = \"2024/25\", or start and end dates".into())
+                );
+            }
+        };
+        if end < start {
+            return Err(self.config_error(format!("[report] end {end} is before start {start}")));
+        }
+        let as_at = as_at_override.or(self.report.as_at).unwrap_or(end);
+        Ok(Period { start, end, as_at })
+    }
+}
+
+impl ValuesSection {
+    fn check(&self) -> std::result::Result<(), String> {
+        let allowed: [(&str, &ValueMapConfig, &[&str]); 6] = [
+            ("tenure", &self.tenure, &["LCRA", "LCHO", "OTHER"]),
+            (
+                "status",
+                &self.status,
+                &["open", "closed", "withdrawn", "refused"],
+            ),
+            (
+                "satisfaction",
+                &self.satisfaction,
+                &["satisfied", "dissatisfied", "neutral"],
+            ),
+            (
+                "outcome",
+                &self.outcome,
+                &["upheld", "partly_upheld", "not_upheld", "withdrawn", "other"],
+            ),
+            ("stage", &self.stage, &["stage1", "stage2"]),
+            ("boolean", &self.boolean, &["true", "false"]),
+        ];
+        for (field, map, keys) in allowed {
+            for key in map.iter().flat_map(|m| m.keys()) {
+                if !keys.contains(&key.as_str()) {
+                    return Err(format!(
+                        "[values.{field}] has key `{key}`; the keys allowed are {}",
+                        keys.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn financial_year_labels() {
+        let fy = |s| Period::financial_year(s).unwrap();
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(fy("2024/25"), (d(2024, 4, 1), d(2025, 3, 31)));
+        assert_eq!(fy("2024-25"), (d(2024, 4, 1), d(2025, 3, 31)));
+        assert_eq!(fy("2099/2100"), (d(2099, 4, 1), d(2100, 3, 31)));
+        assert!(Period::financial_year("2024/26").is_err());
+        assert!(Period::financial_year("24/25").is_err());
+        let p = Period {
+            start: d(2024, 4, 1),
+            end: d(2025, 3, 31),
+            as_at: d(2025, 3, 31),
+        };
+        assert_eq!(p.label(), "2024-25");
+    }
+
+    #[test]
+    fn homes_plain_or_by_tenure() {
+        let c: Config = toml::from_str("homes = 1200").unwrap();
+        assert_eq!(c.homes.unwrap().lcra(), 1200);
+        let c: Config = toml::from_str("[homes]\nLCRA = 900\nLCHO = 40").unwrap();
+        assert_eq!((c.homes.unwrap().lcra(), c.homes.unwrap().lcho()), (900, 40));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_the_allowed_names() {
+        let err = toml::from_str::<Config>("[columns]\nrefrence = \"Ref\"").unwrap_err();
+        assert!(err.to_string().contains("refrence"), "{err}");
+        let c: Config = toml::from_str("[report]\nstart = 2024-04-01\nend = \"31/03/2025\"").unwrap();
+        assert_eq!(c.report.end, NaiveDate::from_ymd_opt(2025, 3, 31));
+    }
+}

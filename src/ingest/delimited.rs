@@ -1,0 +1,272 @@
+//! CSV and other delimited text: encoding detection (UTF-8, UTF-8/UTF-16 with BOM, Windows-1252),
+//! delimiter sniffing, header detection, then a polars read of the data rows.
+
+use std::borrow::Cow;
+use std::io::Cursor;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::{
+    HEADER_SEARCH_ROWS, RawTable, ReadOptions, RejectedRow, choose_header_row, raw_frame, unique_headers,
+};
+use crate::error::{Error, Result};
+
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
+    let (text, encoding) = decode(bytes);
+    if text.trim().is_empty() {
+        return Err(Error::not_a_table(
+            path,
+            "the file is empty: export the complaints again, with a header row",
+        ));
+    }
+    if looks_binary(&text) {
+        return Err(Error::not_a_table(
+            path,
+            "this is not a CSV text file (it contains binary data): export the complaints as CSV or XLSX",
+        ));
+    }
+    let delimiter = sniff_delimiter(&text);
+    let format = format!("CSV ({encoding}, {} delimited)", delimiter_name(delimiter));
+
+    // The csv crate finds the header and where the data starts; polars reads the data rows.
+    let mut reader = csv_reader(delimiter, text.as_bytes());
+    let mut first_rows = Vec::new();
+    let mut ends = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while first_rows.len() < HEADER_SEARCH_ROWS.max(options.header_row.unwrap_or(0)) {
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                first_rows.push(record.iter().map(str::to_string).collect::<Vec<_>>());
+                ends.push(reader.position().byte() as usize);
+            }
+            Ok(false) => break,
+            Err(e) => return Err(Error::not_a_table(path, format!("cannot be read as CSV: {e}"))),
+        }
+    }
+    let header_index = choose_header_row(&first_rows, options).ok_or_else(|| {
+        Error::not_a_table(
+            path,
+            format!(
+                "row {} (header_row in [input]) is past the end of the file",
+                options.header_row.unwrap_or(0)
+            ),
+        )
+    })?;
+    let headers = unique_headers(&first_rows[header_index]);
+    let header_row = header_index + 1;
+    let data = &text.as_bytes()[ends[header_index]..];
+
+    let (data, rejected, notes) = match read_with_polars(data, delimiter, &headers, header_row) {
+        Ok(frame) => (frame, Vec::new(), Vec::new()),
+        // Ragged or badly quoted rows: read row by row so each problem row can be named.
+        Err(_) => read_row_by_row(data, delimiter, &headers, header_row)?,
+    };
+    let mut table = RawTable {
+        file: path.to_path_buf(),
+        sha256: String::new(),
+        format,
+        header_row,
+        headers,
+        data,
+        excel_1904: false,
+        rejected,
+        notes,
+    };
+    if encoding == "Windows-1252" {
+        table.notes.push("not valid UTF-8: read as Windows-1252 (the usual encoding of Excel and Datix exports on Windows)".into());
+    }
+    Ok(table)
+}
+
+fn csv_reader(delimiter: u8, bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes)
+}
+
+/// Text of the file and the name of its encoding. Windows-1252 is the fallback because every
+/// byte decodes, so a "£" from an Excel export never fails the read.
+fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        let name = if encoding == encoding_rs::UTF_8 {
+            "UTF-8 with BOM"
+        } else {
+            encoding.name()
+        };
+        return (text, name);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), "UTF-8"),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text, "Windows-1252")
+        }
+    }
+}
+
+/// NUL bytes or many control characters in the first few kilobytes mean this is not text.
+fn looks_binary(text: &str) -> bool {
+    let sample: Vec<char> = text.chars().take(8192).collect();
+    let control = sample
+        .iter()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    sample.contains(&'\0') || control * 20 > sample.len()
+}
+
+/// The delimiter that splits the first rows into the most consistent number of fields (> 1).
+pub(super) fn sniff_delimiter(text: &str) -> u8 {
+    let sample_end = text.char_indices().nth(64 * 1024).map_or(text.len(), |(i, _)| i);
+    let sample = &text.as_bytes()[..sample_end];
+    let score = |delimiter: u8| -> (usize, usize) {
+        let mut counts = std::collections::HashMap::new();
+        for record in csv_reader(delimiter, sample).records().take(30).flatten() {
+            if record.len() > 1 {
+                *counts.entry(record.len()).or_insert(0usize) += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .map(|(fields, rows)| (rows, fields))
+            .max()
+            .unwrap_or((0, 0))
+    };
+    DELIMITERS
+        .iter()
+        .copied()
+        .map(|d| (score(d), d))
+        // Ties go to the earlier delimiter in DELIMITERS (comma first).
+        .fold(
+            ((0, 0), b','),
+            |best, next| if next.0 > best.0 { next } else { best },
+        )
+        .1
+}
+
+fn delimiter_name(delimiter: u8) -> &'static str {
+    match delimiter {
+        b',' => "comma",
+        b';' => "semicolon",
+        b'\t' => "tab",
+        b'|' => "pipe",
+        _ => "other",
+    }
+}
+
+fn read_with_polars(
+    data: &[u8],
+    delimiter: u8,
+    headers: &[String],
+    header_row: usize,
+) -> PolarsResult<DataFrame> {
+    let schema: Schema = headers
+        .iter()
+        .map(|h| polars::prelude::Field::new(h.as_str().into(), DataType::String))
+        .collect();
+    let mut frame = CsvReadOptions::default()
+        .with_has_header(false)
+        .with_schema(Some(Arc::new(schema)))
+        .with_raise_if_empty(false)
+        .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true))
+        .into_reader_with_file_handle(Cursor::new(data))
+        .finish()?;
+    let first = (header_row + 1) as u32;
+    let rows: Vec<u32> = (first..first + frame.height() as u32).collect();
+    frame.with_column(Column::new(super::ROW_COLUMN.into(), rows))?;
+    Ok(frame)
+}
+
+type RowByRow = (DataFrame, Vec<RejectedRow>, Vec<String>);
+
+/// The slow path for files polars refuses: every record is read with the csv crate; a row with
+/// more non-empty values than headers is rejected (its values would land in the wrong columns),
+/// a short row is padded.
+fn read_row_by_row(data: &[u8], delimiter: u8, headers: &[String], header_row: usize) -> Result<RowByRow> {
+    let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); headers.len()];
+    let mut rows = Vec::new();
+    let mut rejected = Vec::new();
+    let mut reader = csv_reader(delimiter, data);
+    let mut row = header_row;
+    for record in reader.records() {
+        row += 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                rejected.push(RejectedRow {
+                    row,
+                    reason: format!("cannot be read as CSV ({e}); check the row's quotes"),
+                });
+                continue;
+            }
+        };
+        let extra: Vec<&str> = record
+            .iter()
+            .skip(headers.len())
+            .filter(|v| !v.trim().is_empty())
+            .collect();
+        if !extra.is_empty() {
+            rejected.push(RejectedRow {
+                row,
+                reason: format!(
+                    "has {} values but the header has {}: a value probably contains an unquoted delimiter or quote; fix the row in the export (extra values: {})",
+                    record.len(),
+                    headers.len(),
+                    extra.iter().take(3).map(|v| format!("\"{}\"", super::truncate_text(v, 40))).collect::<Vec<_>>().join(", ")
+                ),
+            });
+            continue;
+        }
+        for (i, column) in columns.iter_mut().enumerate() {
+            column.push(record.get(i).filter(|v| !v.is_empty()).map(str::to_string));
+        }
+        rows.push(row as u32);
+    }
+    let notes = if rejected.is_empty() {
+        vec![]
+    } else {
+        vec![format!(
+            "{} row(s) could not be split into the header's {} columns",
+            rejected.len(),
+            headers.len()
+        )]
+    };
+    Ok((raw_frame(headers, columns, rows)?, rejected, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_bom_and_windows_1252() {
+        assert_eq!(decode(b"\xEF\xBB\xBFRef,\xC2\xA3").0, "Ref,£");
+        assert_eq!(decode(b"\xEF\xBB\xBFRef").1, "UTF-8 with BOM");
+        let (text, name) = decode(b"Ref,Amount\nA1,\xA350");
+        assert_eq!((text.as_ref(), name), ("Ref,Amount\nA1,£50", "Windows-1252"));
+        assert_eq!(decode("Ref,£".as_bytes()).1, "UTF-8");
+        // UTF-16 little-endian with BOM, as Excel's "Unicode text" writes.
+        assert_eq!(decode(b"\xFF\xFER\x00e\x00f\x00").0, "Ref");
+    }
+
+    #[test]
+    fn sniffs_each_delimiter() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3\n4;5;6\n"), b';');
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter("a|b|c\n1|2|3\n"), b'|');
+        // A quoted comma inside a semicolon file does not fool it.
+        assert_eq!(sniff_delimiter("Title only\na;b\n\"x, y\";2\n3;4\n"), b';');
+    }
+
+    #[test]
+    fn binary_noise_is_not_text() {
+        assert!(looks_binary("\0\u{1}\u{2}abc"));
+        assert!(!looks_binary("Ref,Date\nA,1\n"));
+    }
+}

@@ -1,0 +1,159 @@
+//! Stage 1 — ingest: read each export (CSV, XLSX, XLSM, XLS, ODS) into a raw table of text cells,
+//! with the header found and every data row numbered as a spreadsheet user would count it.
+
+mod delimited;
+mod workbook;
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::SheetRef;
+use crate::error::{Error, Result};
+use crate::mapping::ColumnMatcher;
+
+/// Rows searched for the header when `[input] header_row` is not set.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Name of the column holding each data row's spreadsheet row number.
+pub const ROW_COLUMN: &str = "__row";
+
+/// One input file as read: its header and its data rows as text.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub file: PathBuf,
+    pub sha256: String,
+    /// How the bytes were read: "CSV (UTF-8, comma)", "XLSX sheet 'Complaints'", ...
+    pub format: String,
+    /// Spreadsheet row number of the header (counting from 1).
+    pub header_row: usize,
+    /// Headers as written, made unique ("Notes", "Notes (2)").
+    pub headers: Vec<String>,
+    /// One String column per header plus [`ROW_COLUMN`] (UInt32).
+    pub data: DataFrame,
+    /// Dates stored as numbers use the 1904 system (old Mac workbooks).
+    pub excel_1904: bool,
+    /// Data rows the reader could not split into the header's columns.
+    pub rejected: Vec<RejectedRow>,
+    /// Things the reader noticed that the user should know (encoding guessed, ...).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RejectedRow {
+    pub row: usize,
+    pub reason: String,
+}
+
+impl RawTable {
+    /// Data rows read, including rows the reader had to reject.
+    pub fn rows_read(&self) -> usize {
+        self.data.height() + self.rejected.len()
+    }
+}
+
+/// How to find the table inside each file.
+pub struct ReadOptions<'a> {
+    pub sheet: Option<&'a SheetRef>,
+    pub header_row: Option<usize>,
+    pub matcher: &'a ColumnMatcher,
+}
+
+/// Reads every input file. Spreadsheets are recognised by their content, not their extension.
+pub fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<RawTable>> {
+    files.iter().map(|f| read_file(f, options)).collect()
+}
+
+pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    let mut table = if workbook::looks_like_workbook(&bytes) {
+        workbook::read(path, &bytes, options)?
+    } else {
+        delimited::read(path, &bytes, options)?
+    };
+    table.sha256 = sha256;
+    Ok(table)
+}
+
+/// Picks the header row among the first rows: the configured one, else the first holding the
+/// reference and received headers, else the fullest row (so the missing-column error can show
+/// the file's headers).
+fn choose_header_row(rows: &[Vec<String>], options: &ReadOptions) -> Option<usize> {
+    if let Some(row) = options.header_row {
+        return (row <= rows.len()).then(|| row - 1);
+    }
+    rows.iter()
+        .position(|cells| options.matcher.is_header_row(cells))
+        .or_else(|| {
+            rows.iter()
+                .enumerate()
+                .max_by_key(|(i, cells)| {
+                    (
+                        cells.iter().filter(|c| !c.trim().is_empty()).count(),
+                        usize::MAX - i,
+                    )
+                })
+                .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+                .map(|(i, _)| i)
+        })
+}
+
+/// Header cells made usable as column names: trimmed, blanks named by position, repeats numbered.
+fn unique_headers(cells: &[String]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            let base = match cell.trim() {
+                "" => format!("Column {}", i + 1),
+                h => h.to_string(),
+            };
+            let n = seen.entry(base.to_lowercase()).or_insert(0);
+            *n += 1;
+            if *n == 1 { base } else { format!("{base} ({n})") }
+        })
+        .collect()
+}
+
+/// Builds the raw data frame from text columns and row numbers.
+fn raw_frame(headers: &[String], columns: Vec<Vec<Option<String>>>, rows: Vec<u32>) -> Result<DataFrame> {
+    let height = rows.len();
+    let mut cols: Vec<Column> = headers
+        .iter()
+        .zip(columns)
+        .map(|(h, values)| Column::new(h.as_str().into(), values))
+        .collect();
+    cols.push(Column::new(ROW_COLUMN.into(), rows));
+    DataFrame::new(height, cols).map_err(|source| Error::Polars {
+        context: "building the raw table",
+        source,
+    })
+}
+
+/// At most `max_chars` characters of `value`, with an ellipsis when cut (for messages).
+pub fn truncate_text(value: &str, max_chars: usize) -> String {
+    match value.char_indices().nth(max_chars) {
+        Some((i, _)) => format!("{}…", &value[..i]),
+        None => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_and_blank_headers_get_unique_names() {
+        let cells: Vec<String> = ["Ref", "Notes", "", "notes", "Notes"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            unique_headers(&cells),
+            ["Ref", "Notes", "Column 3", "notes (2)", "Notes (3)"]
+        );
+    }
+}

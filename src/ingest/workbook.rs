@@ -1,0 +1,152 @@
+//! Spreadsheets through calamine: XLSX, XLSM, XLSB, XLS and ODS. Date cells become ISO text,
+//! numbers keep their value (a number in a date column is read as an Excel serial later).
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+
+use super::{HEADER_SEARCH_ROWS, RawTable, ReadOptions, choose_header_row, raw_frame, unique_headers};
+use crate::config::SheetRef;
+use crate::error::{Error, Result};
+
+/// ZIP (XLSX, XLSM, XLSB, ODS) or OLE compound file (XLS) signatures.
+pub(super) fn looks_like_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        Error::not_a_table(
+            path,
+            format!(
+                "cannot be opened as a spreadsheet ({e}); if it is password-protected, save an unprotected copy; if it is damaged, export it again"
+            ),
+        )
+    })?;
+    let names = workbook.sheet_names();
+    let sheet = choose_sheet(&names, options.sheet).map_err(|m| Error::not_a_table(path, m))?;
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|e| Error::not_a_table(path, format!("sheet '{sheet}' cannot be read: {e}")))?;
+
+    // Row numbers as Excel shows them: the range may start below row 1.
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let excel_1904 = range.used_cells().any(|(_, _, c)| is_1904(c));
+    let rows: Vec<&[Data]> = range.rows().collect();
+    if rows.iter().all(|r| r.iter().all(|c| matches!(c, Data::Empty))) {
+        return Err(Error::not_a_table(
+            path,
+            format!("sheet '{sheet}' is empty: choose the sheet holding the complaints with [input] sheet"),
+        ));
+    }
+    let search = HEADER_SEARCH_ROWS.max(options.header_row.map_or(0, |r| r.saturating_sub(first_row)));
+    let head: Vec<Vec<String>> = rows
+        .iter()
+        .take(search)
+        .map(|r| r.iter().map(|c| cell_text(c).unwrap_or_default()).collect())
+        .collect();
+    // header_row in the config counts from the top of the sheet, the range may not.
+    let adjusted = ReadOptions {
+        header_row: options.header_row.map(|r| r.saturating_sub(first_row).max(1)),
+        ..*options
+    };
+    let header_index = choose_header_row(&head, &adjusted).ok_or_else(|| {
+        Error::not_a_table(
+            path,
+            format!(
+                "header_row {} is past the end of sheet '{sheet}'",
+                options.header_row.unwrap_or(0)
+            ),
+        )
+    })?;
+    let headers = unique_headers(&head[header_index]);
+
+    let mut columns: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(rows.len()); headers.len()];
+    let mut row_numbers = Vec::with_capacity(rows.len());
+    for (i, cells) in rows.iter().enumerate().skip(header_index + 1) {
+        if cells.iter().all(|c| matches!(c, Data::Empty)) {
+            continue;
+        }
+        for (j, column) in columns.iter_mut().enumerate() {
+            column.push(cells.get(j).and_then(cell_text));
+        }
+        row_numbers.push((first_row + i + 1) as u32);
+    }
+    Ok(RawTable {
+        file: path.to_path_buf(),
+        sha256: String::new(),
+        format: format!("spreadsheet, sheet '{sheet}'"),
+        header_row: first_row + header_index + 1,
+        data: raw_frame(&headers, columns, row_numbers)?,
+        headers,
+        excel_1904,
+        rejected: Vec::new(),
+        notes: Vec::new(),
+    })
+}
+
+fn is_1904(cell: &Data) -> bool {
+    // calamine keeps the workbook's date system on each date cell but does not expose the flag;
+    // a 1904-system cell converts differently from the same serial in the 1900 system.
+    match cell {
+        Data::DateTime(d) => {
+            let as_1900 =
+                calamine::ExcelDateTime::new(d.as_f64(), calamine::ExcelDateTimeType::DateTime, false);
+            as_1900.to_ymd_hms_milli() != d.to_ymd_hms_milli()
+        }
+        _ => false,
+    }
+}
+
+fn choose_sheet(names: &[String], wanted: Option<&SheetRef>) -> std::result::Result<String, String> {
+    let listing = || {
+        names
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match wanted {
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| "the workbook has no sheets".to_string()),
+        Some(SheetRef::Index(i)) => names.get(i - 1).cloned().ok_or_else(|| {
+            format!(
+                "[input] sheet = {i}, but the workbook has {} sheet(s): {}",
+                names.len(),
+                listing()
+            )
+        }),
+        Some(SheetRef::Name(wanted)) => names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "[input] sheet = \"{wanted}\" is not in the workbook; its sheets are {}",
+                    listing()
+                )
+            }),
+    }
+}
+
+/// A cell as text; `None` for empty cells. Dates become yyyy-mm-dd so they parse unambiguously.
+fn cell_text(cell: &Data) -> Option<String> {
+    match cell {
+        Data::Empty => None,
+        Data::String(s) => Some(s.clone()),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
+        Data::Float(f) => Some(f.to_string()),
+        Data::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            Some(format!("{y:04}-{m:02}-{day:02}"))
+        }
+        Data::DateTime(d) => Some(d.as_f64().to_string()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
+        Data::Error(e) => Some(e.to_string()),
+    }
+}

@@ -1,0 +1,19 @@
+use clap::Parser;
+
+use complaints_report::cli::{Cli, Command};
+use complaints_report::commands;
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate(args) => commands::validate::run(&args),
+        Command::GenerateSample(args) => commands::generate_sample::run(&args),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(error.exit_code());
+        }
+    }
+}

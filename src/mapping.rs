@@ -1,0 +1,178 @@
+//! Column mapping: which header of an export holds each canonical field.
+//!
+//! A field named in `[columns]` must be found under exactly that header (ignoring case, spaces and
+//! punctuation); any other field is looked for under its built-in synonyms.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::canonical::{Field, header_key};
+use crate::config::ColumnsSection;
+
+/// The headers resolved for one file: field → index into the file's headers.
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedColumns {
+    pub by_field: BTreeMap<Field, usize>,
+}
+
+/// Why a required field could not be found in a file.
+#[derive(Debug, Clone)]
+pub struct MissingField {
+    pub field: Field,
+    /// What was looked for: the configured header, or the synonyms.
+    pub looked_for: Vec<String>,
+    pub configured: bool,
+}
+
+/// Matches export headers to canonical fields.
+#[derive(Debug, Clone)]
+pub struct ColumnMatcher {
+    /// field → header keys to accept, in priority order.
+    candidates: Vec<(Field, Vec<String>, bool)>,
+}
+
+impl ColumnMatcher {
+    pub fn new(columns: &ColumnsSection) -> Self {
+        let explicit_keys: Vec<String> = columns.fields.values().map(|h| header_key(h)).collect();
+        let candidates = Field::ALL
+            .iter()
+            .map(|&field| match columns.fields.get(&field) {
+                Some(header) => (field, vec![header_key(header)], true),
+                // A synonym that another field claims explicitly is not offered to this one.
+                None => (
+                    field,
+                    field
+                        .synonyms()
+                        .iter()
+                        .map(|s| header_key(s))
+                        .filter(|k| !explicit_keys.contains(k))
+                        .collect(),
+                    false,
+                ),
+            })
+            .collect();
+        ColumnMatcher { candidates }
+    }
+
+    /// Resolves every field against one header row. Each header serves at most one field.
+    pub fn resolve(&self, headers: &[String]) -> ResolvedColumns {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            index.entry(header_key(h)).or_insert(i);
+        }
+        let mut taken = vec![false; headers.len()];
+        let mut by_field = BTreeMap::new();
+        // Explicit mappings first, so a synonym never steals a configured header.
+        for pass_explicit in [true, false] {
+            for (field, keys, explicit) in &self.candidates {
+                if *explicit != pass_explicit {
+                    continue;
+                }
+                if let Some(&i) = keys.iter().filter_map(|k| index.get(k)).find(|&&i| !taken[i]) {
+                    taken[i] = true;
+                    by_field.insert(*field, i);
+                }
+            }
+        }
+        ResolvedColumns { by_field }
+    }
+
+    /// True when a row holds the reference and received headers: this is the header row.
+    pub fn is_header_row(&self, cells: &[String]) -> bool {
+        let resolved = self.resolve(cells);
+        Field::REQUIRED.iter().all(|f| resolved.by_field.contains_key(f))
+    }
+
+    pub fn missing_required(&self, resolved: &ResolvedColumns) -> Vec<MissingField> {
+        Field::REQUIRED
+            .iter()
+            .filter(|f| !resolved.by_field.contains_key(f))
+            .map(|&field| {
+                let (_, _, configured) = self
+                    .candidates
+                    .iter()
+                    .find(|(f, ..)| *f == field)
+                    .expect("every field has candidates");
+                let looked_for = if *configured {
+                    vec![]
+                } else {
+                    field.synonyms().iter().map(|s| s.to_string()).collect()
+                };
+                MissingField {
+                    field,
+                    looked_for,
+                    configured: *configured,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The header of `headers` closest to `wanted`, if any is reasonably close.
+pub fn closest_header<'a>(wanted: &[String], headers: &'a [String]) -> Option<&'a str> {
+    headers
+        .iter()
+        .filter(|h| !h.trim().is_empty())
+        .map(|h| {
+            let score = wanted
+                .iter()
+                .map(|w| strsim::normalized_levenshtein(&header_key(w), &header_key(h)))
+                .fold(0.0, f64::max);
+            (score, h)
+        })
+        .filter(|(score, _)| *score >= 0.4)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, h)| h.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn synonyms_match_datix_headers() {
+        let m = ColumnMatcher::new(&ColumnsSection::default());
+        let h = headers(&[
+            "Complaint ID",
+            "Date Received",
+            "Stage1 Date Formal Complaint Acknowledged",
+            "Outcome (S2)",
+        ]);
+        let r = m.resolve(&h);
+        assert_eq!(r.by_field[&Field::Reference], 0);
+        assert_eq!(r.by_field[&Field::Received], 1);
+        assert_eq!(r.by_field[&Field::Stage1Acknowledged], 2);
+        assert_eq!(r.by_field[&Field::Stage2Outcome], 3);
+        assert!(m.is_header_row(&h));
+        assert!(!m.is_header_row(&headers(&["Complaints export", "", ""])));
+    }
+
+    #[test]
+    fn explicit_mapping_wins_and_is_exclusive() {
+        let mut columns = ColumnsSection::default();
+        columns.fields.insert(Field::Received, "Opened".into());
+        let m = ColumnMatcher::new(&columns);
+        let r = m.resolve(&headers(&["Ref", "Date Received", "OPENED"]));
+        assert_eq!(r.by_field[&Field::Received], 2);
+        // "Date Received" is not a synonym of any other field, so it stays unused.
+        assert_eq!(r.by_field.len(), 2);
+    }
+
+    #[test]
+    fn missing_required_field_suggests_the_closest_header() {
+        let mut columns = ColumnsSection::default();
+        columns.fields.insert(Field::Reference, "Case Ref No".into());
+        let m = ColumnMatcher::new(&columns);
+        let h = headers(&["Case Ref. Number", "Date Received"]);
+        let missing = m.missing_required(&m.resolve(&h));
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].field, Field::Reference);
+        assert_eq!(
+            closest_header(&["Case Ref No".to_string()], &h),
+            Some("Case Ref. Number")
+        );
+    }
+}

@@ -1,0 +1,455 @@
+//! The data-quality account of a run: rows read, the exclusions ledger and the warnings.
+//! Serialised as the `validate` JSON (keys pinned in the README).
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::dates::{DateOrder, OrderEvidence, order_evidence};
+use super::{FILE_COL, PROBLEM_SUFFIX, RAW_SUFFIX};
+use crate::canonical::{Field, Kind};
+use crate::error::{PolarsContext, Result};
+use crate::ingest::{ROW_COLUMN, RawTable};
+
+/// Examples kept per warning; the count always covers every row.
+const MAX_EXAMPLES: usize = 5;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataQuality {
+    pub rows_read: usize,
+    pub included: usize,
+    pub excluded: usize,
+    /// Complaints in the canonical table (rows of several stages or repeats merge into one).
+    pub complaints: usize,
+    /// "wide" (one row per complaint) or "long" (one row per complaint stage).
+    pub shape: &'static str,
+    pub exclusions: Vec<Exclusion>,
+    pub warnings: Vec<Warning>,
+    /// Canonical field → header used (headers of several files joined with " | " when they differ).
+    pub columns: BTreeMap<String, String>,
+    pub files: Vec<FileSummary>,
+    #[serde(skip)]
+    headers: Vec<BTreeMap<Field, String>>,
+}
+
+/// A data row left out of the analysis, and what to do about it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Exclusion {
+    pub file: String,
+    pub row: usize,
+    pub reference: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    /// Stable machine-readable kind, e.g. "unreadable_date", "unmapped_value".
+    pub code: &'static str,
+    pub field: Option<&'static str>,
+    pub message: String,
+    /// Rows (or complaints) affected.
+    pub count: usize,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    pub file: String,
+    pub row: usize,
+    pub reference: Option<String>,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    pub file: String,
+    pub sha256: String,
+    pub format: String,
+    pub header_row: usize,
+    pub rows_read: usize,
+    pub notes: Vec<String>,
+}
+
+impl DataQuality {
+    pub(super) fn new(raws: &[RawTable], headers: &[BTreeMap<Field, String>], long: bool) -> Self {
+        let mut columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for file in headers {
+            for (field, header) in file {
+                let used = columns.entry(field.name().to_string()).or_default();
+                if !used.contains(header) {
+                    used.push(header.clone());
+                }
+            }
+        }
+        let files = raws
+            .iter()
+            .map(|raw| FileSummary {
+                file: raw.file.display().to_string(),
+                sha256: raw.sha256.clone(),
+                format: raw.format.clone(),
+                header_row: raw.header_row,
+                rows_read: raw.rows_read(),
+                notes: raw.notes.clone(),
+            })
+            .collect::<Vec<_>>();
+        DataQuality {
+            rows_read: files.iter().map(|f| f.rows_read).sum(),
+            included: 0,
+            excluded: 0,
+            complaints: 0,
+            shape: if long { "long" } else { "wide" },
+            exclusions: Vec::new(),
+            warnings: Vec::new(),
+            columns: columns.into_iter().map(|(k, v)| (k, v.join(" | "))).collect(),
+            files,
+            headers: headers.to_vec(),
+        }
+    }
+
+    pub(super) fn file_name(&self, file: usize) -> String {
+        self.files.get(file).map(|f| f.file.clone()).unwrap_or_default()
+    }
+
+    pub(super) fn file_names(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.file.clone()).collect()
+    }
+
+    /// The export's header for a field, quoted, for messages.
+    pub(super) fn header_of(&self, file: usize, field: Field) -> String {
+        self.headers
+            .get(file)
+            .and_then(|h| h.get(&field))
+            .map_or_else(|| field.name().to_string(), |h| format!("\"{h}\""))
+    }
+
+    pub(super) fn exclude(&mut self, file: usize, row: usize, reference: Option<String>, reason: String) {
+        self.exclusions.push(Exclusion {
+            file: self.file_name(file),
+            row,
+            reference,
+            reason,
+        });
+    }
+
+    pub(super) fn finish(&mut self, complaints: usize) {
+        let order: BTreeMap<String, usize> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.file.clone(), i))
+            .collect();
+        self.exclusions
+            .sort_by_key(|e| (order.get(&e.file).copied().unwrap_or(0), e.row));
+        self.excluded = self.exclusions.len();
+        self.included = self.rows_read - self.excluded;
+        self.complaints = complaints;
+    }
+
+    fn warn(
+        &mut self,
+        code: &'static str,
+        field: Option<Field>,
+        count: usize,
+        message: String,
+        examples: Vec<Example>,
+    ) {
+        self.warnings.push(Warning {
+            code,
+            field: field.map(Field::name),
+            message,
+            count,
+            examples,
+        });
+    }
+
+    /// One warning per field and kind of problem, with each distinct bad value's frequency.
+    pub(super) fn record_cell_problems(&mut self, parsed: &DataFrame, mapped: &[Field]) -> Result<()> {
+        for &field in mapped {
+            let problem_col = format!("{}{PROBLEM_SUFFIX}", field.name());
+            if field == Field::Received || parsed.column(&problem_col).is_err() {
+                continue;
+            }
+            let raw_col = format!("{}{RAW_SUFFIX}", field.name());
+            let bad = parsed
+                .clone()
+                .lazy()
+                .filter(col(problem_col.as_str()).is_not_null())
+                .select([
+                    col(raw_col.as_str()),
+                    col(problem_col.as_str()),
+                    col(FILE_COL),
+                    col(ROW_COLUMN),
+                    col(Field::Reference.name()),
+                ])
+                .collect()
+                .ctx("collecting cell problems")?;
+            let mut by_problem: BTreeMap<String, ProblemTally> = BTreeMap::new();
+            let problems = super::texts(&bad, &problem_col)?;
+            for (r, problem) in super::row_refs(&bad, Some(&raw_col), &self.file_names())?
+                .into_iter()
+                .zip(problems)
+            {
+                let class = problem
+                    .unwrap_or_default()
+                    .split(':')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                let value = r.value.unwrap_or_default();
+                let tally = by_problem.entry(class).or_default();
+                tally.count += 1;
+                *tally.frequencies.entry(value.clone()).or_insert(0) += 1;
+                if tally.examples.len() < MAX_EXAMPLES {
+                    tally.examples.push(Example {
+                        file: self.file_name(r.file),
+                        row: r.row,
+                        reference: r.reference,
+                        value: Some(value),
+                    });
+                }
+            }
+            for (
+                class,
+                ProblemTally {
+                    count,
+                    frequencies,
+                    examples,
+                },
+            ) in by_problem
+            {
+                let listed = frequency_list(&frequencies);
+                let name = field.name();
+                let (code, message) = match class.as_str() {
+                    "unreadable" | "impossible" => (
+                        "unreadable_date",
+                        format!(
+                            "{count} {name} value(s) are not dates and were left empty ({listed}); write dates as dd/mm/yyyy or yyyy-mm-dd"
+                        ),
+                    ),
+                    "implausible" => (
+                        "implausible_date",
+                        format!(
+                            "{count} {name} value(s) are dates outside 1990–2100 and were left empty ({listed}); correct them in the export"
+                        ),
+                    ),
+                    "bad_money" => (
+                        "unreadable_amount",
+                        format!(
+                            "{count} {name} value(s) are not amounts of pounds and were left empty ({listed}); write amounts like 250.00"
+                        ),
+                    ),
+                    _ => (
+                        "unmapped_value",
+                        format!(
+                            "{count} row(s) have {name} values not in [values.{}] ({listed}); {}",
+                            values_section(field),
+                            unmapped_consequence(field)
+                        ),
+                    ),
+                };
+                self.warn(code, Some(field), count, message, examples);
+            }
+        }
+        Ok(())
+    }
+
+    /// Warns when every numeric date of a column could be read either way round, or when values
+    /// contradict the configured order.
+    pub(super) fn check_date_order(&mut self, field: Field, distinct: &[String], order: DateOrder) {
+        let mut ambiguous = 0;
+        let mut day_first = 0;
+        let mut month_first = Vec::new();
+        for value in distinct {
+            match order_evidence(value) {
+                OrderEvidence::Ambiguous => ambiguous += 1,
+                OrderEvidence::DayFirstOnly => day_first += 1,
+                OrderEvidence::MonthFirstOnly => month_first.push(value.clone()),
+                OrderEvidence::NotApplicable => {}
+            }
+        }
+        let name = field.name();
+        if order != DateOrder::MonthFirst && !month_first.is_empty() && day_first == 0 {
+            self.warn(
+                "date_order",
+                Some(field),
+                month_first.len(),
+                format!(
+                    "{name}: {} value(s) such as \"{}\" only make sense month-first; if the export writes mm/dd/yyyy set [input] date_order = \"month_first\"",
+                    month_first.len(),
+                    month_first[0]
+                ),
+                vec![],
+            );
+        } else if ambiguous > 0 && day_first == 0 && month_first.is_empty() {
+            let reading = if order == DateOrder::MonthFirst {
+                "month-first"
+            } else {
+                "day-first"
+            };
+            self.warn(
+                "ambiguous_dates",
+                Some(field),
+                ambiguous,
+                format!("{name}: every numeric date has day and month both 12 or less, so the order cannot be checked; read {reading} as [input] date_order says"),
+                vec![],
+            );
+        }
+    }
+
+    /// Complaints whose rows disagree on a field: the first value was kept.
+    pub(super) fn record_conflicts(&mut self, merged: &DataFrame, fields: &[Field]) -> Result<()> {
+        for &field in fields {
+            let distinct = format!("{}__distinct", field.name());
+            if merged.column(&distinct).is_err() {
+                continue;
+            }
+            let conflicting = merged
+                .clone()
+                .lazy()
+                .filter(col(distinct.as_str()).gt(lit(1)))
+                .collect()
+                .ctx("finding conflicting rows")?;
+            if conflicting.height() == 0 {
+                continue;
+            }
+            let examples = self.examples(&conflicting)?;
+            self.warn(
+                "conflicting_values",
+                Some(field),
+                conflicting.height(),
+                format!(
+                    "{} complaint(s) have several rows with different {} values; the first row's value was kept",
+                    conflicting.height(),
+                    field.name()
+                ),
+                examples,
+            );
+        }
+        Ok(())
+    }
+
+    /// Dates out of order (E9): the complaint stays in the volumes; timeliness sets it aside.
+    pub(super) fn check_sequences(&mut self, complaints: &DataFrame) -> Result<()> {
+        let checks = [
+            (
+                Field::Stage1Acknowledged,
+                Field::Received,
+                "stage 1 acknowledged before it was received",
+            ),
+            (
+                Field::Stage1Responded,
+                Field::Received,
+                "stage 1 response dated before the complaint was received",
+            ),
+            (
+                Field::Stage2Requested,
+                Field::Stage1Responded,
+                "stage 2 requested before the stage 1 response",
+            ),
+            (
+                Field::Stage2Requested,
+                Field::Received,
+                "stage 2 requested before the complaint was received",
+            ),
+            (
+                Field::Stage2Acknowledged,
+                Field::Stage2Requested,
+                "stage 2 acknowledged before it was requested",
+            ),
+            (
+                Field::Stage2Responded,
+                Field::Stage2Requested,
+                "stage 2 response dated before the escalation request",
+            ),
+        ];
+        for (later, earlier, what) in checks {
+            if complaints.column(later.name()).is_err() || complaints.column(earlier.name()).is_err() {
+                continue;
+            }
+            let bad = complaints
+                .clone()
+                .lazy()
+                .filter(col(later.name()).lt(col(earlier.name())))
+                .collect()
+                .ctx("checking date order")?;
+            if bad.height() > 0 {
+                let examples = self.examples(&bad)?;
+                self.warn(
+                    "dates_out_of_order",
+                    Some(later),
+                    bad.height(),
+                    format!("{} complaint(s): {what}; they count as received but are left out of timeliness for that stage — check the dates in the export", bad.height()),
+                    examples,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn examples(&self, frame: &DataFrame) -> Result<Vec<Example>> {
+        let head = frame.head(Some(MAX_EXAMPLES));
+        Ok(super::row_refs(&head, None, &self.file_names())?
+            .into_iter()
+            .map(|r| Example {
+                file: self.file_name(r.file),
+                row: r.row,
+                reference: r.reference,
+                value: None,
+            })
+            .collect())
+    }
+}
+
+/// Rows with one kind of problem in one field: how many, which values, a few examples.
+#[derive(Default)]
+struct ProblemTally {
+    count: usize,
+    frequencies: BTreeMap<String, usize>,
+    examples: Vec<Example>,
+}
+
+fn frequency_list(frequencies: &BTreeMap<String, usize>) -> String {
+    let mut sorted: Vec<(&String, &usize)> = frequencies.iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = sorted
+        .iter()
+        .take(10)
+        .map(|(v, n)| format!("\"{}\" ×{n}", crate::ingest::truncate_text(v, 60)))
+        .collect();
+    let more = sorted.len().saturating_sub(10);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn values_section(field: Field) -> &'static str {
+    match field.kind() {
+        Kind::Outcome => "outcome",
+        Kind::Flag => "boolean",
+        Kind::Tenure => "tenure",
+        Kind::Status => "status",
+        Kind::Satisfaction => "satisfaction",
+        Kind::Stage => "stage",
+        _ => field.name(),
+    }
+}
+
+fn unmapped_consequence(field: Field) -> &'static str {
+    match field.kind() {
+        Kind::Outcome => {
+            "they count as outcome \"other\"; add them to [values.outcome] upheld / partly_upheld / not_upheld / withdrawn"
+        }
+        Kind::Flag => "they were left empty; add them to [values.boolean] true = [...] or false = [...]",
+        Kind::Tenure => {
+            "they count as OTHER (outside the TSM LCRA/LCHO figures); add them to [values.tenure] LCRA = [...] or LCHO = [...]"
+        }
+        Kind::Status => "the status was worked out from the dates instead; add them to [values.status]",
+        Kind::Satisfaction => {
+            "they count as neutral; add them to [values.satisfaction] satisfied = [...] or dissatisfied = [...]"
+        }
+        _ => "they were kept as written; add them to the value map to group them",
+    }
+}

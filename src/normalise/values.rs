@@ -1,0 +1,435 @@
+//! Reading one cell of each kind: value maps for coded fields, flags, money.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::dates::{DateOrder, DateProblem, parse_date};
+use crate::canonical::{Field, Kind};
+use crate::config::ValuesSection;
+
+/// A parsed cell: its typed value and, when it could not be read as intended, why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub value: Option<Value>,
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Date(NaiveDate),
+    Flag(bool),
+    Money(f64),
+    Text(String),
+}
+
+/// What went wrong with a cell; decides the warning it is listed under.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// Not a date: the field is left empty.
+    BadDate(DateProblem),
+    /// Not in the value map: the fallback value is used.
+    Unmapped,
+    /// Not a number of pounds.
+    BadMoney,
+}
+
+/// Lower case, trimmed, inner whitespace collapsed: how value-map entries are compared.
+pub fn value_key(value: &str) -> String {
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A value map: export value (normalised) → canonical value.
+#[derive(Debug, Clone, Default)]
+pub struct ValueMap {
+    entries: HashMap<String, String>,
+    /// Canonical value for values not in the map (`None`: keep the export value).
+    fallback: Option<&'static str>,
+}
+
+impl ValueMap {
+    fn new(
+        configured: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+        defaults: &[(&str, &[&str])],
+        fallback: Option<&'static str>,
+    ) -> Self {
+        let mut entries = HashMap::new();
+        match configured {
+            Some(map) => {
+                for (canonical, values) in map {
+                    for v in values {
+                        entries.insert(value_key(v), canonical.clone());
+                    }
+                    // The canonical name itself is always accepted.
+                    entries.insert(value_key(canonical), canonical.clone());
+                }
+            }
+            None => {
+                for (canonical, values) in defaults {
+                    for v in values.iter().chain(std::iter::once(canonical)) {
+                        entries.insert(value_key(v), canonical.to_string());
+                    }
+                }
+            }
+        }
+        ValueMap { entries, fallback }
+    }
+
+    fn lookup(&self, raw: &str) -> Parsed {
+        match self.entries.get(&value_key(raw)) {
+            Some(v) => Parsed {
+                value: Some(Value::Text(v.clone())),
+                problem: None,
+            },
+            None => Parsed {
+                value: Some(Value::Text(
+                    self.fallback.map_or_else(|| raw.to_string(), str::to_string),
+                )),
+                problem: Some(Problem::Unmapped),
+            },
+        }
+    }
+}
+
+const OUTCOMES: &[(&str, &[&str])] = &[
+    ("upheld", &["Upheld", "Fully upheld", "Justified"]),
+    (
+        "partly_upheld",
+        &[
+            "Partly upheld",
+            "Partially upheld",
+            "Partially justified",
+            "Part upheld",
+        ],
+    ),
+    (
+        "not_upheld",
+        &["Not upheld", "Unjustified", "No fault", "Not justified"],
+    ),
+    ("withdrawn", &["Withdrawn"]),
+];
+const BOOLEANS: &[(&str, &[&str])] = &[
+    ("true", &["Y", "Yes", "True", "1"]),
+    ("false", &["N", "No", "False", "0"]),
+];
+const TENURES: &[(&str, &[&str])] = &[
+    (
+        "LCRA",
+        &[
+            "General needs",
+            "Supported housing",
+            "Supported",
+            "Housing for older people",
+            "Intermediate rent",
+            "Temporary social housing",
+            "Social rent",
+            "Affordable rent",
+            "Secure",
+            "Assured",
+        ],
+    ),
+    (
+        "LCHO",
+        &["Shared ownership", "Shared owner", "Low cost home ownership"],
+    ),
+    (
+        "OTHER",
+        &[
+            "Leasehold",
+            "Leaseholder",
+            "Market rent",
+            "Non-resident",
+            "Commercial",
+            "Freehold",
+            "Freeholder",
+            "Other",
+        ],
+    ),
+];
+const STATUSES: &[(&str, &[&str])] = &[
+    (
+        "open",
+        &[
+            "Open",
+            "In progress",
+            "Active",
+            "Ongoing",
+            "Pending",
+            "Awaiting response",
+        ],
+    ),
+    (
+        "closed",
+        &["Closed", "Resolved", "Complete", "Completed", "Responded"],
+    ),
+    ("withdrawn", &["Withdrawn"]),
+    ("refused", &["Refused", "Rejected", "Not accepted", "Declined"]),
+];
+const SATISFACTION: &[(&str, &[&str])] = &[
+    (
+        "satisfied",
+        &["Very satisfied", "Fairly satisfied", "Satisfied", "Yes", "Y"],
+    ),
+    (
+        "dissatisfied",
+        &[
+            "Very dissatisfied",
+            "Fairly dissatisfied",
+            "Dissatisfied",
+            "No",
+            "N",
+        ],
+    ),
+    (
+        "neutral",
+        &["Neither", "Neither satisfied nor dissatisfied", "Neutral"],
+    ),
+];
+const STAGES: &[(&str, &[&str])] = &[
+    (
+        "stage1",
+        &[
+            "1",
+            "Stage 1",
+            "S1",
+            "Formal Stage 1",
+            "Stage One",
+            "Stage1",
+            "Formal complaint stage 1",
+        ],
+    ),
+    (
+        "stage2",
+        &[
+            "2",
+            "Stage 2",
+            "S2",
+            "Formal Stage 2",
+            "Stage Two",
+            "Stage2",
+            "Formal complaint stage 2",
+        ],
+    ),
+];
+
+/// Everything needed to read one cell of any field.
+#[derive(Debug, Clone)]
+pub struct CellReader {
+    pub date_order: DateOrder,
+    outcome: ValueMap,
+    boolean: ValueMap,
+    tenure: ValueMap,
+    status: ValueMap,
+    satisfaction: ValueMap,
+    stage: ValueMap,
+    category: Option<ValueMap>,
+}
+
+impl CellReader {
+    pub fn new(values: &ValuesSection, date_order: DateOrder) -> Self {
+        CellReader {
+            date_order,
+            outcome: ValueMap::new(values.outcome.as_ref(), OUTCOMES, Some("other")),
+            boolean: ValueMap::new(values.boolean.as_ref(), BOOLEANS, None),
+            tenure: ValueMap::new(values.tenure.as_ref(), TENURES, Some("OTHER")),
+            status: ValueMap::new(values.status.as_ref(), STATUSES, None),
+            satisfaction: ValueMap::new(values.satisfaction.as_ref(), SATISFACTION, Some("neutral")),
+            stage: ValueMap::new(values.stage.as_ref(), STAGES, None),
+            category: values
+                .category
+                .as_ref()
+                .map(|m| ValueMap::new(Some(m), &[], None)),
+        }
+    }
+
+    /// Reads a non-empty, trimmed cell of `field`.
+    pub fn read(&self, field: Field, raw: &str, excel_1904: bool) -> Parsed {
+        match field.kind() {
+            Kind::Date => match parse_date(raw, self.date_order, excel_1904) {
+                Ok(date) => Parsed {
+                    value: date.map(Value::Date),
+                    problem: None,
+                },
+                Err(p) => Parsed {
+                    value: None,
+                    problem: Some(Problem::BadDate(p)),
+                },
+            },
+            Kind::Flag => {
+                let parsed = self.boolean.lookup(raw);
+                match parsed.value {
+                    Some(Value::Text(t)) if parsed.problem.is_none() => Parsed {
+                        value: Some(Value::Flag(t == "true")),
+                        problem: None,
+                    },
+                    _ => Parsed {
+                        value: None,
+                        problem: Some(Problem::Unmapped),
+                    },
+                }
+            }
+            Kind::Money => match parse_money(raw) {
+                Some(amount) => Parsed {
+                    value: amount.map(Value::Money),
+                    problem: None,
+                },
+                None => Parsed {
+                    value: None,
+                    problem: Some(Problem::BadMoney),
+                },
+            },
+            Kind::Outcome => self.outcome.lookup(raw),
+            Kind::Tenure => self.tenure.lookup(raw),
+            Kind::Status => {
+                let parsed = self.status.lookup(raw);
+                // An unknown status says nothing: the status is derived from the dates instead.
+                if parsed.problem.is_some() {
+                    Parsed {
+                        value: None,
+                        ..parsed
+                    }
+                } else {
+                    parsed
+                }
+            }
+            Kind::Satisfaction => self.satisfaction.lookup(raw),
+            Kind::Stage => {
+                let parsed = self.stage.lookup(raw);
+                if parsed.problem.is_some() {
+                    Parsed {
+                        value: None,
+                        ..parsed
+                    }
+                } else {
+                    parsed
+                }
+            }
+            Kind::Text if field == Field::Category => match &self.category {
+                Some(map) => map.lookup(raw),
+                None => Parsed {
+                    value: Some(Value::Text(raw.to_string())),
+                    problem: None,
+                },
+            },
+            Kind::Text => Parsed {
+                value: Some(Value::Text(raw.to_string())),
+                problem: None,
+            },
+        }
+    }
+}
+
+/// "£1,250.00", "1250", "GBP 40", "(25.00)" → pounds. `Some(None)`: a way of writing "none".
+/// `None`: not an amount.
+pub fn parse_money(raw: &str) -> Option<Option<f64>> {
+    let key = value_key(raw);
+    if matches!(key.as_str(), "-" | "n/a" | "na" | "none" | "nil") {
+        return Some(None);
+    }
+    let negative = key.starts_with('(') && key.ends_with(')') || key.starts_with('-');
+    let digits: String = key
+        .trim_start_matches(['(', '-'])
+        .trim_end_matches(')')
+        .replace("gbp", "")
+        .chars()
+        .filter(|c| !matches!(c, '£' | ',' | ' '))
+        .collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let amount: f64 = digits.parse().ok()?;
+    let pence = (amount * 100.0).round() / 100.0;
+    Some(Some(if negative { -pence } else { pence }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader() -> CellReader {
+        CellReader::new(&ValuesSection::default(), DateOrder::DayFirst)
+    }
+
+    fn text(p: Parsed) -> Option<String> {
+        match p.value {
+            Some(Value::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn default_outcome_synonyms() {
+        let r = reader();
+        assert_eq!(
+            text(r.read(Field::Stage1Outcome, "Fully Upheld", false)).as_deref(),
+            Some("upheld")
+        );
+        assert_eq!(
+            text(r.read(Field::Stage2Outcome, " partially  justified ", false)).as_deref(),
+            Some("partly_upheld")
+        );
+        assert_eq!(
+            text(r.read(Field::Stage1Outcome, "No fault", false)).as_deref(),
+            Some("not_upheld")
+        );
+        let other = r.read(Field::Stage1Outcome, "Resolved informally", false);
+        assert_eq!(other.problem, Some(Problem::Unmapped));
+        assert_eq!(text(other).as_deref(), Some("other"));
+    }
+
+    #[test]
+    fn default_booleans() {
+        let r = reader();
+        for (raw, want) in [
+            ("Y", true),
+            ("yes", true),
+            ("TRUE", true),
+            ("1", true),
+            ("n", false),
+            ("No", false),
+            ("0", false),
+        ] {
+            assert_eq!(
+                r.read(Field::Stage1Extension, raw, false).value,
+                Some(Value::Flag(want)),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            r.read(Field::Stage1Extension, "maybe", false).problem,
+            Some(Problem::Unmapped)
+        );
+    }
+
+    #[test]
+    fn configured_map_replaces_defaults() {
+        let values = ValuesSection {
+            tenure: Some(
+                [("LCHO".to_string(), vec!["SO".to_string()])]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Default::default()
+        };
+        let r = CellReader::new(&values, DateOrder::DayFirst);
+        assert_eq!(text(r.read(Field::Tenure, "so", false)).as_deref(), Some("LCHO"));
+        assert_eq!(
+            r.read(Field::Tenure, "General needs", false).problem,
+            Some(Problem::Unmapped)
+        );
+    }
+
+    #[test]
+    fn money() {
+        assert_eq!(parse_money("£1,250.00"), Some(Some(1250.0)));
+        assert_eq!(parse_money("GBP 40"), Some(Some(40.0)));
+        assert_eq!(parse_money("(25.505)"), Some(Some(-25.51)));
+        assert_eq!(parse_money("N/A"), Some(None));
+        assert_eq!(parse_money("fifty pounds"), None);
+        assert_eq!(parse_money("1.2.3"), None);
+    }
+}
