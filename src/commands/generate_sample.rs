@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Args, ValueEnum};
 
 use crate::error::{Error, Result};
@@ -41,7 +41,7 @@ pub fn run(args: &GenerateArgs) -> Result<i32> {
     let years = args
         .years
         .iter()
-        .map(|y| crate::config::Period::financial_year(y).map(|(start, _)| chrono::Datelike::year(&start)))
+        .map(|y| crate::config::Period::financial_year(y).map(|(start, _)| start.year()))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
     let extracted_on = crate::config::parse_config_date(&args.extracted_on).map_err(Error::Usage)?;
@@ -135,12 +135,20 @@ fn write_csv(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Re
 
 /// An XLSX: a title row, a blank row, the header, then real date cells (some dates typed as text).
 fn write_xlsx(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(PathBuf, usize)> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| Error::Output {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
     let mut workbook = Workbook::new();
+    // A fixed creation time keeps the file byte-identical between runs.
+    let created = ExcelDateTime::from_ymd(
+        extracted_on.year() as u16,
+        extracted_on.month() as u8,
+        extracted_on.day() as u8,
+    )
+    .map_err(failed)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
     let sheet = workbook.add_worksheet();
     sheet.set_name("Complaints").map_err(failed)?;
@@ -158,7 +166,6 @@ fn write_xlsx(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> R
                 match cell {
                     Cell::Empty => {}
                     Cell::Date(d, style) if *style != DateStyle::UkText => {
-                        use chrono::Datelike;
                         let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
                             .map_err(failed)?;
                         sheet

@@ -341,11 +341,16 @@ fn parse_cells(
         );
         quality.exclude(file, row, reference, reason);
     }
-    let keep: Vec<Expr> = mapped
+    let mut keep: Vec<Expr> = mapped
         .iter()
         .map(|f| col(f.name()))
         .chain([col(FILE_COL), col(ROW_COLUMN), col(SEQ_COL)])
         .collect();
+    // The stage as written is needed to explain rows whose stage is not 1 or 2.
+    let raw_stage = format!("{}{RAW_SUFFIX}", Field::Stage.name());
+    if parsed.column(&raw_stage).is_ok() {
+        keep.push(col(raw_stage.as_str()));
+    }
     parsed
         .lazy()
         .filter(col(received).is_not_null())
