@@ -82,6 +82,46 @@ impl Field {
     /// Fields that must be found in every input file.
     pub const REQUIRED: [Field; 2] = [Field::Reference, Field::Received];
 
+    /// The columns of the canonical table, in order (`stage` is only an input: it decides which
+    /// stage a row of a one-row-per-stage export describes).
+    pub const CANONICAL: &'static [Field] = &[
+        Field::Reference,
+        Field::Received,
+        Field::Channel,
+        Field::Category,
+        Field::Subcategory,
+        Field::Status,
+        Field::RefusalReason,
+        Field::Tenure,
+        Field::Stage1Acknowledged,
+        Field::Stage1Responded,
+        Field::Stage1Extension,
+        Field::Stage1ExtensionNotified,
+        Field::Stage1ExtendedDue,
+        Field::Stage1Outcome,
+        Field::Stage2Requested,
+        Field::Stage2Acknowledged,
+        Field::Stage2Responded,
+        Field::Stage2Extension,
+        Field::Stage2ExtensionNotified,
+        Field::Stage2ExtendedDue,
+        Field::Stage2Outcome,
+        Field::Satisfaction,
+        Field::Compensation,
+        Field::Closed,
+    ];
+
+    /// The column type in the canonical table.
+    pub fn dtype(self) -> polars::prelude::DataType {
+        use polars::prelude::DataType;
+        match self.kind() {
+            Kind::Date => DataType::Date,
+            Kind::Flag => DataType::Boolean,
+            Kind::Money => DataType::Float64,
+            _ => DataType::String,
+        }
+    }
+
     /// Stage-2 fields: their presence marks a one-row-per-complaint (wide) export.
     pub fn is_stage2(self) -> bool {
         self.name().starts_with("stage2_")
@@ -130,6 +170,12 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn canonical_columns_are_every_field_but_stage() {
+        assert_eq!(Field::CANONICAL.len(), Field::ALL.len() - 1);
+        assert!(!Field::CANONICAL.contains(&Field::Stage));
     }
 
     #[test]

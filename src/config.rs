@@ -23,6 +23,10 @@ pub struct Config {
     pub columns: ColumnsSection,
     #[serde(default)]
     pub values: ValuesSection,
+    #[serde(default)]
+    pub calendar: CalendarSection,
+    #[serde(default)]
+    pub timeliness: TimelinessSection,
     /// Folder holding the config file; every relative path in the config resolves against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -111,6 +115,43 @@ pub struct ColumnsSection {
     pub fields: BTreeMap<crate::canonical::Field, String>,
 }
 
+/// `[calendar]`: which days are working days.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSection {
+    #[serde(default)]
+    pub division: crate::calendar::Division,
+    /// A gov.uk bank-holidays.json or a one-date-per-line file replacing the embedded holidays.
+    pub holidays_file: Option<PathBuf>,
+    /// Local closure days (e.g. 27–31 December) treated as non-working days.
+    #[serde(default, deserialize_with = "date_list")]
+    pub extra_closure_days: Vec<NaiveDate>,
+}
+
+/// `[timeliness]`: how the response deadline is counted.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelinessSection {
+    #[serde(default)]
+    pub response_clock: ResponseClock,
+    /// First stage-1 received date judged under the 2024 Code (earlier: the 2022 Code).
+    #[serde(default, deserialize_with = "opt_date")]
+    pub code_2024_from: Option<NaiveDate>,
+}
+
+/// When the response clock starts (spec §1.6 step 2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseClock {
+    /// From the acknowledgement, but never later than the acknowledgement deadline (default).
+    #[default]
+    CodeCapped,
+    /// From the acknowledgement date as recorded (receipt when missing).
+    LiteralAck,
+    /// From receipt, allowing 15 (stage 1) / 25 (stage 2) working days.
+    FromReceipt,
+}
+
 /// One `[values.<field>]` table: canonical value = list of export values meaning it.
 pub type ValueMapConfig = Option<BTreeMap<String, Vec<String>>>;
 
@@ -143,6 +184,25 @@ fn opt_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Naive
     parse_config_date(&text)
         .map(Some)
         .map_err(serde::de::Error::custom)
+}
+
+fn date_list<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    Vec::<Raw>::deserialize(d)?
+        .into_iter()
+        .map(|raw| {
+            let text = match raw {
+                Raw::Toml(dt) => dt.to_string(),
+                Raw::Text(s) => s,
+            };
+            parse_config_date(&text).map_err(serde::de::Error::custom)
+        })
+        .collect()
 }
 
 /// Dates in the config and on the command line: yyyy-mm-dd, or dd/mm/yyyy.
@@ -248,6 +308,15 @@ impl Config {
             ));
         }
         Ok(files)
+    }
+
+    /// The working-day calendar the config asks for.
+    pub fn calendar(&self) -> Result<crate::calendar::Calendar> {
+        let c = &self.calendar;
+        match &c.holidays_file {
+            Some(file) => crate::calendar::Calendar::from_file(&self.base_dir.join(file), c.division, &c.extra_closure_days),
+            None => crate::calendar::Calendar::embedded(c.division, &c.extra_closure_days),
+        }
     }
 
     /// Resolves the period from `--period`/`--as-at` overrides or the `[report]` section.

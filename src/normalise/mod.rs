@@ -602,7 +602,14 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         .collect()
         .ctx("merging rows by reference")?;
     quality.record_conflicts(&merged, &fields)?;
-    let mut columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
+    // Every canonical field is a column, empty when the export does not have it.
+    let mut columns: Vec<Expr> = Field::CANONICAL
+        .iter()
+        .map(|f| match fields.contains(f) {
+            true => col(f.name()),
+            false => lit(NULL).cast(f.dtype()).alias(f.name()),
+        })
+        .collect();
     columns.push(col(SOURCE_FILE).map(
         {
             let names = quality.file_names();
