@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Check an export: rows read, included and excluded (with reasons), warnings, columns used.
     Validate(ValidateArgs),
+    /// Compute the Code, 8.1 and TSM figures for a period (JSON for scripts, text for people).
+    Metrics(MetricsArgs),
     /// Write a fictional landlord's exports (the sample data, or large files for benchmarks).
     GenerateSample(crate::commands::generate_sample::GenerateArgs),
 }
@@ -48,4 +50,25 @@ pub struct ValidateArgs {
     /// text (for people) or json (for scripts).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Financial year to report, e.g. 2024/25 (default: [report] in the config).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Snapshot date for open cases, yyyy-mm-dd (default: [report] as_at, else the period end).
+    #[arg(long, value_name = "DATE")]
+    pub as_at: Option<String>,
+    #[arg(long, value_enum, default_value_t = MetricsFormat::Json)]
+    pub format: MetricsFormat,
+}
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum MetricsFormat {
+    #[default]
+    Json,
+    Text,
 }

@@ -314,7 +314,11 @@ impl Config {
     pub fn calendar(&self) -> Result<crate::calendar::Calendar> {
         let c = &self.calendar;
         match &c.holidays_file {
-            Some(file) => crate::calendar::Calendar::from_file(&self.base_dir.join(file), c.division, &c.extra_closure_days),
+            Some(file) => crate::calendar::Calendar::from_file(
+                &self.base_dir.join(file),
+                c.division,
+                &c.extra_closure_days,
+            ),
             None => crate::calendar::Calendar::embedded(c.division, &c.extra_closure_days),
         }
     }

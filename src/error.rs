@@ -33,6 +33,10 @@ pub enum Error {
     #[error("no usable rows: {message}")]
     NoUsableRows { message: String },
 
+    /// A deadline the working-day calendar cannot compute.
+    #[error("calendar: {0}")]
+    Calendar(String),
+
     /// Invalid command-line usage that clap could not catch (e.g. a bad --period).
     #[error("{0}")]
     Usage(String),
@@ -60,6 +64,7 @@ impl Error {
             | Error::NotATable { .. }
             | Error::MissingColumn { .. }
             | Error::NoUsableRows { .. }
+            | Error::Calendar(_)
             | Error::Usage(_) => 2,
             Error::Io { .. } | Error::Output { .. } | Error::Polars { .. } => 1,
         }

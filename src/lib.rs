@@ -7,12 +7,14 @@
 
 pub mod calendar;
 pub mod canonical;
+pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
 pub mod ingest;
 pub mod mapping;
+pub mod metrics;
 pub mod normalise;
 pub mod sample;
 

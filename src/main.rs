@@ -7,6 +7,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Metrics(args) => commands::metrics::run(&args),
         Command::GenerateSample(args) => commands::generate_sample::run(&args),
     };
     match result {

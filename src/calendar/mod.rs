@@ -108,10 +108,20 @@ impl Calendar {
             path: path.to_path_buf(),
             message,
         })?;
-        Calendar::new(division, format!("holidays file {}", path.display()), holidays, closures)
+        Calendar::new(
+            division,
+            format!("holidays file {}", path.display()),
+            holidays,
+            closures,
+        )
     }
 
-    fn new(division: Division, source: String, holidays: BTreeSet<NaiveDate>, closures: &[NaiveDate]) -> Result<Self> {
+    fn new(
+        division: Division,
+        source: String,
+        holidays: BTreeSet<NaiveDate>,
+        closures: &[NaiveDate],
+    ) -> Result<Self> {
         let bad = |message: String| Error::Config {
             path: source.clone().into(),
             message,
@@ -209,7 +219,8 @@ impl Calendar {
             .map(|d| crate::normalise::days_since_epoch(*d))
             .collect();
         let table = Series::new("workdays".into(), days);
-        let target = self.wd_number_expr(date.clone()).cast(DataType::Int64) + n.clone().cast(DataType::Int64)
+        let target = self.wd_number_expr(date.clone()).cast(DataType::Int64)
+            + n.clone().cast(DataType::Int64)
             - lit(1i64);
         when(n.eq(lit(0)))
             .then(date)
@@ -239,16 +250,15 @@ fn parse_holidays(text: &str, division: Division) -> std::result::Result<BTreeSe
             .events
             .iter()
             .map(|e| {
-                NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").map_err(|_| format!("\"{}\" is not a yyyy-mm-dd date", e.date))
+                NaiveDate::parse_from_str(&e.date, "%Y-%m-%d")
+                    .map_err(|_| format!("\"{}\" is not a yyyy-mm-dd date", e.date))
             })
             .collect()
     } else {
         text.lines()
             .map(|l| l.split('#').next().unwrap_or_default().trim())
             .filter(|l| !l.is_empty())
-            .map(|l| {
-                crate::config::parse_config_date(l)
-            })
+            .map(crate::config::parse_config_date)
             .collect()
     }
 }
@@ -302,7 +312,11 @@ mod tests {
 
     #[test]
     fn no_holiday_falls_on_a_weekend_in_any_division() {
-        for division in [Division::EnglandAndWales, Division::Scotland, Division::NorthernIreland] {
+        for division in [
+            Division::EnglandAndWales,
+            Division::Scotland,
+            Division::NorthernIreland,
+        ] {
             let cal = Calendar::embedded(division, &[]).unwrap();
             assert!(cal.holidays.iter().all(|h| !is_weekend(*h)), "{division:?}");
             assert_eq!((cal.first, cal.last), (d("2019-01-01"), d("2027-12-31")));
@@ -315,7 +329,10 @@ mod tests {
         let ni = Calendar::embedded(Division::NorthernIreland, &[]).unwrap();
         let ew = ew();
         assert!(scotland.holidays.contains(&d("2024-01-02")) && !ew.holidays.contains(&d("2024-01-02")));
-        assert!(!scotland.holidays.contains(&d("2024-04-01")), "no Easter Monday in Scotland");
+        assert!(
+            !scotland.holidays.contains(&d("2024-04-01")),
+            "no Easter Monday in Scotland"
+        );
         assert!(ni.holidays.contains(&d("2024-03-18")) && ni.holidays.contains(&d("2025-07-14")));
         assert_eq!(ew.holidays.len(), 75);
     }
@@ -352,21 +369,34 @@ mod tests {
     #[test]
     fn expressions_agree_with_the_scalar_functions() {
         let cal = ew();
-        let starts = ["2024-04-08", "2025-04-17", "2024-12-23", "2024-06-01", "2025-05-08"];
-        let days: Vec<i32> = starts.iter().map(|s| crate::normalise::days_since_epoch(d(s))).collect();
+        let starts = [
+            "2024-04-08",
+            "2025-04-17",
+            "2024-12-23",
+            "2024-06-01",
+            "2025-05-08",
+        ];
+        let days: Vec<i32> = starts
+            .iter()
+            .map(|s| crate::normalise::days_since_epoch(d(s)))
+            .collect();
         let frame = df!("start" => days).unwrap();
         let out = frame
             .lazy()
             .with_column(col("start").cast(DataType::Date))
             .select([
                 cal.add_wd_expr(col("start"), lit(5)).alias("due"),
-                cal.wd_between_expr(col("start"), cal.add_wd_expr(col("start"), lit(20))).alias("between"),
+                cal.wd_between_expr(col("start"), cal.add_wd_expr(col("start"), lit(20)))
+                    .alias("between"),
             ])
             .collect()
             .unwrap();
         let due = out.column("due").unwrap().cast(&DataType::String).unwrap();
         let due: Vec<&str> = due.str().unwrap().iter().map(|v| v.unwrap()).collect();
-        let want: Vec<String> = starts.iter().map(|s| cal.add_wd(d(s), 5).unwrap().to_string()).collect();
+        let want: Vec<String> = starts
+            .iter()
+            .map(|s| cal.add_wd(d(s), 5).unwrap().to_string())
+            .collect();
         assert_eq!(due, want);
         let between = out.column("between").unwrap().cast(&DataType::Int64).unwrap();
         assert!(between.i64().unwrap().iter().all(|v| v == Some(20)));

@@ -689,7 +689,7 @@ pub(super) struct RowRef {
 }
 
 /// The text of a column, whatever its type.
-pub(super) fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+pub(crate) fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let column = frame
         .column(name)
         .ctx("reading rows")?

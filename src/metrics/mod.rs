@@ -1,0 +1,854 @@
+//! Stage 4 — metrics: every figure of the 8.1 report, the 9.7 board updates and the TSM
+//! complaint measures, computed with polars from the classified table. [`Metrics`] serialises
+//! to the `metrics` JSON, whose keys are a contract (README, "metrics JSON").
+//!
+//! Attribution (README, "Methodology"): received by the stage's received date (stage 2: the
+//! escalation request); acknowledgement by received date; responses, timeliness and outcomes by
+//! the response date; open = received on or before as_at with no response by as_at.
+
+mod figures;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::calendar::Calendar;
+use crate::canonical::Field;
+use crate::classify::{Rules, stage_col};
+use crate::config::{Config, Period};
+use crate::error::{Error, PolarsContext, Result};
+use crate::normalise::{DataQuality, days_since_epoch};
+pub use figures::{pct, per_1000, round_half_up};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    pub period: PeriodOut,
+    pub records: Records,
+    pub stage1: StageMetrics,
+    pub stage2: StageMetrics,
+    /// Stage 2 received / stage 1 received.
+    pub escalation_rate_pct: Option<f64>,
+    /// Stage-1 responses in the period whose complaint was never escalated / stage-1 responses.
+    pub resolved_at_stage1_pct: Option<f64>,
+    pub refused: Refused,
+    pub satisfaction: Satisfaction,
+    /// Complaints received in the period by category, per stage.
+    pub categories: BTreeMap<String, StageCounts>,
+    pub tsm: BTreeMap<String, TsmFigures>,
+    pub months: Vec<PeriodRow>,
+    pub quarters: Vec<PeriodRow>,
+    pub extensions: PerStage<Extensions>,
+    pub compensation: Compensation,
+    /// Open stages at as_at by age in working days since receipt.
+    pub open_age_bands: PerStage<AgeBands>,
+    /// Stage responses in the period (both stages) by category and outcome.
+    pub category_outcomes: BTreeMap<String, Outcomes>,
+    /// Stage-1 complaints received in the period by channel.
+    pub channels: BTreeMap<String, u64>,
+    /// Stage-1 complaints received in the period by the Code version they are judged under.
+    pub code_versions: BTreeMap<String, u64>,
+    pub data_quality: QualityCounts,
+    pub method: Method,
+    pub warnings: Vec<String>,
+    /// The same figures for the previous period, when the input covers it.
+    pub prior: Option<Box<Metrics>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodOut {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub as_at: NaiveDate,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Records {
+    pub rows_read: usize,
+    pub included: usize,
+    pub excluded: usize,
+    pub complaints: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageMetrics {
+    pub received: u64,
+    pub withdrawn: u64,
+    pub acknowledged_on_time: u64,
+    pub acknowledged_on_time_pct: Option<f64>,
+    pub responded: u64,
+    pub within_base: u64,
+    pub within_extension: u64,
+    pub late: u64,
+    /// (within_base + within_extension) / responded: the CH02 measure.
+    pub within_timescale_pct: Option<f64>,
+    pub within_base_pct: Option<f64>,
+    pub median_working_days_to_respond: Option<f64>,
+    pub mean_working_days_to_respond: Option<f64>,
+    pub open_at_end: u64,
+    pub open_overdue_at_end: u64,
+    pub outcomes: Outcomes,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcomes {
+    pub upheld: u64,
+    pub partly_upheld: u64,
+    pub not_upheld: u64,
+    /// Any other outcome, including none recorded.
+    pub other: u64,
+    /// Of `other`: responses with no outcome recorded.
+    pub not_recorded: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Refused {
+    pub total: u64,
+    pub by_reason: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Satisfaction {
+    pub responses: u64,
+    pub satisfied: u64,
+    pub pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageCounts {
+    pub stage1: u64,
+    pub stage2: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[allow(non_snake_case)]
+pub struct TsmFigures {
+    pub homes: Option<u64>,
+    pub stage1_received: u64,
+    pub stage2_received: u64,
+    pub CH01_stage1_per_1000: Option<f64>,
+    pub CH01_stage2_per_1000: Option<f64>,
+    pub stage1_responded: u64,
+    pub stage2_responded: u64,
+    pub CH02_stage1_pct: Option<f64>,
+    pub CH02_stage2_pct: Option<f64>,
+    /// CH02 counting only responses within the base timescale (no extensions).
+    pub CH02_stage1_base_only_pct: Option<f64>,
+    pub CH02_stage2_base_only_pct: Option<f64>,
+}
+
+/// A month or quarter: received by received date; responded and timeliness by response date.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PeriodRow {
+    pub label: String,
+    pub start: Option<NaiveDate>,
+    pub stage1_received: u64,
+    pub stage2_received: u64,
+    pub stage1_responded: u64,
+    pub stage1_within: u64,
+    pub stage1_within_pct: Option<f64>,
+    pub stage2_responded: u64,
+    pub stage2_within: u64,
+    pub stage2_within_pct: Option<f64>,
+    pub median_working_days_stage1: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PerStage<T> {
+    pub stage1: T,
+    pub stage2: T,
+}
+
+/// Extensions on stages responded to in the period.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Extensions {
+    /// An extension was recorded (flag or extended due date).
+    pub used: u64,
+    pub recognised: u64,
+    /// Agreed date beyond the Code's maximum: the deadline was capped.
+    pub beyond_cap: u64,
+    /// Notified after the base deadline: not recognised.
+    pub notified_late: u64,
+    /// No notification date recorded: assumed notified in time.
+    pub notice_date_missing: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Compensation {
+    /// Complaints whose final response in the period carried compensation.
+    pub count: u64,
+    pub total: f64,
+    pub mean: Option<f64>,
+    pub by_stage: PerStage<MoneyFigures>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MoneyFigures {
+    pub count: u64,
+    pub total: f64,
+    pub mean: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AgeBands {
+    #[serde(rename = "0-10")]
+    pub up_to_10: u64,
+    #[serde(rename = "11-20")]
+    pub from_11_to_20: u64,
+    #[serde(rename = "21-40")]
+    pub from_21_to_40: u64,
+    #[serde(rename = "over_40")]
+    pub over_40: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QualityCounts {
+    /// Stages received in the period with no acknowledgement date.
+    pub acknowledgement_missing: PerStage<u64>,
+    /// Responses dated before the stage was received: left out of timeliness.
+    pub response_before_receipt: PerStage<u64>,
+    /// Stage-1 complaints received in the period whose tenure is neither LCRA nor LCHO.
+    pub tenure_not_lcra_or_lcho: u64,
+}
+
+/// How the figures were counted, for the methodology.
+#[derive(Debug, Clone, Serialize)]
+pub struct Method {
+    pub response_clock: crate::config::ResponseClock,
+    pub code_2024_from: NaiveDate,
+    pub calendar_division: &'static str,
+    pub calendar_source: String,
+    pub calendar_covers: [NaiveDate; 2],
+    pub closure_days: Vec<NaiveDate>,
+    pub extension_rule: &'static str,
+}
+
+const EXTENSION_RULE: &str = "An extension counts when the extension flag or an extended due date is recorded and, where a notification date is recorded, it is on or before the base deadline; the extended deadline is the agreed date, capped at 10 working days (stage 1) or 20 (stage 2; 10 under the 2022 Code) after the base deadline.";
+
+/// Computes the metrics for `period` and, when the data covers it, the period before.
+pub fn compute(
+    classified: &DataFrame,
+    quality: &DataQuality,
+    config: &Config,
+    calendar: &Calendar,
+    rules: &Rules,
+    period: Period,
+) -> Result<Metrics> {
+    let mut metrics = compute_one(classified, quality, config, calendar, rules, period)?;
+    let prior = prior_period(period);
+    if has_received_in(classified, prior)? {
+        metrics.prior = Some(Box::new(compute_one(
+            classified, quality, config, calendar, rules, prior,
+        )?));
+    }
+    Ok(metrics)
+}
+
+/// The same span one year earlier, judged at its own end.
+pub fn prior_period(p: Period) -> Period {
+    let back = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);
+    let end = back(p.end);
+    Period {
+        start: back(p.start),
+        end,
+        as_at: end,
+    }
+}
+
+fn date_lit(d: NaiveDate) -> Expr {
+    lit(days_since_epoch(d)).cast(DataType::Date)
+}
+
+fn has_received_in(t: &DataFrame, p: Period) -> Result<bool> {
+    let n = t
+        .clone()
+        .lazy()
+        .filter(figures::between(
+            col(Field::Received.name()),
+            date_lit(p.start),
+            date_lit(p.end),
+        ))
+        .select([len()])
+        .collect()
+        .ctx("checking the prior period")?;
+    Ok(figures::first_u64(&n, "len")? > 0)
+}
+
+/// Boolean expressions saying how each stage row relates to the period.
+struct StageMasks {
+    received_in: Expr,
+    responded_in: Expr,
+    open_at: Expr,
+    overdue_at: Expr,
+}
+
+fn stage_masks(k: u8, p: Period) -> StageMasks {
+    let c = |name: &str| col(stage_col(k, name).as_str());
+    let responded = col(if k == 1 {
+        Field::Stage1Responded.name()
+    } else {
+        Field::Stage2Responded.name()
+    });
+    let not_refused = col("refused").not();
+    let in_period = |e: Expr| figures::between(e, date_lit(p.start), date_lit(p.end));
+    let received_in = in_period(c("received")).and(not_refused.clone());
+    let responded_in = in_period(responded.clone())
+        .and(c("response_valid"))
+        .and(c("withdrawn").not())
+        .and(not_refused.clone());
+    let as_at = date_lit(p.as_at);
+    let open_at = not_refused
+        .and(c("withdrawn").not())
+        .and(c("received").lt_eq(as_at.clone()).fill_null(lit(false)))
+        .and(responded.clone().is_null().or(responded.gt(as_at.clone())));
+    let overdue_at = open_at.clone().and(as_at.gt(c("deadline")).fill_null(lit(false)));
+    StageMasks {
+        received_in,
+        responded_in,
+        open_at,
+        overdue_at,
+    }
+}
+
+fn compute_one(
+    t: &DataFrame,
+    quality: &DataQuality,
+    config: &Config,
+    calendar: &Calendar,
+    rules: &Rules,
+    p: Period,
+) -> Result<Metrics> {
+    check_coverage(t, p)?;
+    let mut warnings = Vec::new();
+    let tenure = effective_tenure(t, config, &mut warnings);
+    let t = &t
+        .clone()
+        .lazy()
+        .with_column(tenure.alias("__tenure"))
+        .collect()
+        .ctx("tenure")?;
+    let stage1 = stage_metrics(t, 1, p)?;
+    let stage2 = stage_metrics(t, 2, p)?;
+    let counts = figures::count(
+        t,
+        vec![
+            (
+                "resolved_s1",
+                stage_masks(1, p)
+                    .responded_in
+                    .and(col(Field::Stage2Requested.name()).is_null()),
+            ),
+            (
+                "tenure_unknown",
+                stage_masks(1, p).received_in.and(col("__tenure").is_null()),
+            ),
+        ],
+    )?;
+    let refused = refused_summary(t, p)?;
+    let satisfaction = satisfaction(t, p)?;
+    let categories = by_category(t, p)?;
+    let tsm = tsm(t, config, p)?;
+    let (months, quarters) = monthly(t, p)?;
+    let extensions = PerStage {
+        stage1: extensions(t, 1, p)?,
+        stage2: extensions(t, 2, p)?,
+    };
+    let compensation = compensation(t, p)?;
+    let open_age_bands = PerStage {
+        stage1: age_bands(t, 1, p, calendar)?,
+        stage2: age_bands(t, 2, p, calendar)?,
+    };
+    let category_outcomes = category_outcomes(t, p)?;
+    let channels = figures::count_by(t, col(Field::Channel.name()), stage_masks(1, p).received_in)?;
+    let code_versions = figures::count_by(t, col("code_version"), stage_masks(1, p).received_in)?;
+    let quality_counts = quality_counts(t, p, counts["tenure_unknown"])?;
+    if quality_counts.tenure_not_lcra_or_lcho > 0 {
+        warnings.push(format!(
+            "{} stage-1 complaint(s) received in the period have a tenure that is neither LCRA nor LCHO (or none): they count in the stage totals but not in the TSM tenure figures",
+            quality_counts.tenure_not_lcra_or_lcho
+        ));
+    }
+    Ok(Metrics {
+        period: PeriodOut {
+            start: p.start,
+            end: p.end,
+            as_at: p.as_at,
+            label: p.label(),
+        },
+        records: Records {
+            rows_read: quality.rows_read,
+            included: quality.included,
+            excluded: quality.excluded,
+            complaints: quality.complaints,
+        },
+        escalation_rate_pct: pct(stage2.received, stage1.received),
+        resolved_at_stage1_pct: pct(counts["resolved_s1"], stage1.responded),
+        stage1,
+        stage2,
+        refused,
+        satisfaction,
+        categories,
+        tsm,
+        months,
+        quarters,
+        extensions,
+        compensation,
+        open_age_bands,
+        category_outcomes,
+        channels,
+        code_versions,
+        data_quality: quality_counts,
+        method: Method {
+            response_clock: rules.response_clock,
+            code_2024_from: rules.code_2024_from,
+            calendar_division: calendar.division.key(),
+            calendar_source: calendar.source.clone(),
+            calendar_covers: [calendar.first, calendar.last],
+            closure_days: calendar.closures.iter().copied().collect(),
+            extension_rule: EXTENSION_RULE,
+        },
+        warnings,
+        prior: None,
+    })
+}
+
+/// A deadline the calendar cannot compute, for a stage the period needs, is an error.
+fn check_coverage(t: &DataFrame, p: Period) -> Result<()> {
+    for k in [1u8, 2] {
+        let m = stage_masks(k, p);
+        let c = |name: &str| col(stage_col(k, name).as_str());
+        let relevant = m.received_in.or(m.responded_in).or(m.open_at);
+        let missing = t
+            .clone()
+            .lazy()
+            .filter(
+                relevant
+                    .and(c("received").is_not_null())
+                    .and(c("ack_due").is_null().or(c("due").is_null())),
+            )
+            .select([col(Field::Reference.name()), c("received")])
+            .collect()
+            .ctx("checking calendar coverage")?;
+        if missing.height() > 0 {
+            let refs = crate::normalise::texts(&missing, Field::Reference.name())?;
+            let dates = crate::normalise::texts(&missing, &stage_col(k, "received"))?;
+            return Err(Error::Calendar(format!(
+                "{} stage {k} deadline(s) fall outside the working-day calendar (e.g. complaint {} received {}): give [calendar] holidays_file a gov.uk bank-holidays.json (or one date per line) covering those years",
+                missing.height(),
+                refs[0].clone().unwrap_or_default(),
+                dates[0].clone().unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// LCRA / LCHO for the TSM split; everything else null. With a plain `homes = n` and no tenure
+/// column, every complaint is LCRA.
+fn effective_tenure(t: &DataFrame, config: &Config, warnings: &mut Vec<String>) -> Expr {
+    let tenure = col(Field::Tenure.name());
+    let all_unknown = t
+        .column(Field::Tenure.name())
+        .map(|c| c.null_count() == c.len())
+        .unwrap_or(true);
+    if all_unknown {
+        if matches!(config.homes, Some(crate::config::Homes::All(_))) {
+            return lit("LCRA");
+        }
+        warnings.push("no tenure column: the TSM figures by LCRA/LCHO cannot be split; map [columns] tenure or give a plain homes = n (all LCRA)".into());
+    }
+    when(tenure.clone().eq(lit("LCRA")).or(tenure.clone().eq(lit("LCHO"))))
+        .then(tenure)
+        .otherwise(lit(NULL).cast(DataType::String))
+}
+
+fn stage_metrics(t: &DataFrame, k: u8, p: Period) -> Result<StageMetrics> {
+    let m = stage_masks(k, p);
+    let c = |name: &str| col(stage_col(k, name).as_str());
+    let outcome = col(if k == 1 {
+        Field::Stage1Outcome.name()
+    } else {
+        Field::Stage2Outcome.name()
+    });
+    let timeliness = |class: &str| {
+        m.responded_in
+            .clone()
+            .and(c("timeliness").eq(lit(class)).fill_null(lit(false)))
+    };
+    let is_outcome = |v: &str| {
+        m.responded_in
+            .clone()
+            .and(outcome.clone().eq(lit(v)).fill_null(lit(false)))
+    };
+    let counts = figures::count(
+        t,
+        vec![
+            ("received", m.received_in.clone()),
+            ("withdrawn", m.received_in.clone().and(c("withdrawn"))),
+            ("ack_on_time", m.received_in.clone().and(c("ack_on_time"))),
+            ("responded", m.responded_in.clone()),
+            ("within_base", timeliness("within_base")),
+            ("within_extension", timeliness("within_extension")),
+            ("late", timeliness("late")),
+            ("open", m.open_at.clone()),
+            ("overdue", m.overdue_at.clone()),
+            ("upheld", is_outcome("upheld")),
+            ("partly_upheld", is_outcome("partly_upheld")),
+            ("not_upheld", is_outcome("not_upheld")),
+            ("no_outcome", m.responded_in.clone().and(outcome.is_null())),
+        ],
+    )?;
+    let days = figures::working_days(t, &stage_col(k, "working_days"), m.responded_in)?;
+    let responded = counts["responded"];
+    let known = counts["upheld"] + counts["partly_upheld"] + counts["not_upheld"];
+    Ok(StageMetrics {
+        received: counts["received"],
+        withdrawn: counts["withdrawn"],
+        acknowledged_on_time: counts["ack_on_time"],
+        acknowledged_on_time_pct: pct(counts["ack_on_time"], counts["received"]),
+        responded,
+        within_base: counts["within_base"],
+        within_extension: counts["within_extension"],
+        late: counts["late"],
+        within_timescale_pct: pct(counts["within_base"] + counts["within_extension"], responded),
+        within_base_pct: pct(counts["within_base"], responded),
+        median_working_days_to_respond: days.median,
+        mean_working_days_to_respond: days.mean,
+        open_at_end: counts["open"],
+        open_overdue_at_end: counts["overdue"],
+        outcomes: Outcomes {
+            upheld: counts["upheld"],
+            partly_upheld: counts["partly_upheld"],
+            not_upheld: counts["not_upheld"],
+            other: responded - known,
+            not_recorded: counts["no_outcome"],
+        },
+    })
+}
+
+fn refused_summary(t: &DataFrame, p: Period) -> Result<Refused> {
+    let in_period = figures::between(col(Field::Received.name()), date_lit(p.start), date_lit(p.end));
+    let by_reason = figures::count_by(t, col(Field::RefusalReason.name()), col("refused").and(in_period))?;
+    Ok(Refused {
+        total: by_reason.values().sum(),
+        by_reason,
+    })
+}
+
+fn satisfaction(t: &DataFrame, p: Period) -> Result<Satisfaction> {
+    let responded = stage_masks(1, p).responded_in.or(stage_masks(2, p).responded_in);
+    let answer = col(Field::Satisfaction.name());
+    let counts = figures::count(
+        t,
+        vec![
+            ("responses", responded.clone().and(answer.clone().is_not_null())),
+            (
+                "satisfied",
+                responded.and(answer.eq(lit("satisfied")).fill_null(lit(false))),
+            ),
+        ],
+    )?;
+    Ok(Satisfaction {
+        responses: counts["responses"],
+        satisfied: counts["satisfied"],
+        pct: pct(counts["satisfied"], counts["responses"]),
+    })
+}
+
+fn by_category(t: &DataFrame, p: Period) -> Result<BTreeMap<String, StageCounts>> {
+    let mut out: BTreeMap<String, StageCounts> = BTreeMap::new();
+    for (category, n) in figures::count_by(t, col(Field::Category.name()), stage_masks(1, p).received_in)? {
+        out.entry(category).or_default().stage1 = n;
+    }
+    for (category, n) in figures::count_by(t, col(Field::Category.name()), stage_masks(2, p).received_in)? {
+        out.entry(category).or_default().stage2 = n;
+    }
+    Ok(out)
+}
+
+fn tsm(t: &DataFrame, config: &Config, p: Period) -> Result<BTreeMap<String, TsmFigures>> {
+    let mut out = BTreeMap::new();
+    for tenure in ["LCRA", "LCHO"] {
+        let is = col("__tenure").eq(lit(tenure)).fill_null(lit(false));
+        let (m1, m2) = (stage_masks(1, p), stage_masks(2, p));
+        let within = |k: u8, m: &StageMasks, base_only: bool| {
+            let class = col(stage_col(k, "timeliness").as_str());
+            let ok = if base_only {
+                class.clone().eq(lit("within_base"))
+            } else {
+                class
+                    .clone()
+                    .eq(lit("within_base"))
+                    .or(class.eq(lit("within_extension")))
+            };
+            m.responded_in
+                .clone()
+                .and(is.clone())
+                .and(ok.fill_null(lit(false)))
+        };
+        let counts = figures::count(
+            t,
+            vec![
+                ("r1", m1.received_in.clone().and(is.clone())),
+                ("r2", m2.received_in.clone().and(is.clone())),
+                ("d1", m1.responded_in.clone().and(is.clone())),
+                ("d2", m2.responded_in.clone().and(is.clone())),
+                ("w1", within(1, &m1, false)),
+                ("w2", within(2, &m2, false)),
+                ("b1", within(1, &m1, true)),
+                ("b2", within(2, &m2, true)),
+            ],
+        )?;
+        let homes = config
+            .homes
+            .map(|h| if tenure == "LCRA" { h.lcra() } else { h.lcho() });
+        let rate = |n: u64| homes.and_then(|h| per_1000(n, h));
+        out.insert(
+            tenure.to_string(),
+            TsmFigures {
+                homes,
+                stage1_received: counts["r1"],
+                stage2_received: counts["r2"],
+                CH01_stage1_per_1000: rate(counts["r1"]),
+                CH01_stage2_per_1000: rate(counts["r2"]),
+                stage1_responded: counts["d1"],
+                stage2_responded: counts["d2"],
+                CH02_stage1_pct: pct(counts["w1"], counts["d1"]),
+                CH02_stage2_pct: pct(counts["w2"], counts["d2"]),
+                CH02_stage1_base_only_pct: pct(counts["b1"], counts["d1"]),
+                CH02_stage2_base_only_pct: pct(counts["b2"], counts["d2"]),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Month and quarter rows over the period (quarters count from the period start: Q1 = April–June
+/// for a financial year).
+fn monthly(t: &DataFrame, p: Period) -> Result<(Vec<PeriodRow>, Vec<PeriodRow>)> {
+    let mut months = Vec::new();
+    let mut start = NaiveDate::from_ymd_opt(p.start.year(), p.start.month(), 1).expect("valid");
+    while start <= p.end {
+        let next = start + Months::new(1);
+        let span = Period {
+            start: start.max(p.start),
+            end: (next - chrono::Duration::days(1)).min(p.end),
+            as_at: p.as_at,
+        };
+        months.push(period_row(t, span, start.format("%Y-%m").to_string())?);
+        start = next;
+    }
+    let mut quarters = Vec::new();
+    for (i, chunk) in months.chunks(3).enumerate() {
+        let first = chunk[0].start.unwrap_or(p.start);
+        let last =
+            chunk.last().and_then(|r| r.start).unwrap_or(first) + Months::new(1) - chrono::Duration::days(1);
+        let span = Period {
+            start: first.max(p.start),
+            end: last.min(p.end),
+            as_at: p.as_at,
+        };
+        quarters.push(period_row(t, span, format!("Q{}", i + 1))?);
+    }
+    Ok((months, quarters))
+}
+
+fn period_row(t: &DataFrame, span: Period, label: String) -> Result<PeriodRow> {
+    let (m1, m2) = (stage_masks(1, span), stage_masks(2, span));
+    let within = |k: u8, m: &StageMasks| {
+        let class = col(stage_col(k, "timeliness").as_str());
+        m.responded_in.clone().and(
+            class
+                .clone()
+                .eq(lit("within_base"))
+                .or(class.eq(lit("within_extension")))
+                .fill_null(lit(false)),
+        )
+    };
+    let counts = figures::count(
+        t,
+        vec![
+            ("r1", m1.received_in.clone()),
+            ("r2", m2.received_in.clone()),
+            ("d1", m1.responded_in.clone()),
+            ("d2", m2.responded_in.clone()),
+            ("w1", within(1, &m1)),
+            ("w2", within(2, &m2)),
+        ],
+    )?;
+    let days = figures::working_days(t, &stage_col(1, "working_days"), m1.responded_in)?;
+    Ok(PeriodRow {
+        label,
+        start: Some(span.start),
+        stage1_received: counts["r1"],
+        stage2_received: counts["r2"],
+        stage1_responded: counts["d1"],
+        stage1_within: counts["w1"],
+        stage1_within_pct: pct(counts["w1"], counts["d1"]),
+        stage2_responded: counts["d2"],
+        stage2_within: counts["w2"],
+        stage2_within_pct: pct(counts["w2"], counts["d2"]),
+        median_working_days_stage1: days.median,
+    })
+}
+
+fn extensions(t: &DataFrame, k: u8, p: Period) -> Result<Extensions> {
+    let m = stage_masks(k, p).responded_in;
+    let c = |name: &str| col(stage_col(k, name).as_str());
+    let counts = figures::count(
+        t,
+        vec![
+            (
+                "used",
+                m.clone()
+                    .and(c("extension_recognised").or(c("extension_notified_late"))),
+            ),
+            ("recognised", m.clone().and(c("extension_recognised"))),
+            ("beyond_cap", m.clone().and(c("extension_beyond_cap"))),
+            ("late", m.clone().and(c("extension_notified_late"))),
+            ("missing", m.and(c("extension_notice_missing"))),
+        ],
+    )?;
+    Ok(Extensions {
+        used: counts["used"],
+        recognised: counts["recognised"],
+        beyond_cap: counts["beyond_cap"],
+        notified_late: counts["late"],
+        notice_date_missing: counts["missing"],
+    })
+}
+
+/// Compensation on complaints whose final response (stage 2 if escalated, else stage 1) is in
+/// the period.
+fn compensation(t: &DataFrame, p: Period) -> Result<Compensation> {
+    let (m1, m2) = (stage_masks(1, p), stage_masks(2, p));
+    let paid = col(Field::Compensation.name()).gt(lit(0.0)).fill_null(lit(false));
+    let final_s1 = m1
+        .responded_in
+        .and(col(Field::Stage2Responded.name()).is_null())
+        .and(paid.clone());
+    let final_s2 = m2.responded_in.and(paid);
+    let s1 = figures::money(t, Field::Compensation.name(), final_s1)?;
+    let s2 = figures::money(t, Field::Compensation.name(), final_s2)?;
+    let count = s1.count + s2.count;
+    let total = round_half_up(s1.total + s2.total, 2);
+    Ok(Compensation {
+        count,
+        total,
+        mean: (count > 0).then(|| round_half_up(total / count as f64, 2)),
+        by_stage: PerStage {
+            stage1: s1,
+            stage2: s2,
+        },
+    })
+}
+
+fn age_bands(t: &DataFrame, k: u8, p: Period, calendar: &Calendar) -> Result<AgeBands> {
+    let m = stage_masks(k, p);
+    let age = calendar.wd_between_expr(col(stage_col(k, "received").as_str()), date_lit(p.as_at));
+    let band = |lo: i32, hi: i32| {
+        m.open_at.clone().and(
+            age.clone()
+                .gt_eq(lit(lo))
+                .and(age.clone().lt_eq(lit(hi)))
+                .fill_null(lit(false)),
+        )
+    };
+    let counts = figures::count(
+        t,
+        vec![
+            ("a", band(0, 10)),
+            ("b", band(11, 20)),
+            ("c", band(21, 40)),
+            (
+                "d",
+                m.open_at
+                    .clone()
+                    .and(age.clone().gt(lit(40)))
+                    .fill_null(lit(false)),
+            ),
+        ],
+    )?;
+    Ok(AgeBands {
+        up_to_10: counts["a"],
+        from_11_to_20: counts["b"],
+        from_21_to_40: counts["c"],
+        over_40: counts["d"],
+    })
+}
+
+fn category_outcomes(t: &DataFrame, p: Period) -> Result<BTreeMap<String, Outcomes>> {
+    let mut out: BTreeMap<String, Outcomes> = BTreeMap::new();
+    let category = || col(Field::Category.name());
+    for k in [1u8, 2] {
+        let m = stage_masks(k, p).responded_in;
+        let outcome = col(if k == 1 {
+            Field::Stage1Outcome.name()
+        } else {
+            Field::Stage2Outcome.name()
+        });
+        let is = |v: &str| m.clone().and(outcome.clone().eq(lit(v)).fill_null(lit(false)));
+        let upheld = figures::count_by(t, category(), is("upheld"))?;
+        let partly = figures::count_by(t, category(), is("partly_upheld"))?;
+        let not_upheld = figures::count_by(t, category(), is("not_upheld"))?;
+        let missing = figures::count_by(t, category(), m.clone().and(outcome.is_null()))?;
+        for (name, total) in figures::count_by(t, category(), m)? {
+            let get = |map: &BTreeMap<String, u64>| map.get(&name).copied().unwrap_or(0);
+            let o = out.entry(name.clone()).or_default();
+            let (u, pu, nu) = (get(&upheld), get(&partly), get(&not_upheld));
+            o.upheld += u;
+            o.partly_upheld += pu;
+            o.not_upheld += nu;
+            o.other += total - u - pu - nu;
+            o.not_recorded += get(&missing);
+        }
+    }
+    Ok(out)
+}
+
+fn quality_counts(t: &DataFrame, p: Period, tenure_unknown: u64) -> Result<QualityCounts> {
+    let counts = figures::count(
+        t,
+        vec![
+            (
+                "a1",
+                stage_masks(1, p)
+                    .received_in
+                    .and(col(stage_col(1, "ack_missing").as_str())),
+            ),
+            (
+                "a2",
+                stage_masks(2, p)
+                    .received_in
+                    .and(col(stage_col(2, "ack_missing").as_str())),
+            ),
+            ("v1", invalid_response_in(1, p)),
+            ("v2", invalid_response_in(2, p)),
+        ],
+    )?;
+    Ok(QualityCounts {
+        acknowledgement_missing: PerStage {
+            stage1: counts["a1"],
+            stage2: counts["a2"],
+        },
+        response_before_receipt: PerStage {
+            stage1: counts["v1"],
+            stage2: counts["v2"],
+        },
+        tenure_not_lcra_or_lcho: tenure_unknown,
+    })
+}
+
+fn invalid_response_in(k: u8, p: Period) -> Expr {
+    let responded = col(if k == 1 {
+        Field::Stage1Responded.name()
+    } else {
+        Field::Stage2Responded.name()
+    });
+    stage_masks(k, p)
+        .received_in
+        .and(responded.is_not_null())
+        .and(col(stage_col(k, "response_valid").as_str()).not())
+}
