@@ -81,7 +81,7 @@ fn windows_1252_tab_delimited_with_a_quoted_line_break() {
 /// The same four complaints as a CSV and as an XLSX with real date cells, an Excel serial typed
 /// as a number, a text date and a title row.
 fn write_pair(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
     let csv = dir.join("pair.csv");
     std::fs::write(
         &csv,
@@ -89,7 +89,7 @@ fn write_pair(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
          P1,03/05/2024,17/05/2024,N,25\n\
          P2,06/05/2024,03/05/2024,Y,£10.50\n\
          P3,07/05/2024,,,\n\
-         P4,08/05/2024,22/05/2024,No,\n",
+         P4,08/05/2024,22/05/2024,No,15\n",
     )
     .unwrap();
     let xlsx = dir.join("pair.xlsx");
@@ -135,6 +135,10 @@ fn write_pair(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
         .write_datetime_with_format(6, 2, date(2024, 5, 22), &dates)
         .unwrap();
     sheet.write_string(6, 3, "No").unwrap();
+    // A formula cell is read by its saved result.
+    sheet
+        .write_formula(6, 4, Formula::new("=10+5").set_result("15"))
+        .unwrap();
     book.save(&xlsx).unwrap();
     let config = dir.join("pair.toml");
     std::fs::write(
@@ -169,7 +173,7 @@ fn csv_and_xlsx_of_the_same_data_give_the_same_table() {
     );
     assert_eq!(
         column(&from_xlsx, "compensation"),
-        [s("25.0"), s("10.5"), None, None]
+        [s("25.0"), s("10.5"), None, s("15.0")]
     );
     // Spreadsheet rows: header on row 3, so the first complaint is on row 4.
     assert_eq!(column(&from_xlsx, "source_row"), [s("4"), s("5"), s("6"), s("7")]);

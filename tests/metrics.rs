@@ -271,5 +271,14 @@ fn sample_data_metrics_are_consistent() {
         .map(|c| c["stage1"].as_u64().unwrap())
         .sum();
     assert_eq!(categories, m["stage1"]["received"].as_u64().unwrap());
+    // "REPAIRS " and "Repairs" are one category.
+    assert!(
+        m["categories"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| k != &k.to_uppercase())
+    );
+    assert_eq!(m["categories"].as_object().unwrap().len(), 10);
     assert!(m["prior"]["stage1"]["received"].as_u64().unwrap() > 1500);
 }

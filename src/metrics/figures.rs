@@ -91,6 +91,15 @@ pub fn between(value: Expr, start: Expr, end: Expr) -> Expr {
         .fill_null(lit(false))
 }
 
+fn first_i64(frame: &DataFrame, name: &str) -> Result<i64> {
+    let column = frame
+        .column(name)
+        .ctx("reading a sum")?
+        .cast(&DataType::Int64)
+        .ctx("reading a sum")?;
+    Ok(column.i64().ctx("reading a sum")?.get(0).unwrap_or(0))
+}
+
 pub fn first_u64(frame: &DataFrame, name: &str) -> Result<u64> {
     let column = frame
         .column(name)
@@ -120,15 +129,7 @@ pub fn working_days(t: &DataFrame, column: &str, mask: Expr) -> Result<WorkingDa
         .collect()
         .ctx("working days to respond")?;
     let n = first_u64(&out, "n")?;
-    let sum = out
-        .column("sum")
-        .ctx("sum")?
-        .cast(&DataType::Int64)
-        .ctx("sum")?
-        .i64()
-        .ctx("sum")?
-        .get(0)
-        .unwrap_or(0);
+    let sum = first_i64(&out, "sum")?;
     let median = out
         .column("median")
         .ctx("median")?
@@ -166,15 +167,7 @@ pub fn money(t: &DataFrame, column: &str, mask: Expr) -> Result<MoneyFigures> {
         .collect()
         .ctx("compensation")?;
     let n = first_u64(&out, "n")?;
-    let total = out
-        .column("pence")
-        .ctx("pence")?
-        .cast(&DataType::Int64)
-        .ctx("pence")?
-        .i64()
-        .ctx("pence")?
-        .get(0)
-        .unwrap_or(0);
+    let total = first_i64(&out, "pence")?;
     Ok(MoneyFigures {
         count: n,
         total: total as f64 / 100.0,

@@ -69,6 +69,7 @@ pub fn normalise(raws: &[RawTable], config: &Config) -> Result<Normalised> {
     let rows = combine(raws, &resolved, &mapped)?;
     let rows = exclude_missing_required(rows, &mut quality)?;
     let rows = exclude_exact_duplicates(rows, &mapped, &mut quality)?;
+    let rows = unify_spellings(rows, &mapped, &mut quality)?;
     let mut rows = parse_cells(rows, &mapped, &reader, raws, &mut quality)?;
     if long {
         rows = split_stage_rows(rows, &mut quality)?;
@@ -277,6 +278,74 @@ fn exclude_exact_duplicates(
         ))
         .collect()
         .ctx("dropping duplicate rows")
+}
+
+/// Free-text groupings typed differently ("Repairs", "REPAIRS", "repairs ") are one group: each
+/// takes its most frequent spelling (the first seen on a tie), and the change is reported.
+fn unify_spellings(rows: DataFrame, mapped: &[Field], quality: &mut DataQuality) -> Result<DataFrame> {
+    let mut lazy = rows.clone().lazy();
+    for &field in mapped {
+        if !matches!(
+            field,
+            Field::Category | Field::Subcategory | Field::Channel | Field::RefusalReason
+        ) {
+            continue;
+        }
+        let name = field.name();
+        let spellings = rows
+            .clone()
+            .lazy()
+            .filter(col(name).is_not_null())
+            .group_by_stable([col(name)])
+            .agg([len().cast(DataType::UInt64).alias("__n")])
+            .collect()
+            .ctx("comparing spellings")?;
+        let values = texts(&spellings, name)?;
+        let counts = texts(&spellings, "__n")?;
+        let mut best: std::collections::HashMap<String, (String, u64)> = std::collections::HashMap::new();
+        for (value, n) in values.iter().flatten().zip(counts.iter().flatten()) {
+            let n: u64 = n.parse().unwrap_or(0);
+            let entry = best
+                .entry(values::value_key(value))
+                .or_insert_with(|| (value.clone(), n));
+            if n > entry.1 {
+                *entry = (value.clone(), n);
+            }
+        }
+        let mut from = Vec::new();
+        let mut to = Vec::new();
+        let mut changed = Vec::new();
+        for (value, n) in values.iter().flatten().zip(counts.iter().flatten()) {
+            let (chosen, _) = &best[&values::value_key(value)];
+            if chosen != value {
+                from.push(value.clone());
+                to.push(chosen.clone());
+                changed.push(format!("\"{value}\" ×{n} read as \"{chosen}\""));
+            }
+        }
+        if from.is_empty() {
+            continue;
+        }
+        let count = from.len();
+        quality.note_spellings(field, count, changed);
+        let map = DataFrame::new(
+            from.len(),
+            vec![Column::new("__from".into(), from), Column::new("__to".into(), to)],
+        )
+        .ctx("unifying spellings")?;
+        lazy = lazy
+            .join(
+                map.lazy(),
+                [col(name)],
+                [col("__from")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_column(col("__to").fill_null(col(name)).alias(name))
+            .drop(by_name(["__to"], true, false));
+    }
+    lazy.sort([SEQ_COL], SortMultipleOptions::default())
+        .collect()
+        .ctx("unifying spellings")
 }
 
 /// Types every mapped column. Each distinct text is read once and joined back, so a million

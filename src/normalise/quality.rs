@@ -254,6 +254,32 @@ impl DataQuality {
         Ok(())
     }
 
+    /// Values of a grouping field that differed only in case or spacing were merged.
+    pub(super) fn note_spellings(&mut self, field: Field, count: usize, changes: Vec<String>) {
+        let shown = changes.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+        let more = changes.len().saturating_sub(10);
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        self.warn(
+            "spelling_unified",
+            Some(field),
+            count,
+            format!(
+                "{}: {count} spelling(s) differing only in case or spacing were merged ({shown}{tail}); {}",
+                field.name(),
+                if field == Field::Category {
+                    "map them under [values.category] to choose the names yourself"
+                } else {
+                    "correct them in the export to choose the spelling yourself"
+                }
+            ),
+            vec![],
+        );
+    }
+
     /// Warns when every numeric date of a column could be read either way round, or when values
     /// contradict the configured order.
     pub(super) fn check_date_order(&mut self, field: Field, distinct: &[String], order: DateOrder) {

@@ -79,6 +79,18 @@ impl ValueMap {
         ValueMap { entries, fallback }
     }
 
+    /// Like `lookup`, but an unmapped value has no value at all (only the problem).
+    fn lookup_known(&self, raw: &str) -> Parsed {
+        let parsed = self.lookup(raw);
+        match parsed.problem {
+            Some(_) => Parsed {
+                value: None,
+                ..parsed
+            },
+            None => parsed,
+        }
+    }
+
     fn lookup(&self, raw: &str) -> Parsed {
         match self.entries.get(&value_key(raw)) {
             Some(v) => Parsed {
@@ -284,30 +296,10 @@ impl CellReader {
             },
             Kind::Outcome => self.outcome.lookup(raw),
             Kind::Tenure => self.tenure.lookup(raw),
-            Kind::Status => {
-                let parsed = self.status.lookup(raw);
-                // An unknown status says nothing: the status is derived from the dates instead.
-                if parsed.problem.is_some() {
-                    Parsed {
-                        value: None,
-                        ..parsed
-                    }
-                } else {
-                    parsed
-                }
-            }
+            // An unknown status says nothing: the status is derived from the dates instead.
+            Kind::Status => self.status.lookup_known(raw),
             Kind::Satisfaction => self.satisfaction.lookup(raw),
-            Kind::Stage => {
-                let parsed = self.stage.lookup(raw);
-                if parsed.problem.is_some() {
-                    Parsed {
-                        value: None,
-                        ..parsed
-                    }
-                } else {
-                    parsed
-                }
-            }
+            Kind::Stage => self.stage.lookup_known(raw),
             Kind::Text if field == Field::Category => match &self.category {
                 Some(map) => map.lookup(raw),
                 None => Parsed {
