@@ -21,6 +21,13 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Compute the Code, 8.1 and TSM figures for a period (JSON for scripts, text for people).
     Metrics(MetricsArgs),
+    /// Write the annual complaints performance and service improvement report (Code 8.1):
+    /// board and web editions, metrics.json, report-data.json, charts and data-quality.csv.
+    Annual(AnnualArgs),
+    /// Write the quarterly report to the governing body (Code 9.7) for a quarter of the year.
+    Quarterly(QuarterlyArgs),
+    /// Start a landlord's set-up: a starter config, narrative files, a self-assessment and the templates.
+    Init(InitArgs),
     /// Write a fictional landlord's exports (the sample data, or large files for benchmarks).
     GenerateSample(crate::commands::generate_sample::GenerateArgs),
 }
@@ -71,4 +78,45 @@ pub enum MetricsFormat {
     #[default]
     Json,
     Text,
+}
+
+/// Options shared by the report commands.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Folder for the outputs (created if needed).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// A customised copy of the templates (from `init`); files it lacks fall back to the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnnualArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Financial year to report, e.g. 2024/25 (default: [report] in the config).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Snapshot date for open cases, yyyy-mm-dd (default: [report] as_at, else the period end).
+    #[arg(long, value_name = "DATE")]
+    pub as_at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct QuarterlyArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// The quarter of the configured year: Q1 is its first three months.
+    #[arg(long, value_enum, ignore_case = true)]
+    pub quarter: crate::report::Quarter,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to set up (created if needed); existing files are never overwritten.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }

@@ -27,6 +27,12 @@ pub struct Config {
     pub calendar: CalendarSection,
     #[serde(default)]
     pub timeliness: TimelinessSection,
+    #[serde(default)]
+    pub narrative: NarrativeSection,
+    #[serde(default)]
+    pub tsm: TsmSection,
+    #[serde(default)]
+    pub publication: PublicationSection,
     /// Folder holding the config file; every relative path in the config resolves against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -47,6 +53,73 @@ pub struct ReportSection {
     /// The snapshot date for open cases; defaults to the period end.
     #[serde(default, deserialize_with = "opt_date")]
     pub as_at: Option<NaiveDate>,
+    /// When the governing body approved the report (printed on the cover; the document date).
+    #[serde(default, deserialize_with = "opt_date")]
+    pub approved_on: Option<NaiveDate>,
+    /// Who approved it, e.g. "Board of Riverside Vale Homes".
+    pub approved_by: Option<String>,
+}
+
+/// `[narrative]`: text and tables written by the landlord (Markdown or plain text, CSV or TOML).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeSection {
+    /// The governing body's response to the report (Code 8.2).
+    pub governing_body_response: Option<PathBuf>,
+    /// Themes, root causes and case studies (qualitative analysis, 8.1(b)).
+    pub themes: Option<PathBuf>,
+    /// Ombudsman findings of non-compliance with the Code (8.1(c)).
+    pub non_compliance: Option<PathBuf>,
+    /// Service improvements from learning: "You said, we did" (8.1(d)).
+    pub improvements: Option<PathBuf>,
+    /// The Ombudsman's annual report on the landlord's performance (8.1(e)).
+    pub ombudsman: Option<PathBuf>,
+    /// Other Ombudsman reports and publications about the landlord (8.1(f)).
+    pub ombudsman_other: Option<PathBuf>,
+    /// The self-assessment against the Code (8.1(a)): TOML or CSV.
+    pub self_assessment: Option<PathBuf>,
+    /// Ombudsman determinations, one row per finding (CSV).
+    pub ombudsman_determinations: Option<PathBuf>,
+}
+
+/// `[tsm]`: the perception measure TP09, which comes from the tenant survey, not case data.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(non_snake_case)]
+pub struct TsmSection {
+    pub TP09_LCRA: Option<f64>,
+    pub TP09_LCHO: Option<f64>,
+    pub TP09_prior_LCRA: Option<f64>,
+    pub TP09_prior_LCHO: Option<f64>,
+    /// Survey method and sample, printed with the figure.
+    pub TP09_note: Option<String>,
+}
+
+/// `[publication]`: small-number suppression in the web edition.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationSection {
+    #[serde(default = "default_threshold")]
+    pub suppression_threshold: u64,
+    #[serde(default = "default_min_denominator")]
+    pub min_denominator: u64,
+}
+
+impl Default for PublicationSection {
+    fn default() -> Self {
+        PublicationSection {
+            suppression_threshold: default_threshold(),
+            min_denominator: default_min_denominator(),
+        }
+    }
+}
+
+fn default_threshold() -> u64 {
+    5
+}
+
+fn default_min_denominator() -> u64 {
+    10
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -308,6 +381,11 @@ impl Config {
             ));
         }
         Ok(files)
+    }
+
+    /// A path from the config, resolved against the config file's folder.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        self.base_dir.join(path)
     }
 
     /// The working-day calendar the config asks for.

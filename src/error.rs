@@ -37,6 +37,10 @@ pub enum Error {
     #[error("calendar: {0}")]
     Calendar(String),
 
+    /// A report template failed to compile (file:line: message).
+    #[error("{0}")]
+    Template(String),
+
     /// Invalid command-line usage that clap could not catch (e.g. a bad --period).
     #[error("{0}")]
     Usage(String),
@@ -66,7 +70,7 @@ impl Error {
             | Error::NoUsableRows { .. }
             | Error::Calendar(_)
             | Error::Usage(_) => 2,
-            Error::Io { .. } | Error::Output { .. } | Error::Polars { .. } => 1,
+            Error::Io { .. } | Error::Output { .. } | Error::Polars { .. } | Error::Template(_) => 1,
         }
     }
 

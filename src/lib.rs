@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod canonical;
+pub mod charts;
 pub mod classify;
 pub mod cli;
 pub mod commands;
@@ -16,6 +17,7 @@ pub mod ingest;
 pub mod mapping;
 pub mod metrics;
 pub mod normalise;
+pub mod report;
 pub mod sample;
 
 pub use error::{Error, Result};

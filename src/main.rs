@@ -8,6 +8,9 @@ fn main() {
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Metrics(args) => commands::metrics::run(&args),
+        Command::Annual(args) => commands::annual::run(&args),
+        Command::Quarterly(args) => commands::quarterly::run(&args),
+        Command::Init(args) => commands::init::run(&args),
         Command::GenerateSample(args) => commands::generate_sample::run(&args),
     };
     match result {

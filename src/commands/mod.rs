@@ -1,7 +1,10 @@
 //! One module per subcommand. Each `run` returns the process exit code or a library error.
 
+pub mod annual;
 pub mod generate_sample;
+pub mod init;
 pub mod metrics;
+pub mod quarterly;
 pub mod validate;
 
 use crate::classify::{self, Rules};
@@ -32,8 +35,12 @@ pub fn load(args: &InputArgs) -> Result<(Config, Normalised)> {
 /// Everything a report needs: the config, the canonical table, the classified table, the figures.
 pub struct Analysis {
     pub config: Config,
+    /// SHA-256 of the config file, for the methodology appendix.
+    pub config_sha256: String,
     pub normalised: Normalised,
     pub classified: polars::prelude::DataFrame,
+    pub calendar: crate::calendar::Calendar,
+    pub rules: Rules,
     pub metrics: Metrics,
 }
 
@@ -64,10 +71,30 @@ pub fn analyse(args: &InputArgs, period: Option<&str>, as_at: Option<&str>) -> R
         &rules,
         period,
     )?;
+    let config_bytes = std::fs::read(&config.path).map_err(|e| crate::Error::io(&config.path, e))?;
     Ok(Analysis {
+        config_sha256: ingest::sha256_hex(&config_bytes),
         config,
         normalised,
         classified,
+        calendar,
+        rules,
         metrics,
     })
+}
+
+/// Writes a file through a temporary file renamed into place, so a reader never sees half a
+/// file and an interrupted run leaves the old one intact.
+pub fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let failed = |e: std::io::Error| crate::Error::Output {
+        path: path.to_path_buf(),
+        message: format!("{e}; check the --out folder exists and can be written"),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".partial");
+    std::fs::write(&temporary, bytes).map_err(failed)?;
+    std::fs::rename(&temporary, path).map_err(failed)
 }

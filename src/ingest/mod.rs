@@ -67,7 +67,7 @@ pub fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<RawTable>>
 
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    let sha256 = sha256_hex(&bytes);
     let mut table = if workbook::looks_like_workbook(&bytes) {
         workbook::read(path, &bytes, options)?
     } else {
@@ -75,6 +75,11 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     };
     table.sha256 = sha256;
     Ok(table)
+}
+
+/// Lower-case hex SHA-256 of some bytes (inputs and config are identified by it in reports).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// Picks the header row among the first rows: the configured one, else the first holding the

@@ -246,6 +246,18 @@ pub fn compute(
     Ok(metrics)
 }
 
+/// The figures for any span (a quarter, a year to date), without the prior period.
+pub fn compute_period(analysis: &crate::commands::Analysis, period: Period) -> Result<Metrics> {
+    compute_one(
+        &analysis.classified,
+        &analysis.normalised.quality,
+        &analysis.config,
+        &analysis.calendar,
+        &analysis.rules,
+        period,
+    )
+}
+
 /// The same span one year earlier, judged at its own end.
 pub fn prior_period(p: Period) -> Period {
     let back = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);

@@ -62,7 +62,7 @@ pub fn normalise(raws: &[RawTable], config: &Config) -> Result<Normalised> {
     let mut quality = DataQuality::new(raws, &resolved, long);
     for (i, raw) in raws.iter().enumerate() {
         for rejected in &raw.rejected {
-            quality.exclude(i, rejected.row, None, rejected.reason.clone());
+            quality.exclude(i, rejected.row, None, "unreadable_row", rejected.reason.clone());
         }
     }
     let reader = CellReader::new(&config.values, config.input.date_order);
@@ -199,12 +199,12 @@ fn exclude_missing_required(rows: DataFrame, quality: &mut DataQuality) -> Resul
         .ctx("finding rows without reference or received date")?;
     for r in row_refs(&missing, Some(received), &quality.file_names())? {
         let (file, row, reference_value, received_value) = (r.file, r.row, r.reference, r.value);
-        let reason = match (&reference_value, &received_value) {
-            (None, None) => "no reference and no received date: fill both in the export, or delete the row if it is not a complaint".to_string(),
-            (None, Some(_)) => format!("no reference: every complaint needs one; fill in the {} cell", quality.header_of(file, Field::Reference)),
-            (Some(_), _) => format!("no received date: fill in the {} cell (e.g. 03/05/2024)", quality.header_of(file, Field::Received)),
+        let (code, reason) = match (&reference_value, &received_value) {
+            (None, None) => ("no_reference", "no reference and no received date: fill both in the export, or delete the row if it is not a complaint".to_string()),
+            (None, Some(_)) => ("no_reference", format!("no reference: every complaint needs one; fill in the {} cell", quality.header_of(file, Field::Reference))),
+            (Some(_), _) => ("no_received_date", format!("no received date: fill in the {} cell (e.g. 03/05/2024)", quality.header_of(file, Field::Received))),
         };
-        quality.exclude(file, row, reference_value, reason);
+        quality.exclude(file, row, reference_value, code, reason);
     }
     rows.lazy()
         .filter(col(reference).is_not_null().and(col(received).is_not_null()))
@@ -265,6 +265,7 @@ fn exclude_exact_duplicates(
             r.file,
             r.row,
             r.reference,
+            "duplicate",
             format!("exact duplicate of {earlier}: the same record exported twice; nothing to fix unless it is a different complaint"),
         );
     }
@@ -408,7 +409,7 @@ fn parse_cells(
             "received date \"{value}\" is not a date: correct the {} cell (e.g. 03/05/2024 or 2024-05-03)",
             quality.header_of(file, Field::Received)
         );
-        quality.exclude(file, row, reference, reason);
+        quality.exclude(file, row, reference, "bad_received_date", reason);
     }
     let mut keep: Vec<Expr> = mapped
         .iter()
@@ -552,6 +553,11 @@ fn split_stage_rows(rows: DataFrame, quality: &mut DataQuality) -> Result<DataFr
         value,
     } in row_refs(&unknown, Some(&raw_stage), &quality.file_names())?
     {
+        let code = if value.is_some() {
+            "unknown_stage"
+        } else {
+            "no_stage"
+        };
         let reason = match value {
             Some(v) => format!(
                 "stage \"{v}\" is neither stage 1 nor stage 2: list it under [values.stage] stage1 = [...] or stage2 = [...]"
@@ -561,7 +567,7 @@ fn split_stage_rows(rows: DataFrame, quality: &mut DataQuality) -> Result<DataFr
                 quality.header_of(file, Field::Stage)
             ),
         };
-        quality.exclude(file, row, reference, reason);
+        quality.exclude(file, row, reference, code, reason);
     }
     let is_stage2 = col(stage).eq(lit("stage2"));
     let schema = rows.schema().clone();
@@ -660,7 +666,7 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         file, row, reference, ..
     } in row_refs(&orphans, None, &quality.file_names())?
     {
-        quality.exclude(file, row, reference, "stage 2 row with no stage 1 row for this reference: add the complaint's stage 1 row (it holds the date the complaint was received)".into());
+        quality.exclude(file, row, reference, "no_stage1_row", "stage 2 row with no stage 1 row for this reference: add the complaint's stage 1 row (it holds the date the complaint was received)".into());
     }
     let merged = keyed
         .lazy()

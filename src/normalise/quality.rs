@@ -40,6 +40,26 @@ pub struct Exclusion {
     pub row: usize,
     pub reference: Option<String>,
     pub reason: String,
+    /// Stable kind: no_reference, no_received_date, bad_received_date, duplicate,
+    /// unreadable_row, unknown_stage, no_stage, no_stage1_row.
+    pub code: &'static str,
+}
+
+impl Exclusion {
+    /// A heading for the kind of exclusion, for summaries.
+    pub fn describe(code: &str) -> &'static str {
+        match code {
+            "no_reference" => "No reference",
+            "no_received_date" => "No received date",
+            "bad_received_date" => "Received date not a date",
+            "duplicate" => "Exact duplicate of an earlier row",
+            "unreadable_row" => "Row could not be read",
+            "unknown_stage" => "Stage neither 1 nor 2",
+            "no_stage" => "No stage",
+            "no_stage1_row" => "Stage 2 row without a stage 1 row",
+            _ => "Other",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,12 +143,20 @@ impl DataQuality {
             .map_or_else(|| field.name().to_string(), |h| format!("\"{h}\""))
     }
 
-    pub(super) fn exclude(&mut self, file: usize, row: usize, reference: Option<String>, reason: String) {
+    pub(super) fn exclude(
+        &mut self,
+        file: usize,
+        row: usize,
+        reference: Option<String>,
+        code: &'static str,
+        reason: String,
+    ) {
         self.exclusions.push(Exclusion {
             file: self.file_name(file),
             row,
             reference,
             reason,
+            code,
         });
     }
 

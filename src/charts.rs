@@ -1,0 +1,582 @@
+//! Stage 5 — charts: SVG drawn with plotters. Bars are drawn one rectangle at a time in a fixed
+//! order (plotters' Histogram orders bars through a HashMap), text uses the embedded Inter face,
+//! colours come from the Okabe–Ito colour-blind-safe palette, and every chart carries alt text;
+//! its data table is printed after it in the report.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::report::table::{Cell, Edition, Suppression, TableBuilder};
+
+/// Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 0, 0),       // black
+];
+
+const FONT: &str = "Inter";
+const WIDTH: u32 = 900;
+const HEIGHT: u32 = 420;
+
+/// One series of values, aligned with the chart's categories; `None` is not drawn.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+    /// For ratios (percentages, medians): how many cases each value is based on, so the web
+    /// edition can leave out values based on too few cases.
+    pub bases: Option<Vec<u64>>,
+    pub percent: bool,
+}
+
+impl Series {
+    pub fn new(name: &str, values: Vec<Option<f64>>) -> Self {
+        Series {
+            name: name.into(),
+            values,
+            bases: None,
+            percent: false,
+        }
+    }
+
+    /// Counts (suppressible when small).
+    pub fn counts(name: &str, values: impl IntoIterator<Item = u64>) -> Self {
+        Series::new(name, values.into_iter().map(|v| Some(v as f64)).collect())
+    }
+
+    /// Values computed from `bases` cases each (percentages when `percent`).
+    pub fn ratios(name: &str, values: Vec<Option<f64>>, bases: Vec<u64>, percent: bool) -> Self {
+        Series {
+            name: name.into(),
+            values,
+            bases: Some(bases),
+            percent,
+        }
+    }
+
+    /// The table cell for value i.
+    fn cell(&self, i: usize) -> Cell {
+        let v = self.values.get(i).copied().flatten();
+        match &self.bases {
+            Some(bases) if self.percent => Cell::Pct(v, bases.get(i).copied().unwrap_or(0)),
+            Some(bases) => match bases.get(i).copied().unwrap_or(0) {
+                0 => Cell::Number(None),
+                n => Cell::Ratio(v, n),
+            },
+            None => v.map_or(Cell::text("–"), |v| Cell::Count(v as u64)),
+        }
+    }
+
+    /// The values a chart may draw in this edition.
+    fn for_edition(&self, edition: Edition, s: &Suppression) -> Series {
+        let mut out = self.clone();
+        if edition == Edition::Web {
+            for (i, v) in out.values.iter_mut().enumerate() {
+                let hide = match &self.bases {
+                    Some(bases) => bases.get(i).copied().unwrap_or(0) < s.min_denominator,
+                    None => v.is_some_and(|v| v > 0.0 && v < s.threshold as f64),
+                };
+                if hide {
+                    *v = None;
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Bars side by side per category.
+    Grouped,
+    /// Bars stacked per category.
+    Stacked,
+    /// Horizontal bars (long category names), first category at the top.
+    Horizontal,
+    /// Lines only.
+    Lines,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    pub id: String,
+    pub title: String,
+    pub categories: Vec<String>,
+    pub bars: Vec<Series>,
+    pub lines: Vec<Series>,
+    /// A line on a second axis (e.g. working days over volumes).
+    pub secondary: Option<(Series, String)>,
+    /// Markers on horizontal bars (e.g. last year's value).
+    pub markers: Option<Series>,
+    pub layout: Layout,
+    pub y_label: String,
+    /// A dashed reference line (value, label), e.g. the 100% target.
+    pub target: Option<(f64, String)>,
+    pub percent: bool,
+}
+
+impl ChartSpec {
+    pub fn new(id: &str, title: &str, categories: Vec<String>, layout: Layout, y_label: &str) -> Self {
+        ChartSpec {
+            id: id.into(),
+            title: title.into(),
+            categories,
+            bars: Vec::new(),
+            lines: Vec::new(),
+            secondary: None,
+            markers: None,
+            layout,
+            y_label: y_label.into(),
+            target: None,
+            percent: false,
+        }
+    }
+}
+
+impl ChartSpec {
+    /// The chart as the edition may show it: in the web edition small counts and values based on
+    /// too few cases are not drawn.
+    pub fn for_edition(&self, edition: Edition, s: &Suppression) -> ChartSpec {
+        let mut out = self.clone();
+        out.bars = self.bars.iter().map(|x| x.for_edition(edition, s)).collect();
+        out.lines = self.lines.iter().map(|x| x.for_edition(edition, s)).collect();
+        out.markers = self.markers.as_ref().map(|x| x.for_edition(edition, s));
+        out.secondary = self
+            .secondary
+            .as_ref()
+            .map(|(x, a)| (x.for_edition(edition, s), a.clone()));
+        out
+    }
+
+    /// The chart's data as a table (its accessible alternative), suppressed like any table.
+    pub fn data_table(&self, category_heading: &str) -> TableBuilder {
+        let series: Vec<&Series> = self
+            .bars
+            .iter()
+            .chain(self.lines.iter())
+            .chain(self.markers.iter())
+            .chain(self.secondary.iter().map(|(x, _)| x))
+            .collect();
+        let mut header = vec![category_heading.to_string()];
+        header.extend(series.iter().map(|x| x.name.clone()));
+        let mut table = TableBuilder::new(
+            &format!("{}-data", self.id),
+            &format!("Data for: {}", self.title),
+            "",
+            &[],
+        );
+        table.header = header;
+        for (i, category) in self.categories.iter().enumerate() {
+            let mut row = vec![Cell::text(category.clone())];
+            row.extend(series.iter().map(|x| x.cell(i)));
+            table.rows.push(row);
+        }
+        table
+    }
+}
+
+/// A drawn chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub alt: String,
+    /// The chart's figures, printed after it.
+    pub table: crate::report::Table,
+    #[serde(skip)]
+    pub svg: String,
+    /// Virtual path the template reads the SVG from.
+    pub path: String,
+}
+
+fn chart_error(id: &str, e: impl std::fmt::Display) -> Error {
+    Error::Template(format!("chart {id} could not be drawn: {e}"))
+}
+
+/// Draws the chart for an edition, with its data table.
+pub fn draw(spec: &ChartSpec, category_heading: &str, edition: Edition, s: &Suppression) -> Result<Chart> {
+    let table = spec.data_table(category_heading).render(edition, s);
+    let spec = &spec.for_edition(edition, s);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| chart_error(&spec.id, e))?;
+        match spec.layout {
+            Layout::Horizontal => draw_horizontal(&root, spec),
+            _ => draw_vertical(&root, spec),
+        }
+        .map_err(|e| chart_error(&spec.id, e))?;
+        root.present().map_err(|e| chart_error(&spec.id, e))?;
+    }
+    Ok(Chart {
+        id: spec.id.clone(),
+        title: spec.title.clone(),
+        alt: alt_text(spec),
+        table,
+        svg,
+        path: format!("charts/{}.svg", spec.id),
+    })
+}
+
+type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+fn max_value(series: &[&Series], stacked: bool, n: usize) -> f64 {
+    let max = if stacked {
+        (0..n)
+            .map(|i| {
+                series
+                    .iter()
+                    .map(|s| s.values.get(i).copied().flatten().unwrap_or(0.0))
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max)
+    } else {
+        series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied())
+            .fold(0.0, f64::max)
+    };
+    if max <= 0.0 { 1.0 } else { max * 1.12 }
+}
+
+fn label_for(categories: &[String], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() > 0.01 || i < 0.0 {
+        return String::new();
+    }
+    categories.get(i as usize).cloned().unwrap_or_default()
+}
+
+fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> DrawResult {
+    let n = spec.categories.len().max(1);
+    let all: Vec<&Series> = spec.bars.iter().chain(spec.lines.iter()).collect();
+    let target = spec.target.as_ref().map_or(0.0, |(t, _)| t * 1.12);
+    let y_max = if spec.percent {
+        105.0
+    } else {
+        max_value(&all, spec.layout == Layout::Stacked, n).max(target)
+    };
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .caption(&spec.title, (FONT, 20))
+        .margin(12)
+        .x_label_area_size(60)
+        .y_label_area_size(60);
+    if spec.secondary.is_some() {
+        builder.right_y_label_area_size(60);
+    }
+    let mut chart = builder.build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..y_max)?;
+    let categories = spec.categories.clone();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n)
+        .x_label_formatter(&|x| label_for(&categories, *x))
+        .y_desc(spec.y_label.as_str())
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 14))
+        .draw()?;
+    let groups = spec.bars.len().max(1) as f64;
+    let width = 0.8;
+    for (s_index, series) in spec.bars.iter().enumerate() {
+        let colour = PALETTE[s_index % PALETTE.len()];
+        let rects: Vec<Rectangle<(f64, f64)>> = series
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let v = (*v)?;
+                let x = i as f64;
+                let (x0, x1, y0) = match spec.layout {
+                    Layout::Stacked => {
+                        let below: f64 = spec.bars[..s_index]
+                            .iter()
+                            .map(|s| s.values[i].unwrap_or(0.0))
+                            .sum();
+                        (x - width / 2.0, x + width / 2.0, below)
+                    }
+                    _ => {
+                        let w = width / groups;
+                        let left = x - width / 2.0 + w * s_index as f64;
+                        (left, left + w, 0.0)
+                    }
+                };
+                Some(Rectangle::new([(x0, y0), (x1, y0 + v)], colour.filled()))
+            })
+            .collect();
+        chart
+            .draw_series(rects)?
+            .label(series.name.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
+    }
+    for (l_index, series) in spec.lines.iter().enumerate() {
+        let colour = PALETTE[(spec.bars.len() + l_index) % PALETTE.len()];
+        let points: Vec<(f64, f64)> = series
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(3)))?
+            .label(series.name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(3)));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled())))?;
+    }
+    if let Some((value, label)) = &spec.target {
+        let grey = RGBColor(90, 90, 90);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(-0.5, *value), (n as f64 - 0.5, *value)],
+                6,
+                4,
+                grey.stroke_width(2),
+            ))?
+            .label(label.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], grey.stroke_width(2)));
+    }
+    if let Some((series, axis)) = &spec.secondary {
+        let y2_max = max_value(&[series], false, n);
+        let mut chart = chart.set_secondary_coord(-0.5f64..(n as f64 - 0.5), 0f64..y2_max);
+        chart
+            .configure_secondary_axes()
+            .y_desc(axis.as_str())
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .draw()?;
+        let colour = PALETTE[5];
+        let points: Vec<(f64, f64)> = series
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+            .collect();
+        chart
+            .draw_secondary_series(LineSeries::new(points, colour.stroke_width(3)))?
+            .label(series.name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(3)));
+        chart
+            .configure_series_labels()
+            .label_font((FONT, 13))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()?;
+        return Ok(());
+    }
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
+    Ok(())
+}
+
+fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> DrawResult {
+    let n = spec.categories.len().max(1);
+    let mut all: Vec<&Series> = spec.bars.iter().collect();
+    if let Some(m) = &spec.markers {
+        all.push(m);
+    }
+    let x_max = max_value(&all, false, n);
+    // The first category is drawn at the top.
+    let categories: Vec<String> = spec.categories.iter().map(|c| shorten(c, 34)).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(&spec.title, (FONT, 20))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(250)
+        .build_cartesian_2d(0f64..x_max, -0.5f64..(n as f64 - 0.5))?;
+    let labels = categories.clone();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|y| label_for(&labels, n as f64 - 1.0 - *y))
+        .x_desc(spec.y_label.as_str())
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 14))
+        .draw()?;
+    let row = |i: usize| n as f64 - 1.0 - i as f64;
+    for (s_index, series) in spec.bars.iter().enumerate() {
+        let colour = PALETTE[s_index % PALETTE.len()];
+        let rects: Vec<Rectangle<(f64, f64)>> = series
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                v.map(|v| Rectangle::new([(0.0, row(i) - 0.35), (v, row(i) + 0.35)], colour.filled()))
+            })
+            .collect();
+        chart
+            .draw_series(rects)?
+            .label(series.name.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
+    }
+    if let Some(markers) = &spec.markers {
+        let marks: Vec<PathElement<(f64, f64)>> = markers
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                v.map(|v| {
+                    PathElement::new(
+                        vec![(v, row(i) - 0.45), (v, row(i) + 0.45)],
+                        BLACK.stroke_width(3),
+                    )
+                })
+            })
+            .collect();
+        chart
+            .draw_series(marks)?
+            .label(markers.name.as_str())
+            .legend(|(x, y)| PathElement::new(vec![(x + 5, y - 6), (x + 5, y + 6)], BLACK.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()?;
+    Ok(())
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    crate::ingest::truncate_text(text, max)
+}
+
+/// A plain-language description of the chart from the values it shows.
+pub fn alt_text(spec: &ChartSpec) -> String {
+    let kind = match spec.layout {
+        Layout::Grouped | Layout::Stacked => "Bar chart",
+        Layout::Horizontal => "Horizontal bar chart",
+        Layout::Lines => "Line chart",
+    };
+    let names: Vec<&str> = spec
+        .bars
+        .iter()
+        .chain(spec.lines.iter())
+        .map(|s| s.name.as_str())
+        .collect();
+    let mut text = format!("{kind}: {}. ", spec.title);
+    if !names.is_empty() {
+        text.push_str(&format!("Series: {}. ", names.join(", ")));
+    }
+    if let (Some(first), Some(last)) = (spec.categories.first(), spec.categories.last()) {
+        text.push_str(&format!(
+            "{} categories, from {first} to {last}. ",
+            spec.categories.len()
+        ));
+    }
+    for s in spec.bars.iter().chain(spec.lines.iter()) {
+        let best = s
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (v, i)))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        if let Some((v, i)) = best {
+            let unit = if spec.percent { "%" } else { "" };
+            text.push_str(&format!(
+                "Highest {}: {} ({}{unit}). ",
+                s.name,
+                spec.categories.get(i).cloned().unwrap_or_default(),
+                format_value(v)
+            ));
+        }
+    }
+    text.push_str("The figures are in the table that follows.");
+    text
+}
+
+fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> ChartSpec {
+        let mut s = ChartSpec::new(
+            "c1",
+            "Complaints received",
+            vec!["Apr".into(), "May".into(), "Jun".into()],
+            Layout::Grouped,
+            "Complaints",
+        );
+        s.bars = vec![
+            Series::new("Stage 1", vec![Some(10.0), Some(12.0), None]),
+            Series::new("Stage 2", vec![Some(2.0), Some(3.0), Some(1.0)]),
+        ];
+        s.lines = vec![Series::new("Last year", vec![Some(9.0), Some(11.0), Some(8.0)])];
+        s.target = Some((15.0, "Target".into()));
+        s
+    }
+
+    #[test]
+    fn charts_are_deterministic_and_use_the_embedded_font() {
+        let s = Suppression::default();
+        let a = draw(&spec(), "Month", Edition::Board, &s).unwrap();
+        let b = draw(&spec(), "Month", Edition::Board, &s).unwrap();
+        assert_eq!(a.svg, b.svg);
+        assert!(a.svg.contains("font-family=\"Inter\""), "{}", &a.svg[..400]);
+        assert!(!a.svg.contains("sans-serif"));
+        assert!(a.svg.contains("Stage 1"));
+    }
+
+    #[test]
+    fn web_edition_leaves_out_small_counts_and_shows_them_suppressed_in_the_table() {
+        let s = Suppression::default();
+        let web = draw(&spec(), "Month", Edition::Web, &s).unwrap();
+        assert_eq!(web.table.header, ["Month", "Stage 1", "Stage 2", "Last year"]);
+        assert_eq!(web.table.rows[0], ["Apr", "10", "<5", "9"]);
+        assert!(!web.alt.contains("Highest Stage 2"), "{}", web.alt);
+        let board = draw(&spec(), "Month", Edition::Board, &s).unwrap();
+        assert_eq!(board.table.rows[0], ["Apr", "10", "2", "9"]);
+        assert_eq!(board.table.rows[2], ["Jun", "–", "1", "8"]);
+    }
+
+    #[test]
+    fn alt_text_describes_the_data() {
+        let alt = alt_text(&spec());
+        assert!(alt.starts_with("Bar chart: Complaints received."));
+        assert!(alt.contains("Highest Stage 1: May (12)"), "{alt}");
+        assert!(alt.contains("3 categories, from Apr to Jun"));
+    }
+
+    #[test]
+    fn every_layout_draws() {
+        for layout in [Layout::Stacked, Layout::Horizontal, Layout::Lines] {
+            let mut s = spec();
+            s.layout = layout;
+            s.markers = Some(Series::new("Last year", vec![Some(5.0), None, Some(2.0)]));
+            s.secondary = (layout == Layout::Stacked).then(|| {
+                (
+                    Series::new("Days", vec![Some(9.0), Some(10.5), None]),
+                    "Working days".into(),
+                )
+            });
+            assert!(
+                draw(&s, "x", Edition::Web, &Suppression::default())
+                    .unwrap()
+                    .svg
+                    .starts_with("<svg")
+            );
+        }
+    }
+}

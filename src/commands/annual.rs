@@ -1,0 +1,182 @@
+//! `annual`: the Code 8.1 report in two editions, with its data and charts beside it.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{AnnualArgs, ReportArgs};
+use crate::error::Result;
+use crate::report::world::{self, CompileInput, Templates};
+use crate::report::{Edition, ReportData, ReportInputs, Suppression, build_annual};
+
+pub fn run(args: &AnnualArgs) -> Result<i32> {
+    let analysis = super::analyse(&args.report.input, args.period.as_deref(), args.as_at.as_deref())?;
+    let inputs = ReportInputs::load(&analysis)?;
+    let suppression = suppression(&analysis);
+    let label = analysis.metrics.period.label.clone();
+    let templates = templates(&args.report)?;
+    let out = &args.report.out;
+    let mut written = Vec::new();
+    for edition in [Edition::Board, Edition::Web] {
+        let data = build_annual(&analysis, &inputs, edition, &suppression)?;
+        let suffix = if edition == Edition::Web { "-web" } else { "" };
+        written.extend(write_edition(
+            out,
+            &templates,
+            "annual.typ",
+            &data,
+            &format!("annual-report-{label}{suffix}"),
+            "report-data",
+            edition,
+        )?);
+    }
+    let metrics = serde_json::to_vec_pretty(&analysis.metrics).expect("metrics serialise");
+    written.push(write(out.join("metrics.json"), &metrics)?);
+    written.push(write(
+        out.join("data-quality.csv"),
+        &data_quality_csv(&analysis.normalised.quality),
+    )?);
+    report_written(&written, &inputs.warnings);
+    Ok(0)
+}
+
+pub(super) fn suppression(analysis: &super::Analysis) -> Suppression {
+    let p = analysis.config.publication;
+    Suppression {
+        threshold: p.suppression_threshold.max(1),
+        min_denominator: p.min_denominator,
+    }
+}
+
+pub(super) fn templates(args: &ReportArgs) -> Result<Templates> {
+    match &args.templates {
+        Some(dir) => Templates::from_dir(dir),
+        None => Ok(Templates::embedded()),
+    }
+}
+
+fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf> {
+    super::write_output(&path, bytes)?;
+    Ok(path)
+}
+
+/// Compiles one edition and writes its PDF, its report data and its charts.
+pub(super) fn write_edition(
+    out: &Path,
+    templates: &Templates,
+    main: &str,
+    data: &ReportData,
+    stem: &str,
+    data_stem: &str,
+    edition: Edition,
+) -> Result<Vec<PathBuf>> {
+    let json = serde_json::to_vec_pretty(data).expect("report data serialises");
+    let assets: Vec<(String, Vec<u8>)> = data
+        .charts
+        .values()
+        .map(|c| (c.path.clone(), c.svg.clone().into_bytes()))
+        .collect();
+    let pdf = world::compile(
+        templates,
+        CompileInput {
+            main,
+            data_json: json.clone(),
+            assets: assets.clone(),
+            today: chrono::NaiveDate::parse_from_str(&data.document_date, "%Y-%m-%d").unwrap_or_default(),
+            accessible: edition == Edition::Web,
+            ident: format!("{stem}-{}", data.organisation),
+        },
+    )?;
+    let web = if edition == Edition::Web { "-web" } else { "" };
+    let mut written = vec![write(out.join(format!("{stem}.pdf")), &pdf)?];
+    written.push(write(out.join(format!("{data_stem}{web}.json")), &json)?);
+    for (path, svg) in assets {
+        let file = Path::new(&path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = if data_stem == "report-data" {
+            file
+        } else {
+            format!("{data_stem}-{file}")
+        };
+        written.push(write(out.join("charts").join(format!("{file}{web}.svg")), &svg)?);
+    }
+    Ok(written)
+}
+
+pub(super) fn report_written(written: &[PathBuf], warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    let charts = written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .count();
+    for path in written
+        .iter()
+        .filter(|p| p.extension().is_none_or(|e| e != "svg"))
+    {
+        println!("wrote {}", path.display());
+    }
+    if let Some(dir) = written
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "svg"))
+        .and_then(|p| p.parent())
+    {
+        println!("wrote {charts} charts in {}", dir.display());
+    }
+}
+
+/// The exclusions ledger and the warnings as one CSV a spreadsheet user can filter.
+pub fn data_quality_csv(q: &crate::normalise::DataQuality) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "kind",
+        "file",
+        "row",
+        "reference",
+        "field",
+        "code",
+        "count",
+        "detail",
+    ]);
+    for e in &q.exclusions {
+        let row = e.row.to_string();
+        let _ = w.write_record([
+            "excluded",
+            &e.file,
+            &row,
+            e.reference.as_deref().unwrap_or(""),
+            "",
+            "",
+            "1",
+            &e.reason,
+        ]);
+    }
+    for warning in &q.warnings {
+        let count = warning.count.to_string();
+        let _ = w.write_record([
+            "warning",
+            "",
+            "",
+            "",
+            warning.field.unwrap_or(""),
+            warning.code,
+            &count,
+            &warning.message,
+        ]);
+        for x in &warning.examples {
+            let row = x.row.to_string();
+            let _ = w.write_record([
+                "example",
+                &x.file,
+                &row,
+                x.reference.as_deref().unwrap_or(""),
+                warning.field.unwrap_or(""),
+                warning.code,
+                "",
+                x.value.as_deref().unwrap_or(""),
+            ]);
+        }
+    }
+    w.into_inner().unwrap_or_default()
+}

@@ -1,0 +1,127 @@
+//! Housing Ombudsman determinations about the landlord (T11, C8, quarterly 9.7(c)): a CSV with
+//! one row per finding — reference, date (of determination), finding, orders,
+//! compensation_ordered, order_due, order_status.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::normalise::dates::{DateOrder, parse_date};
+
+/// The Ombudsman's findings vocabulary (spec §3.4), in the order reports list them.
+pub const FINDINGS: [&str; 8] = [
+    "Severe maladministration",
+    "Maladministration",
+    "Partial maladministration",
+    "Service failure",
+    "Reasonable redress",
+    "No maladministration",
+    "Outside jurisdiction",
+    "Withdrawn",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+struct Row {
+    reference: String,
+    #[serde(default)]
+    date: String,
+    finding: String,
+    #[serde(default)]
+    orders: String,
+    #[serde(default)]
+    compensation_ordered: String,
+    #[serde(default)]
+    order_due: String,
+    #[serde(default)]
+    order_status: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub reference: String,
+    pub date: Option<chrono::NaiveDate>,
+    pub finding: String,
+    pub orders: String,
+    pub compensation_ordered: f64,
+    pub order_due: String,
+    pub order_status: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Determinations {
+    pub findings: Vec<Finding>,
+}
+
+pub fn read(path: &Path) -> Result<Determinations> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut findings = Vec::new();
+    for (i, row) in reader.deserialize::<Row>().enumerate() {
+        let row = row.map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("row {}: {e} (columns: reference, date, finding, orders, compensation_ordered, order_due, order_status)", i + 2),
+        })?;
+        let finding = FINDINGS
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(row.finding.trim()))
+            .map_or_else(|| row.finding.trim().to_string(), |f| f.to_string());
+        findings.push(Finding {
+            reference: row.reference,
+            date: parse_date(&row.date, DateOrder::DayFirst, false).ok().flatten(),
+            finding,
+            orders: row.orders,
+            compensation_ordered: crate::normalise::values::parse_money(&row.compensation_ordered)
+                .flatten()
+                .unwrap_or(0.0),
+            order_due: row.order_due,
+            order_status: row.order_status,
+        });
+    }
+    Ok(Determinations { findings })
+}
+
+impl Determinations {
+    /// Findings made within [start, end].
+    pub fn within(&self, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.date.is_some_and(|d| d >= start && d <= end))
+            .collect()
+    }
+
+    /// Count of findings by outcome, in the standard order, then any others.
+    pub fn by_finding(findings: &[&Finding]) -> Vec<(String, u64)> {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for f in findings {
+            *counts.entry(f.finding.clone()).or_insert(0) += 1;
+        }
+        let mut out: Vec<(String, u64)> = FINDINGS
+            .iter()
+            .filter_map(|name| counts.remove(*name).map(|n| (name.to_string(), n)))
+            .collect();
+        out.extend(counts);
+        out
+    }
+
+    /// Maladministration rate: severe maladministration + maladministration + partial
+    /// maladministration + service failure as a share of all findings (spec §3.4).
+    pub fn maladministration(findings: &[&Finding]) -> u64 {
+        findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.finding.as_str(),
+                    "Severe maladministration"
+                        | "Maladministration"
+                        | "Partial maladministration"
+                        | "Service failure"
+                )
+            })
+            .count() as u64
+    }
+}

@@ -1,0 +1,267 @@
+//! Stage 6 — report: everything the templates need, as one serialisable [`ReportData`] per
+//! edition, compiled to PDF by Typst in process ([`world`]).
+
+mod annual;
+pub mod determinations;
+pub mod narrative;
+mod quarterly;
+pub mod self_assessment;
+pub mod table;
+pub mod world;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use annual::build_annual;
+pub use quarterly::{Quarter, build_quarterly};
+pub use table::{Edition, Suppression, Table};
+
+use crate::charts::Chart;
+use crate::commands::Analysis;
+use crate::error::Result;
+use narrative::Block;
+use self_assessment::SelfAssessment;
+
+/// What the landlord writes beside the data, read once per run.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInputs {
+    pub governing_body_response: Option<Vec<Block>>,
+    pub narrative: BTreeMap<&'static str, Vec<Block>>,
+    pub self_assessment: Option<SelfAssessment>,
+    pub determinations: Option<determinations::Determinations>,
+    pub warnings: Vec<String>,
+}
+
+impl ReportInputs {
+    pub fn load(analysis: &Analysis) -> Result<Self> {
+        let config = &analysis.config;
+        let n = &config.narrative;
+        let mut inputs = ReportInputs::default();
+        let read = |path: &Option<PathBuf>| -> Result<Option<Vec<Block>>> {
+            path.as_ref()
+                .map(|p| narrative::read(&config.resolve(p)))
+                .transpose()
+        };
+        inputs.governing_body_response = read(&n.governing_body_response)?.filter(|b| !b.is_empty());
+        if inputs.governing_body_response.is_none() {
+            inputs.warnings.push(
+                "no governing body response: Code 8.2 requires it to be published with the report; name the file under [narrative] governing_body_response".into(),
+            );
+        }
+        for (key, path) in [
+            ("themes", &n.themes),
+            ("non_compliance", &n.non_compliance),
+            ("improvements", &n.improvements),
+            ("ombudsman", &n.ombudsman),
+            ("ombudsman_other", &n.ombudsman_other),
+        ] {
+            if let Some(blocks) = read(path)? {
+                inputs.narrative.insert(key, blocks);
+            }
+        }
+        if let Some(path) = &n.self_assessment {
+            let sa = self_assessment::read(&config.resolve(path))?;
+            inputs
+                .warnings
+                .extend(sa.warnings.iter().map(|w| format!("self-assessment: {w}")));
+            inputs.self_assessment = Some(sa);
+        } else {
+            inputs.warnings.push(
+                "no self-assessment: name the file under [narrative] self_assessment (Code 8.1(a))".into(),
+            );
+        }
+        if let Some(path) = &n.ombudsman_determinations {
+            inputs.determinations = Some(determinations::read(&config.resolve(path))?);
+        }
+        Ok(inputs)
+    }
+}
+
+/// Everything a template receives (also written out as report-data.json).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportData {
+    pub kind: &'static str,
+    pub edition: Edition,
+    pub title: String,
+    pub organisation: String,
+    pub period: PeriodText,
+    pub prior_label: Option<String>,
+    pub approval: Approval,
+    /// yyyy-mm-dd: the approval date, else the as-at date (never the clock).
+    pub document_date: String,
+    pub governing_body_response: Option<Vec<Block>>,
+    pub tiles: Vec<Tile>,
+    pub self_assessment: Option<SelfAssessment>,
+    pub tables: BTreeMap<String, Table>,
+    pub charts: BTreeMap<String, Chart>,
+    pub narrative: BTreeMap<&'static str, Vec<Block>>,
+    pub methodology: Methodology,
+    pub warnings: Vec<String>,
+    /// Quarterly reports: the quarter, and (board edition only) the open case references.
+    pub quarter: Option<quarterly::QuarterText>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodText {
+    pub label: String,
+    pub start: String,
+    pub end: String,
+    pub as_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub date: Option<String>,
+    pub by: Option<String>,
+}
+
+/// A headline figure with last year's beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tile {
+    pub label: String,
+    pub value: String,
+    pub prior: Option<String>,
+    pub change: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Methodology {
+    pub rules: Vec<String>,
+    pub inputs: Vec<InputFile>,
+    pub config: InputFile,
+    pub tool_version: String,
+    pub calendar: String,
+    pub suppression: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    pub file: String,
+    pub sha256: String,
+}
+
+/// "1 April 2024".
+pub fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// "2024/25" for a financial year, else "1 April 2024 to 30 June 2024".
+pub fn period_label(p: &crate::config::Period) -> String {
+    let label = p.label();
+    match label.split_once('-') {
+        Some((a, b)) if a.len() == 4 && b.len() == 2 => format!("{a}/{b}"),
+        _ => format!("{} to {}", long_date(p.start), long_date(p.end)),
+    }
+}
+
+pub fn period_text(p: &crate::config::Period) -> PeriodText {
+    PeriodText {
+        label: period_label(p),
+        start: long_date(p.start),
+        end: long_date(p.end),
+        as_at: long_date(p.as_at),
+    }
+}
+
+/// The methodology appendix: every rule, the inputs with their SHA-256, the tool version.
+pub fn methodology(analysis: &Analysis, suppression: &Suppression) -> Methodology {
+    let m = &analysis.metrics.method;
+    let clock = match m.response_clock {
+        crate::config::ResponseClock::CodeCapped => {
+            "from the acknowledgement, but never later than the acknowledgement deadline (code_capped)"
+        }
+        crate::config::ResponseClock::LiteralAck => "from the acknowledgement date as recorded (literal_ack)",
+        crate::config::ResponseClock::FromReceipt => {
+            "from receipt, allowing 15 (stage 1) or 25 (stage 2) working days (from_receipt)"
+        }
+    };
+    let closures = if m.closure_days.is_empty() {
+        "No local closure days are treated as non-working days.".to_string()
+    } else {
+        format!(
+            "Local closure days treated as non-working days: {}.",
+            m.closure_days
+                .iter()
+                .map(|d| long_date(*d))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let rules = vec![
+        format!("Working days are Monday to Friday except bank holidays ({}, covering {} to {}). {closures}", m.calendar_source, long_date(m.calendar_covers[0]), long_date(m.calendar_covers[1])),
+        "Deadlines count from the day after the starting event: \"within 5 working days of receipt\" is the fifth working day after the day of receipt. A response on the deadline day is in time.".into(),
+        format!("Complaints received at stage 1 before {} are judged by the 2022 Code; later ones by the 2024 Code.", long_date(m.code_2024_from)),
+        "Acknowledgement is due 5 working days after receipt (stage 2: after the escalation request). A missing acknowledgement is not on time.".into(),
+        format!("The response deadline is 10 working days (stage 2: 20) counted {clock}."),
+        m.extension_rule.to_string(),
+        "Received counts use each stage's received date (stage 2: the escalation request); responses, timeliness and outcomes use the response date; open cases are those received by the as-at date with no response by then.".into(),
+        "Refused complaints are shown only in the refused summary. Withdrawn complaints count as received and are never responded or open. Responses dated before their stage was received are left out of timeliness.".into(),
+        "CH01: complaints received per 1,000 homes at the period end, LCRA and LCHO separately. CH02: responses within the Code timescale (including valid extensions) as a share of responses in the period. Percentages and rates are rounded half up to one decimal place from exact counts.".into(),
+    ];
+    let quality = &analysis.normalised.quality;
+    Methodology {
+        rules,
+        inputs: quality
+            .files
+            .iter()
+            .map(|f| InputFile {
+                file: file_name(&f.file),
+                sha256: f.sha256.clone(),
+            })
+            .collect(),
+        config: InputFile {
+            file: file_name(&analysis.config.path.display().to_string()),
+            sha256: analysis.config_sha256.clone(),
+        },
+        tool_version: format!("complaints-report {}", env!("CARGO_PKG_VERSION")),
+        calendar: m.calendar_source.clone(),
+        suppression: format!(
+            "In the web edition, counts from 1 to {} in breakdowns are shown as \"<{}\", percentages of fewer than {} cases as \"n/a (n<{})\", and a further cell (\"*\") is hidden wherever a suppressed figure could be worked out from a total. Headline totals are never suppressed.",
+            suppression.threshold - 1,
+            suppression.threshold,
+            suppression.min_denominator,
+            suppression.min_denominator
+        ),
+    }
+}
+
+/// The file's name without its folders (reports do not reveal local paths).
+pub fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Rows left out of the analysis, by kind (the appendix's exclusions summary).
+pub fn exclusions_table(quality: &crate::normalise::DataQuality) -> table::TableBuilder {
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for e in &quality.exclusions {
+        *counts
+            .entry(crate::normalise::Exclusion::describe(e.code))
+            .or_insert(0) += 1;
+    }
+    let mut t = table::TableBuilder::new(
+        "TX",
+        "Records read and left out",
+        "Every row of the export is either analysed or left out for one of these reasons (listed row by row in data-quality.csv).",
+        &["", "Rows"],
+    )
+    .row(vec![table::Cell::text("Rows read"), table::Cell::Total(quality.rows_read as u64)]);
+    for (kind, n) in counts {
+        t = t.row(vec![
+            table::Cell::text(format!("Left out: {kind}")),
+            table::Cell::Total(n),
+        ]);
+    }
+    t.row(vec![
+        table::Cell::text("Rows analysed"),
+        table::Cell::Total(quality.included as u64),
+    ])
+    .row(vec![
+        table::Cell::text("Complaints (rows merged by reference)"),
+        table::Cell::Total(quality.complaints as u64),
+    ])
+}

@@ -1,0 +1,432 @@
+//! The quarterly governing-body report (Code 9.7 a–d): the quarter, the year to date and the
+//! last four quarters; open and overdue cases (references in the board edition only); Ombudsman
+//! determinations and progress on orders.
+
+use std::collections::BTreeMap;
+
+use chrono::{Months, NaiveDate};
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::table::{Cell, Edition, Suppression, TableBuilder};
+use super::{Approval, ReportData, ReportInputs};
+use crate::charts::{self, ChartSpec, Layout, Series};
+use crate::classify::stage_col;
+use crate::commands::Analysis;
+use crate::config::Period;
+use crate::error::{PolarsContext, Result};
+use crate::metrics::{Metrics, compute_period};
+
+/// Open cases listed by reference in the board edition, at most.
+const OPEN_CASES_LISTED: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Quarter {
+    Q1,
+    Q2,
+    Q3,
+    Q4,
+}
+
+impl Quarter {
+    fn index(self) -> u32 {
+        match self {
+            Quarter::Q1 => 0,
+            Quarter::Q2 => 1,
+            Quarter::Q3 => 2,
+            Quarter::Q4 => 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterText {
+    pub label: String,
+    pub start: String,
+    pub end: String,
+    /// Board edition only: open stages at the quarter end, most overdue first.
+    pub open_cases: Vec<OpenCase>,
+    pub open_cases_total: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCase {
+    pub reference: String,
+    pub stage: String,
+    pub received: String,
+    pub deadline: String,
+    pub status: String,
+    pub category: String,
+}
+
+/// The quarter's dates: quarters count in threes of months from the period start.
+pub fn quarter_period(year: &Period, q: Quarter) -> Period {
+    let start = year.start + Months::new(3 * q.index());
+    let end = (start + Months::new(3))
+        .pred_opt()
+        .expect("valid date")
+        .min(year.end);
+    Period {
+        start,
+        end,
+        as_at: end,
+    }
+}
+
+fn shift_back(p: Period, quarters: u32) -> Period {
+    let start = p.start - Months::new(3 * quarters);
+    let end = (start + Months::new(3)).pred_opt().expect("valid date");
+    Period {
+        start,
+        end,
+        as_at: end,
+    }
+}
+
+pub fn build_quarterly(
+    analysis: &Analysis,
+    inputs: &ReportInputs,
+    quarter: Quarter,
+    edition: Edition,
+    suppression: &Suppression,
+) -> Result<ReportData> {
+    let config = &analysis.config;
+    let year = config.period(None, None)?;
+    let q = quarter_period(&year, quarter);
+    let ytd = Period {
+        start: year.start,
+        end: q.end,
+        as_at: q.end,
+    };
+    let figures = |p: Period| compute_period(analysis, p);
+    let this = figures(q)?;
+    let to_date = figures(ytd)?;
+    let last_four: Vec<(Period, Metrics)> = (0..4)
+        .rev()
+        .map(|back| {
+            let p = shift_back(q, back);
+            figures(p).map(|m| (p, m))
+        })
+        .collect::<Result<_>>()?;
+    let label = format!("{quarter:?} {}", super::period_label(&year));
+    let quarter_label = |p: &Period| format!("{} to {}", p.start.format("%b %Y"), p.end.format("%b %Y"));
+
+    let mut tables = BTreeMap::new();
+    let mut volumes = TableBuilder::new(
+        "QV",
+        "Volumes and performance",
+        "Received by date received; responses and timeliness by response date; open and overdue at the end of each span.",
+        &["Measure", "This quarter", "Year to date"],
+    );
+    type Pick = fn(&Metrics) -> Cell;
+    let rows: [(&str, Pick); 10] = [
+        ("Stage 1 received", |m| Cell::Total(m.stage1.received)),
+        ("Stage 2 received", |m| Cell::Total(m.stage2.received)),
+        ("Stage 1 acknowledged on time", |m| {
+            Cell::Pct(m.stage1.acknowledged_on_time_pct, m.stage1.received)
+        }),
+        ("Stage 1 responded", |m| Cell::Total(m.stage1.responded)),
+        ("Stage 1 within timescale", |m| {
+            Cell::Pct(m.stage1.within_timescale_pct, m.stage1.responded)
+        }),
+        ("Stage 2 responded", |m| Cell::Total(m.stage2.responded)),
+        ("Stage 2 within timescale", |m| {
+            Cell::Pct(m.stage2.within_timescale_pct, m.stage2.responded)
+        }),
+        ("Open at end (stage 1 and 2)", |m| {
+            Cell::Total(m.stage1.open_at_end + m.stage2.open_at_end)
+        }),
+        ("Overdue at end", |m| {
+            Cell::Total(m.stage1.open_overdue_at_end + m.stage2.open_overdue_at_end)
+        }),
+        ("Complaints refused", |m| Cell::Total(m.refused.total)),
+    ];
+    for (name, pick) in rows {
+        volumes = volumes.row(vec![Cell::text(name), pick(&this), pick(&to_date)]);
+    }
+    let mut rolling = TableBuilder::new(
+        "QR",
+        "The last four quarters",
+        "Each quarter judged at its own end.",
+        &[
+            "Quarter",
+            "Stage 1 received",
+            "Stage 2 received",
+            "Stage 1 within timescale",
+            "Stage 2 within timescale",
+            "Open at end",
+            "Overdue at end",
+        ],
+    );
+    for (p, m) in &last_four {
+        rolling = rolling.row(vec![
+            Cell::text(quarter_label(p)),
+            Cell::Total(m.stage1.received),
+            Cell::Total(m.stage2.received),
+            Cell::Pct(m.stage1.within_timescale_pct, m.stage1.responded),
+            Cell::Pct(m.stage2.within_timescale_pct, m.stage2.responded),
+            Cell::Total(m.stage1.open_at_end + m.stage2.open_at_end),
+            Cell::Total(m.stage1.open_overdue_at_end + m.stage2.open_overdue_at_end),
+        ]);
+    }
+    let mut categories = TableBuilder::new(
+        "QC",
+        "Categories",
+        "Complaints received (stage 1 and 2) by category, most frequent this quarter first.",
+        &["Category", "This quarter", "Year to date"],
+    );
+    let mut ranked: Vec<(&String, u64)> = to_date
+        .categories
+        .keys()
+        .map(|k| (k, this.categories.get(k).map_or(0, |c| c.stage1 + c.stage2)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (name, n) in ranked {
+        let ytd_n = to_date.categories.get(name).map_or(0, |c| c.stage1 + c.stage2);
+        categories = categories.row(vec![Cell::text(name.clone()), Cell::Count(n), Cell::Count(ytd_n)]);
+    }
+    let total_row = categories.rows.len();
+    categories = categories.row(vec![
+        Cell::text("All categories"),
+        Cell::Total(this.stage1.received + this.stage2.received),
+        Cell::Total(to_date.stage1.received + to_date.stage2.received),
+    ]);
+    categories.column_total_row = Some(total_row);
+    let mut outcomes = TableBuilder::new(
+        "QO",
+        "Outcomes this quarter",
+        "Responses dated in the quarter.",
+        &[
+            "Stage",
+            "Upheld",
+            "Partly upheld",
+            "Not upheld",
+            "Other",
+            "Responded",
+        ],
+    );
+    for (name, s) in [("Stage 1", &this.stage1), ("Stage 2", &this.stage2)] {
+        let o = &s.outcomes;
+        outcomes = outcomes.row(vec![
+            Cell::text(name),
+            Cell::Count(o.upheld),
+            Cell::Count(o.partly_upheld),
+            Cell::Count(o.not_upheld),
+            Cell::Count(o.other),
+            Cell::Total(s.responded),
+        ]);
+    }
+    outcomes.row_total_column = Some(5);
+    for t in [
+        volumes,
+        rolling,
+        categories,
+        outcomes,
+        super::exclusions_table(&analysis.normalised.quality),
+    ] {
+        tables.insert(t.id.clone(), t.render(edition, suppression));
+    }
+    if let Some(d) = &inputs.determinations {
+        let in_quarter = d.within(q.start, q.end);
+        let mut findings = TableBuilder::new(
+            "QH",
+            "Ombudsman determinations this quarter",
+            "Findings in determinations dated in the quarter.",
+            &["Finding", "Findings"],
+        );
+        for (name, n) in super::determinations::Determinations::by_finding(&in_quarter) {
+            findings = findings.row(vec![Cell::text(name), Cell::Count(n)]);
+        }
+        tables.insert("QH".into(), findings.render(edition, suppression));
+        let mut orders = TableBuilder::new(
+            "QD",
+            "Progress on Ombudsman orders",
+            "Orders from determinations, with their due dates and status (including those arising from severe maladministration findings).",
+            &["Determination", "Finding", "Order", "Due", "Status"],
+        );
+        for f in d
+            .findings
+            .iter()
+            .filter(|f| !f.orders.trim().is_empty() && f.date.is_some_and(|d| d <= q.end))
+        {
+            orders = orders.row(vec![
+                Cell::text(if edition == Edition::Board {
+                    f.reference.clone()
+                } else {
+                    "—".to_string()
+                }),
+                Cell::text(f.finding.clone()),
+                Cell::text(f.orders.clone()),
+                Cell::text(f.order_due.clone()),
+                Cell::text(if f.order_status.is_empty() {
+                    "Not recorded".to_string()
+                } else {
+                    f.order_status.clone()
+                }),
+            ]);
+        }
+        tables.insert("QD".into(), orders.render(edition, suppression));
+    }
+
+    let labels: Vec<String> = last_four.iter().map(|(p, _)| quarter_label(p)).collect();
+    let mut received = ChartSpec::new(
+        "QC1",
+        "Complaints received, last four quarters",
+        labels.clone(),
+        Layout::Grouped,
+        "Complaints received",
+    );
+    received.bars = vec![
+        Series::counts("Stage 1", last_four.iter().map(|(_, m)| m.stage1.received)),
+        Series::counts("Stage 2", last_four.iter().map(|(_, m)| m.stage2.received)),
+    ];
+    let mut timeliness = ChartSpec::new(
+        "QC2",
+        "Responses within timescale, last four quarters",
+        labels,
+        Layout::Lines,
+        "% within timescale",
+    );
+    timeliness.percent = true;
+    timeliness.lines = vec![
+        Series::ratios(
+            "Stage 1",
+            last_four
+                .iter()
+                .map(|(_, m)| m.stage1.within_timescale_pct)
+                .collect(),
+            last_four.iter().map(|(_, m)| m.stage1.responded).collect(),
+            true,
+        ),
+        Series::ratios(
+            "Stage 2",
+            last_four
+                .iter()
+                .map(|(_, m)| m.stage2.within_timescale_pct)
+                .collect(),
+            last_four.iter().map(|(_, m)| m.stage2.responded).collect(),
+            true,
+        ),
+    ];
+    timeliness.target = Some((100.0, "Target 100%".into()));
+    let mut charts = BTreeMap::new();
+    for spec in [received, timeliness] {
+        let chart = charts::draw(&spec, "Quarter", edition, suppression)?;
+        charts.insert(chart.id.clone(), chart);
+    }
+
+    let (open_cases, open_total) = open_cases(analysis, q, edition)?;
+    let mut narrative = BTreeMap::new();
+    if let Some(themes) = inputs.narrative.get("themes") {
+        narrative.insert("themes", themes.clone());
+    }
+    let organisation = config
+        .report
+        .organisation
+        .clone()
+        .unwrap_or_else(|| "The landlord".into());
+    Ok(ReportData {
+        kind: "quarterly",
+        edition,
+        title: format!("Complaints report to the governing body: {label}"),
+        organisation,
+        period: super::period_text(&q),
+        prior_label: None,
+        approval: Approval { date: None, by: None },
+        document_date: q.end.to_string(),
+        governing_body_response: None,
+        tiles: Vec::new(),
+        self_assessment: None,
+        tables,
+        charts,
+        narrative,
+        methodology: super::methodology(analysis, suppression),
+        warnings: this.warnings.clone(),
+        quarter: Some(QuarterText {
+            label,
+            start: super::long_date(q.start),
+            end: super::long_date(q.end),
+            open_cases,
+            open_cases_total: open_total,
+        }),
+    })
+}
+
+/// Open stages at the quarter end, most overdue first (references only in the board edition).
+fn open_cases(analysis: &Analysis, q: Period, edition: Edition) -> Result<(Vec<OpenCase>, u64)> {
+    let as_at = lit(crate::normalise::days_since_epoch(q.end)).cast(DataType::Date);
+    let mut frames = Vec::new();
+    for k in [1u8, 2] {
+        let c = |name: &str| col(stage_col(k, name).as_str());
+        let responded = col(if k == 1 {
+            "stage1_responded"
+        } else {
+            "stage2_responded"
+        });
+        let open = col("refused")
+            .not()
+            .and(c("withdrawn").not())
+            .and(c("received").lt_eq(as_at.clone()).fill_null(lit(false)))
+            .and(responded.clone().is_null().or(responded.gt(as_at.clone())));
+        frames.push(analysis.classified.clone().lazy().filter(open).select([
+            col("reference"),
+            lit(format!("Stage {k}")).alias("stage"),
+            c("received").alias("received"),
+            c("deadline").alias("deadline"),
+            col("category").fill_null(lit("Not recorded")).alias("category"),
+        ]));
+    }
+    let open = concat(frames, UnionArgs::default())
+        .ctx("listing open cases")?
+        .sort(["deadline", "reference"], SortMultipleOptions::default())
+        .collect()
+        .ctx("listing open cases")?;
+    let total = open.height() as u64;
+    if edition == Edition::Web {
+        return Ok((Vec::new(), total));
+    }
+    let text = |name: &str| crate::normalise::texts(&open, name);
+    let (refs, stages, received, deadlines, categories) = (
+        text("reference")?,
+        text("stage")?,
+        text("received")?,
+        text("deadline")?,
+        text("category")?,
+    );
+    let cases = (0..open.height().min(OPEN_CASES_LISTED))
+        .map(|i| {
+            let deadline = deadlines[i].clone().unwrap_or_default();
+            let overdue = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").is_ok_and(|d| q.end > d);
+            OpenCase {
+                reference: refs[i].clone().unwrap_or_default(),
+                stage: stages[i].clone().unwrap_or_default(),
+                received: received[i].clone().unwrap_or_default(),
+                deadline,
+                status: if overdue { "Overdue" } else { "In time" }.into(),
+                category: categories[i].clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok((cases, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_of_a_financial_year() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let year = Period {
+            start: d(2024, 4, 1),
+            end: d(2025, 3, 31),
+            as_at: d(2025, 3, 31),
+        };
+        let q3 = quarter_period(&year, Quarter::Q3);
+        assert_eq!((q3.start, q3.end), (d(2024, 10, 1), d(2024, 12, 31)));
+        let q4 = quarter_period(&year, Quarter::Q4);
+        assert_eq!((q4.start, q4.end), (d(2025, 1, 1), d(2025, 3, 31)));
+        let before = shift_back(quarter_period(&year, Quarter::Q1), 1);
+        assert_eq!((before.start, before.end), (d(2024, 1, 1), d(2024, 3, 31)));
+    }
+}

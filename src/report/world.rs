@@ -1,0 +1,244 @@
+//! Typst compiled in process: a World serving the templates, the report data (JSON) and the
+//! charts (SVG) from memory, with fonts embedded in the binary. No system fonts, no files read
+//! during compilation, a fixed "today": the same inputs give the same PDF bytes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::fonts::FontStore;
+
+use crate::error::{Error, Result};
+
+/// The template set: file path inside the set ("annual.typ", "common.typ") → bytes.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Where they came from, for messages.
+    pub origin: String,
+}
+
+/// Templates compiled into the binary from report-templates/.
+const EMBEDDED_TEMPLATES: [(&str, &str); 3] = [
+    ("common.typ", include_str!("../../report-templates/common.typ")),
+    ("annual.typ", include_str!("../../report-templates/annual.typ")),
+    (
+        "quarterly.typ",
+        include_str!("../../report-templates/quarterly.typ"),
+    ),
+];
+
+/// The sans-serif body face (Inter, SIL Open Font Licence; see report-templates/fonts/OFL.txt).
+const EMBEDDED_FONTS: [&[u8]; 5] = [
+    include_bytes!("../../report-templates/fonts/Inter-Regular.otf"),
+    include_bytes!("../../report-templates/fonts/Inter-Bold.otf"),
+    include_bytes!("../../report-templates/fonts/Inter-SemiBold.otf"),
+    include_bytes!("../../report-templates/fonts/Inter-Italic.otf"),
+    include_bytes!("../../report-templates/fonts/Inter-BoldItalic.otf"),
+];
+
+impl Templates {
+    pub fn embedded() -> Self {
+        Templates {
+            files: EMBEDDED_TEMPLATES
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+                .collect(),
+            origin: "built-in templates".into(),
+        }
+    }
+
+    /// A landlord's customised copy: every .typ file in DIR (missing ones fall back to the
+    /// built-in templates, so a copy may override only what it changes).
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let mut templates = Templates::embedded();
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            if path.extension().is_some_and(|e| e == "typ") {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                templates.files.insert(name, bytes);
+            }
+        }
+        templates.origin = format!("templates in {}", dir.display());
+        Ok(templates)
+    }
+
+    /// Writes the built-in templates and their fonts' licence into DIR (for `init`).
+    pub fn write_embedded(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut written = Vec::new();
+        for (name, text) in EMBEDDED_TEMPLATES {
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+fn font_store() -> &'static FontStore {
+    static FONTS: OnceLock<FontStore> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut store = FontStore::new();
+        for data in EMBEDDED_FONTS {
+            for font in Font::iter(Bytes::new(data)) {
+                let info = font.info().clone();
+                store.push((font, info));
+            }
+        }
+        // Typst's own faces stay as fallbacks (mono, maths, wider coverage).
+        store.extend(typst_kit::fonts::embedded());
+        store
+    })
+}
+
+/// What one compilation needs besides the templates.
+pub struct CompileInput<'a> {
+    pub main: &'a str,
+    pub data_json: Vec<u8>,
+    /// Virtual path ("charts/c1.svg") → SVG bytes.
+    pub assets: Vec<(String, Vec<u8>)>,
+    pub today: NaiveDate,
+    /// Tagged PDF/UA-1 (the web edition).
+    pub accessible: bool,
+    /// Stable document identifier (the same report gives the same PDF ID).
+    pub ident: String,
+}
+
+struct ReportWorld {
+    library: LazyHash<Library>,
+    main: FileId,
+    files: HashMap<FileId, Bytes>,
+    names: HashMap<FileId, String>,
+    today: Datetime,
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(format!("/{}", path.trim_start_matches('/'))).expect("valid virtual path");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        font_store().book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let bytes = self.file(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_string()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_with_slash().into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        font_store().font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// Compiles `input.main` from the templates to PDF bytes.
+pub fn compile(templates: &Templates, input: CompileInput) -> Result<Vec<u8>> {
+    let mut files = HashMap::new();
+    let mut names = HashMap::new();
+    let mut add = |path: &str, bytes: Vec<u8>| {
+        let id = file_id(path);
+        names.insert(id, path.to_string());
+        files.insert(id, Bytes::new(bytes));
+    };
+    for (name, bytes) in &templates.files {
+        add(name, bytes.clone());
+    }
+    add("data.json", input.data_json);
+    for (path, bytes) in input.assets {
+        add(&path, bytes);
+    }
+    if !templates.files.contains_key(input.main) {
+        return Err(Error::Template(format!(
+            "{} has no {}",
+            templates.origin, input.main
+        )));
+    }
+    let today = Datetime::from_ymd(
+        input.today.year(),
+        input.today.month() as u8,
+        input.today.day() as u8,
+    )
+    .ok_or_else(|| Error::Template(format!("invalid document date {}", input.today)))?;
+    let world = ReportWorld {
+        library: LazyHash::new(Library::builder().build()),
+        main: file_id(input.main),
+        files,
+        names,
+        today,
+    };
+    let compiled = typst::compile::<typst_layout::PagedDocument>(&world);
+    let document = compiled
+        .output
+        .map_err(|errors| Error::Template(describe(&world, &errors, &templates.origin)))?;
+    let mut options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(input.ident),
+        creator: Smart::Custom(Some(format!("complaints-report {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
+        ..Default::default()
+    };
+    if input.accessible {
+        options.standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
+            .map_err(|e| Error::Template(format!("{:?}", e)))?;
+    }
+    typst_pdf::pdf(&document, &options)
+        .map_err(|errors| Error::Template(describe(&world, &errors, &templates.origin)))
+}
+
+/// Typst diagnostics as "file:line:column: message (hint: ...)".
+fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic], origin: &str) -> String {
+    use typst::WorldExt;
+    let lines: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let place = d
+                .span
+                .id()
+                .and_then(|id| {
+                    let name = world.names.get(&id)?.clone();
+                    let range = world.range(d.span)?;
+                    let source = world.source(id).ok()?;
+                    let (line, column) = source.lines().byte_to_line_column(range.start)?;
+                    Some(format!("{name}:{}:{}: ", line + 1, column + 1))
+                })
+                .unwrap_or_default();
+            let hints: String = d.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            format!("{place}{}{hints}", d.message)
+        })
+        .collect();
+    format!("the report template failed ({origin}): {}", lines.join("; "))
+}
