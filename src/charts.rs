@@ -263,12 +263,9 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
     } else {
         max_value(&all, spec.layout == Layout::Stacked, n).max(target)
     };
+    // The report prints the title as the figure caption, so the SVG has none.
     let mut builder = ChartBuilder::on(root);
-    builder
-        .caption(&spec.title, (FONT, 20))
-        .margin(12)
-        .x_label_area_size(60)
-        .y_label_area_size(60);
+    builder.margin(12).x_label_area_size(60).y_label_area_size(60);
     if spec.secondary.is_some() {
         builder.right_y_label_area_size(60);
     }
@@ -279,6 +276,7 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
         .disable_x_mesh()
         .x_labels(n)
         .x_label_formatter(&|x| label_for(&categories, *x))
+        .y_label_formatter(&|y| format!("{y:.0}"))
         .y_desc(spec.y_label.as_str())
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))
@@ -391,7 +389,6 @@ fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> D
     // The first category is drawn at the top.
     let categories: Vec<String> = spec.categories.iter().map(|c| shorten(c, 34)).collect();
     let mut chart = ChartBuilder::on(root)
-        .caption(&spec.title, (FONT, 20))
         .margin(12)
         .x_label_area_size(45)
         .y_label_area_size(250)
@@ -402,6 +399,7 @@ fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> D
         .disable_y_mesh()
         .y_labels(n)
         .y_label_formatter(&|y| label_for(&labels, n as f64 - 1.0 - *y))
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .x_desc(spec.y_label.as_str())
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))

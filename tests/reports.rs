@@ -1,0 +1,344 @@
+//! `annual`, `quarterly` and `init` end to end: the files written, the text of both PDFs
+//! (extracted with pdftotext from poppler-utils), PDF/UA-1 in the web edition, reproducibility
+//! and template smoke tests over edge inputs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The text of a PDF, as a reader would copy it.
+fn pdf_text(path: &Path) -> String {
+    let output = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed: .ci/run installs it");
+    assert!(output.status.success(), "pdftotext failed on {}", path.display());
+    // Lines wrap wherever the layout breaks them: compare on single spaces.
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Table cells reading exactly "<5".
+fn suppressed_cells(path: &Path) -> usize {
+    let output = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.trim() == "<5")
+        .count()
+}
+
+fn run_ok(args: &[&str]) -> String {
+    let (code, stdout, stderr) = common::run(args);
+    assert_eq!(code, 0, "{args:?}\n{stderr}");
+    stdout
+}
+
+fn annual(config: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "annual",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_ok(&args)
+}
+
+fn thousands(n: u64) -> String {
+    complaints_report::report::table::thousands(n)
+}
+
+const SECTIONS: [&str; 13] = [
+    "The governing body’s response",
+    "Executive summary",
+    "Self-assessment against the Complaint Handling Code (8.1a)",
+    "Complaint handling performance (8.1b)",
+    "Complaints we refused to accept (8.1b)",
+    "Themes and learning from complaints (8.1b)",
+    "Ombudsman findings of non-compliance with the Code (8.1c)",
+    "Service improvements from complaints (8.1d)",
+    "The Ombudsman’s annual report on our performance (8.1e)",
+    "Other Ombudsman reports and publications (8.1f)",
+    "Tenant Satisfaction Measures: complaints",
+    "Methodology and data quality",
+    "Contents",
+];
+
+#[test]
+fn annual_report_on_sample_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let stdout = annual(&common::sample("config.toml"), out, &[]);
+    for name in [
+        "annual-report-2024-25.pdf",
+        "annual-report-2024-25-web.pdf",
+        "metrics.json",
+        "report-data.json",
+        "data-quality.csv",
+    ] {
+        assert!(out.join(name).is_file(), "{name} missing");
+        assert!(stdout.contains(name), "{stdout}");
+    }
+    assert!(out.join("charts/C1.svg").is_file());
+    assert!(out.join("charts/C1-web.svg").is_file());
+
+    let metrics: Value = serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    let board = pdf_text(&out.join("annual-report-2024-25.pdf"));
+    let web = pdf_text(&out.join("annual-report-2024-25-web.pdf"));
+    for text in [&board, &web] {
+        for section in SECTIONS {
+            assert!(text.contains(section), "missing section {section}");
+        }
+        // Headline figures, as metrics.json has them.
+        let s1 = &metrics["stage1"];
+        assert!(text.contains(&thousands(s1["received"].as_u64().unwrap())));
+        assert!(text.contains(&format!("{:.1}%", s1["within_timescale_pct"].as_f64().unwrap())));
+        assert!(text.contains(&format!(
+            "{:.1}%",
+            metrics["escalation_rate_pct"].as_f64().unwrap()
+        )));
+        let ch01 = metrics["tsm"]["LCRA"]["CH01_stage1_per_1000"].as_f64().unwrap();
+        assert!(text.contains(&format!("{ch01:.1}")));
+        assert!(text.contains("Riverside Vale Homes"));
+        // No case references from the export in either annual edition.
+        assert!(!text.contains("RVH-2"), "case reference printed");
+    }
+    assert!(board.contains("Approved by the Board of Riverside Vale Homes on 24 June 2025"));
+    assert!(board.contains("None. The Housing Ombudsman made no findings of non-compliance"));
+    assert!(board.contains("Repair appointments were missed without warning"));
+    // The refused summary names each reason with its count.
+    for (reason, n) in metrics["refused"]["by_reason"].as_object().unwrap() {
+        assert!(board.contains(reason.as_str()), "{reason}");
+        let _ = n;
+    }
+    // Small numbers are suppressed in the web edition only.
+    assert!(suppressed_cells(&out.join("annual-report-2024-25-web.pdf")) > 0);
+    assert_eq!(suppressed_cells(&out.join("annual-report-2024-25.pdf")), 0);
+
+    let raw = std::fs::read(out.join("annual-report-2024-25-web.pdf")).unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.contains("pdfuaid:part>1<"), "web edition declares PDF/UA-1");
+    assert!(raw.contains("/StructTreeRoot"), "web edition is tagged");
+    assert!(raw.contains("en-GB") || raw.contains("(en-GB)"), "language set");
+
+    let data: Value = serde_json::from_slice(&std::fs::read(out.join("report-data.json")).unwrap()).unwrap();
+    assert_eq!(data["edition"], "board");
+    assert_eq!(data["self_assessment"]["summary"].as_array().unwrap().len(), 10);
+    assert!(
+        data["charts"]["C1"]["alt"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bar chart")
+    );
+    let csv = std::fs::read_to_string(out.join("data-quality.csv")).unwrap();
+    assert_eq!(csv.lines().filter(|l| l.starts_with("excluded,")).count(), 24);
+}
+
+#[test]
+fn identical_inputs_give_identical_pdfs() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let config = common::fixture("metrics_small.toml");
+    annual(&config, a.path(), &[]);
+    annual(&config, b.path(), &[]);
+    for name in ["annual-report-2024-25.pdf", "annual-report-2024-25-web.pdf"] {
+        let (x, y) = (
+            std::fs::read(a.path().join(name)).unwrap(),
+            std::fs::read(b.path().join(name)).unwrap(),
+        );
+        assert!(x == y, "{name} differs between runs");
+    }
+}
+
+#[test]
+fn quarterly_report_lists_open_cases_in_the_board_edition_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    run_ok(&[
+        "quarterly",
+        "--config",
+        common::sample("config.toml").to_str().unwrap(),
+        "--quarter",
+        "Q3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let board = pdf_text(&out.join("quarterly-report-2024-25-Q3.pdf"));
+    let web = pdf_text(&out.join("quarterly-report-2024-25-Q3-web.pdf"));
+    for text in [&board, &web] {
+        assert!(text.contains("Volumes, categories, outcomes and performance (9.7a)"));
+        assert!(text.contains("Issues and trends (9.7b)"));
+        assert!(text.contains("Housing Ombudsman: determinations and orders (9.7c)"));
+        assert!(text.contains("Annual report (9.7d)"));
+        assert!(text.contains("The last four quarters"));
+    }
+    assert!(board.contains("Open complaint stages, most urgent first"));
+    assert!(board.contains("RVH-24-"), "board edition lists references");
+    assert!(!web.contains("RVH-2"), "web edition lists no references");
+    let data: Value =
+        serde_json::from_slice(&std::fs::read(out.join("quarterly-data.json")).unwrap()).unwrap();
+    let open = data["quarter"]["open_cases_total"].as_u64().unwrap();
+    assert!(board.contains(&format!(
+        "{open} complaint stage(s) were open at 31 December 2024"
+    )));
+}
+
+#[test]
+fn init_writes_a_starter_set_that_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("landlord");
+    let stdout = run_ok(&["init", target.to_str().unwrap()]);
+    for name in [
+        "config.toml",
+        "self-assessment.csv",
+        "narrative/governing-body-response.md",
+        "templates/annual.typ",
+        "templates/common.typ",
+    ] {
+        assert!(target.join(name).is_file(), "{name}");
+    }
+    assert!(stdout.contains("config.toml"));
+    std::fs::write(target.join("config.toml"), "# mine\n").unwrap();
+    let again = run_ok(&["init", target.to_str().unwrap()]);
+    assert!(again.contains("kept"), "{again}");
+    assert_eq!(
+        std::fs::read_to_string(target.join("config.toml")).unwrap(),
+        "# mine\n"
+    );
+    let assessment = std::fs::read_to_string(target.join("self-assessment.csv")).unwrap();
+    assert_eq!(assessment.lines().count(), 73);
+}
+
+#[test]
+fn customised_templates_are_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("annual.typ"),
+        "#let data = json(\"/data.json\")\n#set document(title: data.title)\n#set text(lang: \"en\", region: \"gb\")\n= Custom #data.organisation\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    annual(
+        &common::fixture("metrics_small.toml"),
+        &out,
+        &["--templates", templates.to_str().unwrap()],
+    );
+    assert!(pdf_text(&out.join("annual-report-2024-25.pdf")).contains("Custom Fixture Homes"));
+
+    std::fs::write(
+        templates.join("annual.typ"),
+        "#let data = json(\"/data.json\")\n#data.nonexistent\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = common::run(&[
+        "annual",
+        "--config",
+        common::fixture("metrics_small.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--templates",
+        templates.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("annual.typ:2:"),
+        "names the template file and line: {stderr}"
+    );
+}
+
+/// Writes an export and a config for a smoke test; returns the config.
+fn smoke_case(dir: &Path, rows: &[String], organisation: &str, narrative: &str) -> PathBuf {
+    let mut csv =
+        String::from("Reference,Received,Category,Stage 1 acknowledged,Stage 1 responded,Stage 1 outcome\n");
+    for row in rows {
+        csv.push_str(row);
+        csv.push('\n');
+    }
+    std::fs::write(dir.join("export.csv"), csv).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!("homes = 500\n[report]\norganisation = {organisation:?}\nperiod = \"2024/25\"\n[input]\nfiles = [\"export.csv\"]\n{narrative}"),
+    )
+    .unwrap();
+    config
+}
+
+fn smoke(rows: Vec<String>, organisation: &str, narrative: &str, files: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let config = smoke_case(dir.path(), &rows, organisation, narrative);
+    let out = dir.path().join("out");
+    annual(&config, &out, &[]);
+    let board = out.join("annual-report-2024-25.pdf");
+    let web = out.join("annual-report-2024-25-web.pdf");
+    assert!(std::fs::metadata(&board).unwrap().len() > 20_000);
+    assert!(std::fs::metadata(&web).unwrap().len() > 20_000);
+    pdf_text(&board)
+}
+
+#[test]
+fn smoke_one_complaint() {
+    let text = smoke(
+        vec!["A1,08/04/2024,Repairs,10/04/2024,24/04/2024,Upheld".into()],
+        "One Complaint Homes",
+        "",
+        &[],
+    );
+    assert!(text.contains("Repairs"));
+}
+
+#[test]
+fn smoke_no_complaints_in_the_period() {
+    // The only complaint is from 2022/23: the 2024/25 report has zeros everywhere.
+    let text = smoke(
+        vec!["A1,08/04/2022,Repairs,10/04/2022,24/04/2022,Upheld".into()],
+        "Quiet Homes",
+        "",
+        &[],
+    );
+    assert!(text.contains("No complaints were refused in 2024/25"));
+    assert!(text.contains("n/a"));
+}
+
+#[test]
+fn smoke_sixty_categories() {
+    let rows = (0..60)
+        .map(|i| format!("C{i},{:02}/05/2024,Category number {i},,,", 1 + i % 28))
+        .collect();
+    let text = smoke(rows, "Many Categories Homes", "", &[]);
+    assert!(text.contains("Category number 59"));
+}
+
+#[test]
+fn smoke_long_names_and_empty_narrative_without_self_assessment() {
+    let long = "Very long category name ".repeat(21);
+    let organisation = "A Housing Association With An Extremely Long Name ".repeat(10);
+    let narrative = "[narrative]\ngoverning_body_response = \"empty.md\"\nthemes = \"empty.md\"\nimprovements = \"empty.md\"\n";
+    let text = smoke(
+        vec![format!(
+            "A1,08/04/2024,{},10/04/2024,24/04/2024,Upheld",
+            long.trim()
+        )],
+        organisation.trim(),
+        narrative,
+        &[("empty.md", "")],
+    );
+    assert!(text.contains("No self-assessment was supplied"));
+    assert!(text.contains("has not been recorded yet"));
+}
