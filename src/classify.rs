@@ -20,6 +20,19 @@ use crate::config::ResponseClock;
 use crate::error::{PolarsContext, Result};
 use crate::normalise::days_since_epoch;
 
+/// Per-stage columns offered to analysts (`query`, `export`), after the canonical ones.
+pub const ANALYST_COLUMNS: [&str; 9] = [
+    "ack_due",
+    "ack_on_time",
+    "due",
+    "extended_deadline",
+    "deadline",
+    "extension_recognised",
+    "timeliness",
+    "working_days",
+    "withdrawn",
+];
+
 /// The rules a run is judged by; printed in the methodology.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Rules {

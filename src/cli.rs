@@ -28,6 +28,12 @@ pub enum Command {
     Quarterly(QuarterlyArgs),
     /// Start a landlord's set-up: a starter config, narrative files, a self-assessment and the templates.
     Init(InitArgs),
+    /// Run SQL over the table `complaints` (the normalised complaints with each stage's judgement).
+    Query(QueryArgs),
+    /// Write the complaints table as CSV, Parquet or XLSX (XLSX adds the exclusions ledger).
+    Export(ExportArgs),
+    /// Print the headline figures and the top categories.
+    Summary(SummaryArgs),
     /// Write a fictional landlord's exports (the sample data, or large files for benchmarks).
     GenerateSample(crate::commands::generate_sample::GenerateArgs),
 }
@@ -119,4 +125,45 @@ pub struct InitArgs {
     /// Folder to set up (created if needed); existing files are never overwritten.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
+    /// The query, e.g. "SELECT category, count(*) FROM complaints GROUP BY category".
+    pub sql: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum QueryFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// The file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Parquet,
+    Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 }

@@ -11,6 +11,9 @@ fn main() {
         Command::Annual(args) => commands::annual::run(&args),
         Command::Quarterly(args) => commands::quarterly::run(&args),
         Command::Init(args) => commands::init::run(&args),
+        Command::Query(args) => commands::query::run(&args),
+        Command::Export(args) => commands::export::run(&args),
+        Command::Summary(args) => commands::summary::run(&args.input),
         Command::GenerateSample(args) => commands::generate_sample::run(&args),
     };
     match result {

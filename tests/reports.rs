@@ -342,3 +342,38 @@ fn smoke_long_names_and_empty_narrative_without_self_assessment() {
     assert!(text.contains("No self-assessment was supplied"));
     assert!(text.contains("has not been recorded yet"));
 }
+
+#[test]
+fn typst_markup_in_data_and_narrative_prints_literally() {
+    let hostile = "Rent #set page(width: 1cm) [x] $y$ @ref <b>html</b> \\ *bold* _u_ `code` שלום 🙂";
+    let rows = vec![
+        format!("A1,08/04/2024,\"{hostile}\",10/04/2024,24/04/2024,Upheld"),
+        format!("A2,09/04/2024,\"{hostile}\",10/04/2024,24/04/2024,Upheld"),
+        format!("A3,10/04/2024,\"{hostile}\",11/04/2024,24/04/2024,Upheld"),
+        format!("A4,11/04/2024,\"{hostile}\",12/04/2024,24/04/2024,Upheld"),
+        format!("A5,12/04/2024,\"{hostile}\",15/04/2024,24/04/2024,Upheld"),
+    ];
+    let narrative = "[narrative]\ngoverning_body_response = \"response.md\"\n";
+    let response =
+        "The board notes #pagebreak() and $x^2$ and [link](#) and <script>alert(1)</script> \\\\ end.";
+    let text = smoke(
+        rows,
+        "Hash #Homes [Ltd] $",
+        narrative,
+        &[("response.md", response)],
+    );
+    assert!(
+        text.contains("Hash #Homes [Ltd] $"),
+        "organisation printed literally"
+    );
+    assert!(
+        text.contains("Rent #set page(width: 1cm) [x] $y$ @ref <b>html</b>"),
+        "category printed literally"
+    );
+    assert!(
+        text.contains("The board notes #pagebreak() and $x^2$"),
+        "narrative printed literally"
+    );
+    assert!(text.contains("<script>alert(1)</script>"));
+    assert!(text.contains("שלום"), "right-to-left text kept");
+}

@@ -1,11 +1,17 @@
 //! One module per subcommand. Each `run` returns the process exit code or a library error.
 
 pub mod annual;
+pub mod export;
 pub mod generate_sample;
 pub mod init;
 pub mod metrics;
+mod progress;
 pub mod quarterly;
+pub mod query;
+pub mod summary;
 pub mod validate;
+
+use progress::Progress;
 
 use crate::classify::{self, Rules};
 use crate::cli::InputArgs;
@@ -19,8 +25,16 @@ use chrono::NaiveDate;
 
 /// ingest → normalise, the start of every subcommand that reads exports.
 pub fn load(args: &InputArgs) -> Result<(Config, Normalised)> {
+    let progress = Progress::for_args(args);
+    let loaded = load_with(args, &progress);
+    progress.finish();
+    loaded
+}
+
+fn load_with(args: &InputArgs, progress: &Progress) -> Result<(Config, Normalised)> {
     let config = Config::load(&args.config)?;
     let files = config.input_files(&args.inputs)?;
+    progress.stage("reading the exports");
     let matcher = ColumnMatcher::new(&config.columns);
     let options = ReadOptions {
         sheet: config.input.sheet.as_ref(),
@@ -28,6 +42,7 @@ pub fn load(args: &InputArgs) -> Result<(Config, Normalised)> {
         matcher: &matcher,
     };
     let raws = ingest::ingest(&files, &options)?;
+    progress.stage("normalising");
     let normalised = normalise::normalise(&raws, &config)?;
     Ok((config, normalised))
 }
@@ -46,7 +61,8 @@ pub struct Analysis {
 
 /// ingest → normalise → classify → metrics.
 pub fn analyse(args: &InputArgs, period: Option<&str>, as_at: Option<&str>) -> Result<Analysis> {
-    let (config, normalised) = load(args)?;
+    let progress = Progress::for_args(args);
+    let (config, normalised) = load_with(args, &progress)?;
     let as_at = as_at
         .map(|d| {
             crate::config::parse_config_date(d).map_err(|m| crate::Error::Usage(format!("--as-at: {m}")))
@@ -62,7 +78,9 @@ pub fn analyse(args: &InputArgs, period: Option<&str>, as_at: Option<&str>) -> R
             .unwrap_or(NaiveDate::from_ymd_opt(2024, 4, 1).expect("valid date")),
         as_at: period.as_at,
     };
+    progress.stage("classifying against the Code");
     let classified = classify::classify(normalised.complaints.clone(), &calendar, &rules)?;
+    progress.stage("computing the figures");
     let metrics = figures::compute(
         &classified,
         &normalised.quality,
@@ -71,6 +89,7 @@ pub fn analyse(args: &InputArgs, period: Option<&str>, as_at: Option<&str>) -> R
         &rules,
         period,
     )?;
+    progress.finish();
     let config_bytes = std::fs::read(&config.path).map_err(|e| crate::Error::io(&config.path, e))?;
     Ok(Analysis {
         config_sha256: ingest::sha256_hex(&config_bytes),
@@ -97,4 +116,25 @@ pub fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     temporary.push(".partial");
     std::fs::write(&temporary, bytes).map_err(failed)?;
     std::fs::rename(&temporary, path).map_err(failed)
+}
+
+/// The table analysts query and export: the canonical columns plus each stage's judgement.
+pub fn complaints_table(analysis: &Analysis) -> Result<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let mut columns: Vec<Expr> = crate::canonical::Field::CANONICAL
+        .iter()
+        .map(|f| col(f.name()))
+        .collect();
+    columns.push(col("code_version"));
+    for k in [1u8, 2] {
+        for name in classify::ANALYST_COLUMNS {
+            columns.push(col(classify::stage_col(k, name).as_str()));
+        }
+    }
+    columns.push(col(crate::canonical::SOURCE_FILE));
+    columns.push(col(crate::canonical::SOURCE_ROW));
+    crate::error::PolarsContext::ctx(
+        analysis.classified.clone().lazy().select(columns).collect(),
+        "selecting the complaints table",
+    )
 }

@@ -470,6 +470,28 @@ mod tests {
     }
 
     #[test]
+    fn toml_and_csv_files_read_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = dir.path().join("sa.toml");
+        std::fs::write(
+            &toml,
+            "completed_by = \"Complaints Manager\"\napproved_on = 2025-06-24\n[[provision]]\nprovision = \"6.2\"\ncomply = \"No\"\naction = \"Rota\"\nowner = \"CM\"\ntarget_date = \"2025-09-30\"\n",
+        )
+        .unwrap();
+        let sa = read(&toml).unwrap();
+        assert_eq!(sa.completed_by.as_deref(), Some("Complaints Manager"));
+        assert_eq!(sa.approved_on.as_deref(), Some("2025-06-24"));
+        assert_eq!(sa.actions.len(), 1);
+        let csv = dir.path().join("sa.csv");
+        std::fs::write(
+            &csv,
+            "provision,comply,action,owner,target_date\n6.2,No,Rota,CM,2025-09-30\n",
+        )
+        .unwrap();
+        assert_eq!(read(&csv).unwrap().actions[0].action, "Rota");
+    }
+
+    #[test]
     fn unknown_missing_and_non_compliant_provisions_are_reported() {
         let sa = assemble(
             vec![

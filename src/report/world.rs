@@ -35,13 +35,16 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 3] = [
     ),
 ];
 
-/// The sans-serif body face (Inter, SIL Open Font Licence; see report-templates/fonts/OFL.txt).
-const EMBEDDED_FONTS: [&[u8]; 5] = [
+/// The sans-serif body face (Inter) and right-to-left fallbacks (Noto Sans Arabic and Hebrew),
+/// all under the SIL Open Font Licence (report-templates/fonts/OFL.txt).
+const EMBEDDED_FONTS: [&[u8]; 7] = [
     include_bytes!("../../report-templates/fonts/Inter-Regular.otf"),
     include_bytes!("../../report-templates/fonts/Inter-Bold.otf"),
     include_bytes!("../../report-templates/fonts/Inter-SemiBold.otf"),
     include_bytes!("../../report-templates/fonts/Inter-Italic.otf"),
     include_bytes!("../../report-templates/fonts/Inter-BoldItalic.otf"),
+    include_bytes!("../../report-templates/fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("../../report-templates/fonts/NotoSansHebrew-Regular.ttf"),
 ];
 
 impl Templates {
@@ -88,20 +91,63 @@ impl Templates {
     }
 }
 
-fn font_store() -> &'static FontStore {
-    static FONTS: OnceLock<FontStore> = OnceLock::new();
+/// The fonts, loaded once per process, and the characters they can show.
+struct Fonts {
+    store: FontStore,
+    coverage: Vec<typst::text::Coverage>,
+}
+
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(|| {
         let mut store = FontStore::new();
-        for data in EMBEDDED_FONTS {
-            for font in Font::iter(Bytes::new(data)) {
-                let info = font.info().clone();
-                store.push((font, info));
-            }
-        }
+        let mut coverage = Vec::new();
+        let ours = EMBEDDED_FONTS
+            .iter()
+            .flat_map(|data| Font::iter(Bytes::new(*data)));
         // Typst's own faces stay as fallbacks (mono, maths, wider coverage).
-        store.extend(typst_kit::fonts::embedded());
-        store
+        let theirs = typst_kit::fonts::embedded().map(|(font, _)| font);
+        for font in ours.chain(theirs) {
+            let info = font.info().clone();
+            coverage.push(info.coverage.clone());
+            store.push((font, info));
+        }
+        Fonts { store, coverage }
     })
+}
+
+fn font_store() -> &'static FontStore {
+    &fonts().store
+}
+
+/// Whether some embedded font can draw the character.
+fn drawable(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || fonts().coverage.iter().any(|cov| cov.contains(c as u32))
+}
+
+/// Replaces characters no embedded font can draw (emoji, rare scripts) with U+FFFD in every
+/// string of the report data: a missing glyph would otherwise break PDF/UA. Returns how many.
+pub fn replace_undrawable(value: &mut serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::String(text) if !text.chars().all(drawable) => {
+            let mut replaced = 0;
+            *text = text
+                .chars()
+                .map(|c| {
+                    if drawable(c) {
+                        c
+                    } else {
+                        replaced += 1;
+                        '\u{FFFD}'
+                    }
+                })
+                .collect();
+            replaced
+        }
+        serde_json::Value::Array(items) => items.iter_mut().map(replace_undrawable).sum(),
+        serde_json::Value::Object(map) => map.values_mut().map(replace_undrawable).sum(),
+        _ => 0,
+    }
 }
 
 /// What one compilation needs besides the templates.
@@ -177,7 +223,7 @@ pub fn compile(templates: &Templates, input: CompileInput) -> Result<Vec<u8>> {
     for (name, bytes) in &templates.files {
         add(name, bytes.clone());
     }
-    add("data.json", input.data_json);
+    add("data.json", drawable_json(input.data_json));
     for (path, bytes) in input.assets {
         add(&path, bytes);
     }
@@ -218,6 +264,16 @@ pub fn compile(templates: &Templates, input: CompileInput) -> Result<Vec<u8>> {
         .map_err(|errors| Error::Template(describe(&world, &errors, &templates.origin)))
 }
 
+fn drawable_json(json: Vec<u8>) -> Vec<u8> {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&json) else {
+        return json;
+    };
+    if replace_undrawable(&mut value) == 0 {
+        return json;
+    }
+    serde_json::to_vec(&value).unwrap_or(json)
+}
+
 /// Typst diagnostics as "file:line:column: message (hint: ...)".
 fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic], origin: &str) -> String {
     use typst::WorldExt;
@@ -241,4 +297,18 @@ fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic], origin: &str)
         })
         .collect();
     format!("the report template failed ({origin}): {}", lines.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undrawable_characters_are_replaced_and_counted() {
+        assert!(drawable('£') && drawable('é') && drawable('ש') && drawable('ع'));
+        let mut value = serde_json::json!({"a": ["Café 🙂", {"b": "plain"}]});
+        assert_eq!(replace_undrawable(&mut value), 1);
+        assert_eq!(value["a"][0], "Café \u{FFFD}");
+        assert!(drawable('\u{FFFD}'));
+    }
 }

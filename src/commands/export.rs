@@ -1,0 +1,112 @@
+//! `export`: the complaints table as CSV, Parquet or XLSX (with the exclusions ledger).
+
+use polars::prelude::*;
+
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::error::{Error, Result};
+use crate::normalise::DataQuality;
+
+pub fn run(args: &ExportArgs) -> Result<i32> {
+    let analysis = super::analyse(&args.input, None, None)?;
+    let mut table = super::complaints_table(&analysis)?;
+    let failed = |message: String| Error::Output {
+        path: args.out.clone(),
+        message,
+    };
+    let bytes = match args.format {
+        ExportFormat::Csv => {
+            let mut buffer = Vec::new();
+            CsvWriter::new(&mut buffer)
+                .finish(&mut table)
+                .map_err(|e| failed(e.to_string()))?;
+            buffer
+        }
+        ExportFormat::Parquet => {
+            let mut buffer = Vec::new();
+            ParquetWriter::new(&mut buffer)
+                .finish(&mut table)
+                .map_err(|e| failed(e.to_string()))?;
+            buffer
+        }
+        ExportFormat::Xlsx => xlsx(&table, &analysis.normalised.quality).map_err(failed)?,
+    };
+    super::write_output(&args.out, &bytes)?;
+    println!(
+        "wrote {} ({} complaints, {} columns)",
+        args.out.display(),
+        table.height(),
+        table.width()
+    );
+    Ok(0)
+}
+
+/// Sheet "Complaints" with real date cells, sheet "Exclusions" with the ledger.
+fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    let sheet = book.add_worksheet();
+    sheet.set_name("Complaints").map_err(e)?;
+    for (c, column) in table.columns().iter().enumerate() {
+        let c = c as u16;
+        sheet
+            .write_string_with_format(0, c, column.name().as_str(), &bold)
+            .map_err(e)?;
+        for i in 0..table.height() {
+            let r = i as u32 + 1;
+            match column.get(i).map_err(|x| x.to_string())? {
+                AnyValue::Null => {}
+                AnyValue::Date(days) => {
+                    let date = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+                        + chrono::Duration::days(days as i64);
+                    use chrono::Datelike;
+                    let cell =
+                        ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
+                            .map_err(e)?;
+                    sheet
+                        .write_datetime_with_format(r, c, cell, &date_format)
+                        .map_err(e)?;
+                }
+                AnyValue::Boolean(b) => {
+                    sheet.write_boolean(r, c, b).map_err(e)?;
+                }
+                AnyValue::Float64(v) => {
+                    sheet.write_number(r, c, v).map_err(e)?;
+                }
+                AnyValue::Int32(v) => {
+                    sheet.write_number(r, c, v).map_err(e)?;
+                }
+                AnyValue::UInt32(v) => {
+                    sheet.write_number(r, c, v).map_err(e)?;
+                }
+                AnyValue::String(s) => {
+                    sheet.write_string(r, c, s).map_err(e)?;
+                }
+                other => {
+                    sheet.write_string(r, c, other.to_string()).map_err(e)?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(e)?;
+    let ledger = book.add_worksheet();
+    ledger.set_name("Exclusions").map_err(e)?;
+    for (c, h) in ["file", "row", "reference", "code", "reason"].iter().enumerate() {
+        ledger
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(e)?;
+    }
+    for (i, x) in quality.exclusions.iter().enumerate() {
+        let r = i as u32 + 1;
+        ledger.write_string(r, 0, &x.file).map_err(e)?;
+        ledger.write_number(r, 1, x.row as f64).map_err(e)?;
+        ledger
+            .write_string(r, 2, x.reference.as_deref().unwrap_or(""))
+            .map_err(e)?;
+        ledger.write_string(r, 3, x.code).map_err(e)?;
+        ledger.write_string(r, 4, &x.reason).map_err(e)?;
+    }
+    book.save_to_buffer().map_err(e)
+}

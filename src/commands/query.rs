@@ -1,0 +1,112 @@
+//! `query`: SQL (polars SQL) over the table `complaints`.
+
+use std::io::Write as _;
+
+use polars::prelude::*;
+use polars::sql::SQLContext;
+
+use crate::cli::{QueryArgs, QueryFormat};
+use crate::error::{Error, Result};
+
+pub fn run(args: &QueryArgs) -> Result<i32> {
+    let analysis = super::analyse(&args.input, None, None)?;
+    let table = super::complaints_table(&analysis)?;
+    let mut result = execute(&table, &args.sql)?;
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        QueryFormat::Table => writeln!(out, "{}", render_table(&result)?).map_err(|e| e.to_string()),
+        QueryFormat::Csv => CsvWriter::new(&mut out)
+            .finish(&mut result)
+            .map_err(|e| e.to_string()),
+        QueryFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&to_json(&result)?).expect("json")
+        )
+        .map_err(|e| e.to_string()),
+    };
+    written.map_err(|message| Error::Output {
+        path: "standard output".into(),
+        message,
+    })?;
+    Ok(0)
+}
+
+/// Runs a query against `complaints`; a bad query says what is wrong and which columns exist.
+pub fn execute(table: &DataFrame, sql: &str) -> Result<DataFrame> {
+    let mut context = SQLContext::new();
+    context.register("complaints", table.clone().lazy());
+    context.execute(sql).and_then(LazyFrame::collect).map_err(|e| {
+        let columns: Vec<String> = table.get_column_names().iter().map(|c| c.to_string()).collect();
+        Error::Usage(format!(
+            "the query cannot be run: {}\nThe table is `complaints`; its columns are: {}",
+            first_line(&e.to_string()),
+            columns.join(", ")
+        ))
+    })
+}
+
+fn first_line(message: &str) -> &str {
+    message
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim()
+}
+
+/// Every column as text (dates as yyyy-mm-dd, empty for missing values).
+pub fn text_columns(frame: &DataFrame) -> Result<Vec<(String, Vec<String>)>> {
+    frame
+        .get_column_names()
+        .iter()
+        .map(|name| {
+            let values = crate::normalise::texts(frame, name)?;
+            Ok((
+                name.to_string(),
+                values.into_iter().map(Option::unwrap_or_default).collect(),
+            ))
+        })
+        .collect()
+}
+
+fn render_table(frame: &DataFrame) -> Result<String> {
+    let columns = text_columns(frame)?;
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(columns.iter().map(|(name, _)| name.clone()));
+    for i in 0..frame.height() {
+        table.add_row(columns.iter().map(|(_, values)| values[i].clone()));
+    }
+    Ok(format!("{table}\n{} row(s)", frame.height()))
+}
+
+/// Rows as JSON objects with typed values (numbers, booleans, dates as yyyy-mm-dd strings).
+fn to_json(frame: &DataFrame) -> Result<serde_json::Value> {
+    let names: Vec<String> = frame.get_column_names().iter().map(|c| c.to_string()).collect();
+    let texts = text_columns(frame)?;
+    let mut rows = Vec::with_capacity(frame.height());
+    for i in 0..frame.height() {
+        let mut object = serde_json::Map::new();
+        for (c, name) in names.iter().enumerate() {
+            let column = frame.column(name).map_err(|e| Error::Usage(e.to_string()))?;
+            let value = match column.get(i).map_err(|e| Error::Usage(e.to_string()))? {
+                AnyValue::Null => serde_json::Value::Null,
+                AnyValue::Boolean(b) => b.into(),
+                AnyValue::Int8(v) => v.into(),
+                AnyValue::Int16(v) => v.into(),
+                AnyValue::Int32(v) => v.into(),
+                AnyValue::Int64(v) => v.into(),
+                AnyValue::UInt8(v) => v.into(),
+                AnyValue::UInt16(v) => v.into(),
+                AnyValue::UInt32(v) => v.into(),
+                AnyValue::UInt64(v) => v.into(),
+                AnyValue::Float32(v) => f64::from(v).into(),
+                AnyValue::Float64(v) => v.into(),
+                _ => texts[c].1[i].clone().into(),
+            };
+            object.insert(name.clone(), value);
+        }
+        rows.push(serde_json::Value::Object(object));
+    }
+    Ok(serde_json::Value::Array(rows))
+}
