@@ -377,3 +377,44 @@ fn typst_markup_in_data_and_narrative_prints_literally() {
     assert!(text.contains("<script>alert(1)</script>"));
     assert!(text.contains("שלום"), "right-to-left text kept");
 }
+
+#[test]
+fn web_edition_hides_small_numbers_and_protects_them_from_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows: Vec<String> = (0..20)
+        .map(|i| format!("PRIV-{i:03},{:02}/05/2024,Cat Alpha,,,", 1 + i % 28))
+        .collect();
+    rows.extend((20..23).map(|i| format!("PRIV-{i:03},{:02}/06/2024,Cat Beta,,,", 1 + i % 28)));
+    let config = smoke_case(dir.path(), &rows, "Privacy Homes", "");
+    let out = dir.path().join("out");
+    annual(&config, &out, &[]);
+    let layout = |name: &str| {
+        let o = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(out.join(name))
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let web = layout("annual-report-2024-25-web.pdf");
+    let board = layout("annual-report-2024-25.pdf");
+    let t7 = |text: &str, category: &str| -> Vec<String> {
+        let start = text.find("T7 Complaints by category").expect("T7 present");
+        let line = text[start..]
+            .lines()
+            .find(|l| l.trim_start().starts_with(category))
+            .expect("category row")
+            .to_string();
+        line.split_whitespace().skip(2).map(str::to_string).collect()
+    };
+    // Board: full figures. Web: Beta's 3 is "<5"; Alpha's 20 is hidden ("*") because the column
+    // total (23) would otherwise give Beta away.
+    assert_eq!(t7(&board, "Cat Beta"), ["3", "0", "3", "–"]);
+    assert_eq!(t7(&web, "Cat Beta"), ["<5", "0", "<5", "–"]);
+    assert_eq!(t7(&web, "Cat Alpha"), ["*", "0", "*", "–"]);
+    assert!(web.contains("23"), "headline totals are never suppressed");
+    for text in [&web, &board] {
+        assert!(!text.contains("PRIV-"), "no case references in the annual report");
+    }
+}

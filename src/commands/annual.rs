@@ -14,6 +14,14 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
     let label = analysis.metrics.period.label.clone();
     let templates = templates(&args.report)?;
     let out = &args.report.out;
+    for name in [
+        "metrics.json",
+        "data-quality.csv",
+        "report-data.json",
+        "report-data-web.json",
+    ] {
+        super::check_not_input(&out.join(name), &analysis)?;
+    }
     let mut written = Vec::new();
     for edition in [Edition::Board, Edition::Web] {
         let data = build_annual(&analysis, &inputs, edition, &suppression)?;

@@ -102,6 +102,36 @@ pub fn analyse(args: &InputArgs, period: Option<&str>, as_at: Option<&str>) -> R
     })
 }
 
+/// Refuses to write over one of the run's input files (or its config).
+pub fn check_not_input(path: &std::path::Path, analysis: &Analysis) -> Result<()> {
+    let canonical = |p: &std::path::Path| {
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        std::fs::canonicalize(parent)
+            .ok()
+            .map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    let target = canonical(path);
+    let inputs = analysis
+        .normalised
+        .quality
+        .files
+        .iter()
+        .map(|f| std::path::PathBuf::from(&f.file))
+        .chain(std::iter::once(analysis.config.path.clone()));
+    for input in inputs {
+        if target.is_some() && canonical(&input) == target {
+            return Err(crate::Error::Usage(format!(
+                "{} is an input of this run: choose another output name or --out folder",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Writes a file through a temporary file renamed into place, so a reader never sees half a
 /// file and an interrupted run leaves the old one intact.
 pub fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {

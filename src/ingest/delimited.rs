@@ -23,10 +23,15 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
         ));
     }
     if looks_binary(&text) {
-        return Err(Error::not_a_table(
-            path,
-            "this is not a CSV text file (it contains binary data): export the complaints as CSV or XLSX",
-        ));
+        let spreadsheet_name = path.extension().is_some_and(|e| {
+            ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_string_lossy().to_lowercase().as_str())
+        });
+        let message = if spreadsheet_name {
+            "is named like a spreadsheet but is neither a spreadsheet nor CSV text: it may be damaged; export it again"
+        } else {
+            "this is not a CSV text file (it contains binary data): export the complaints as CSV or XLSX"
+        };
+        return Err(Error::not_a_table(path, message));
     }
     let delimiter = sniff_delimiter(&text);
     let format = format!("CSV ({encoding}, {} delimited)", delimiter_name(delimiter));
@@ -59,10 +64,17 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
     let header_row = header_index + 1;
     let data = &text.as_bytes()[ends[header_index]..];
 
-    let (data, rejected, notes) = match read_with_polars(data, delimiter, &headers, header_row) {
-        Ok(frame) => (frame, Vec::new(), Vec::new()),
-        // Ragged or badly quoted rows: read row by row so each problem row can be named.
-        Err(_) => read_row_by_row(data, delimiter, &headers, header_row)?,
+    // An odd number of quote marks means a quote is never closed: a fast reader would swallow
+    // the rest of the file into one cell, so such files, like ragged ones, are read row by row.
+    let balanced = data.iter().filter(|&&b| b == b'"').count() % 2 == 0;
+    let polars = if balanced {
+        read_with_polars(data, delimiter, &headers, header_row).ok()
+    } else {
+        None
+    };
+    let (data, rejected, notes) = match polars {
+        Some(frame) => (frame, Vec::new(), Vec::new()),
+        None => read_row_by_row(data, delimiter, &headers, header_row)?,
     };
     let mut table = RawTable {
         file: path.to_path_buf(),
@@ -149,6 +161,22 @@ pub(super) fn sniff_delimiter(text: &str) -> u8 {
         .1
 }
 
+/// Why a row with more non-empty values than headers cannot be used, if it has them.
+fn extra_values(record: &csv::StringRecord, width: usize) -> Option<String> {
+    let extra: Vec<&str> = record
+        .iter()
+        .skip(width)
+        .filter(|v| !v.trim().is_empty())
+        .collect();
+    (!extra.is_empty()).then(|| {
+        format!(
+            "has {} values but the header has {width}: a value probably contains an unquoted delimiter or quote; fix the row in the export (extra values: {})",
+            record.len(),
+            extra.iter().take(3).map(|v| format!("\"{}\"", super::truncate_text(v, 40))).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
 fn delimiter_name(delimiter: u8) -> &'static str {
     match delimiter {
         b',' => "comma",
@@ -191,41 +219,55 @@ fn read_row_by_row(data: &[u8], delimiter: u8, headers: &[String], header_row: u
     let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); headers.len()];
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
-    let mut reader = csv_reader(delimiter, data);
     let mut row = header_row;
-    for record in reader.records() {
-        row += 1;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
+    let mut offset = 0;
+    'restart: while offset < data.len() {
+        let part = &data[offset..];
+        let mut reader = csv_reader(delimiter, part);
+        let mut record = csv::StringRecord::new();
+        let mut start = 0usize;
+        loop {
+            let read = reader.read_record(&mut record);
+            let end = reader.position().byte() as usize;
+            match read {
+                Ok(false) => break 'restart,
+                Ok(true) => {}
+                Err(e) => {
+                    row += 1;
+                    rejected.push(RejectedRow {
+                        row,
+                        reason: format!("cannot be read as CSV ({e}); check the row's quotes"),
+                    });
+                    start = end;
+                    continue;
+                }
+            }
+            row += 1;
+            let raw = &part[start..end.min(part.len())];
+            if end >= part.len() && raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+                // This row opens a quote that is never closed: set it aside and carry on from
+                // the next line.
                 rejected.push(RejectedRow {
                     row,
-                    reason: format!("cannot be read as CSV ({e}); check the row's quotes"),
+                    reason: "opens a quote (\") that is never closed, so the rest of the file would be read into one cell; close the quote in the export".into(),
                 });
+                let next_line = raw
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(part.len(), |p| start + p + 1);
+                offset += next_line;
+                continue 'restart;
+            }
+            start = end;
+            if let Some(reason) = extra_values(&record, headers.len()) {
+                rejected.push(RejectedRow { row, reason });
                 continue;
             }
-        };
-        let extra: Vec<&str> = record
-            .iter()
-            .skip(headers.len())
-            .filter(|v| !v.trim().is_empty())
-            .collect();
-        if !extra.is_empty() {
-            rejected.push(RejectedRow {
-                row,
-                reason: format!(
-                    "has {} values but the header has {}: a value probably contains an unquoted delimiter or quote; fix the row in the export (extra values: {})",
-                    record.len(),
-                    headers.len(),
-                    extra.iter().take(3).map(|v| format!("\"{}\"", super::truncate_text(v, 40))).collect::<Vec<_>>().join(", ")
-                ),
-            });
-            continue;
+            for (i, column) in columns.iter_mut().enumerate() {
+                column.push(record.get(i).filter(|v| !v.is_empty()).map(str::to_string));
+            }
+            rows.push(row as u32);
         }
-        for (i, column) in columns.iter_mut().enumerate() {
-            column.push(record.get(i).filter(|v| !v.is_empty()).map(str::to_string));
-        }
-        rows.push(row as u32);
     }
     let notes = if rejected.is_empty() {
         vec![]

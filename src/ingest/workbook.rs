@@ -15,7 +15,23 @@ pub(super) fn looks_like_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
+/// Excel's password protection wraps the workbook in an OLE file with an "EncryptedPackage".
+fn is_encrypted(bytes: &[u8]) -> bool {
+    let marker: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        && bytes.windows(marker.len()).any(|w| w == marker.as_slice())
+}
+
 pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
+    if is_encrypted(bytes) {
+        return Err(Error::not_a_table(
+            path,
+            "the workbook is password-protected: open it in Excel and save a copy without a password",
+        ));
+    }
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Error::not_a_table(
             path,

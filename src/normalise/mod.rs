@@ -17,6 +17,7 @@ use crate::config::{Config, Shape};
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COLUMN, RawTable};
 use crate::mapping::{ColumnMatcher, closest_header};
+use dates::parse_date;
 use values::{CellReader, Problem, Value};
 
 /// The canonical complaints table and the account of how it was made.
@@ -67,6 +68,7 @@ pub fn normalise(raws: &[RawTable], config: &Config) -> Result<Normalised> {
     }
     let reader = CellReader::new(&config.values, config.input.date_order);
     let rows = combine(raws, &resolved, &mapped)?;
+    let rows = exclude_repeated_headers(rows, &resolved, &mut quality)?;
     let rows = exclude_missing_required(rows, &mut quality)?;
     let rows = exclude_exact_duplicates(rows, &mapped, &mut quality)?;
     let rows = unify_spellings(rows, &mapped, &mut quality)?;
@@ -116,6 +118,17 @@ fn resolve_file(raw: &RawTable, matcher: &ColumnMatcher) -> Result<BTreeMap<Fiel
             )
         };
         let configured_header = if missing.configured { vec![] } else { wanted };
+        let one_cell = raw
+            .headers
+            .iter()
+            .filter(|h| !h.trim().is_empty() && !h.starts_with("Column "))
+            .count()
+            == 1;
+        let delimiter_hint = if one_cell {
+            " The header row is a single cell: the file may use a delimiter other than comma, semicolon, tab or |; save it again as CSV."
+        } else {
+            ""
+        };
         let suggestion = closest_header(&configured_header, &raw.headers)
             .map(|h| {
                 format!(
@@ -132,7 +145,7 @@ fn resolve_file(raw: &RawTable, matcher: &ColumnMatcher) -> Result<BTreeMap<Fiel
         return Err(Error::MissingColumn {
             path: raw.file.clone(),
             message: format!(
-                "required column `{}` not found: looked for {looked_for} in the header row (row {}), whose headers are: {}.{suggestion}",
+                "required column `{}` not found: looked for {looked_for} in the header row (row {}), whose headers are: {}.{suggestion}{delimiter_hint}",
                 missing.field.name(),
                 raw.header_row,
                 raw.headers
@@ -185,6 +198,54 @@ fn blank_as_null(expr: Expr) -> Expr {
     when(expr.clone().eq(lit("")))
         .then(lit(NULL).cast(DataType::String))
         .otherwise(expr)
+}
+
+/// A copy of the header row among the data (exports pasted together) is not a complaint.
+fn exclude_repeated_headers(
+    rows: DataFrame,
+    resolved: &[BTreeMap<Field, String>],
+    quality: &mut DataQuality,
+) -> Result<DataFrame> {
+    let same = |field: Field, header: &str| {
+        col(field.name())
+            .str()
+            .to_lowercase()
+            .eq(lit(header.trim().to_lowercase()))
+            .fill_null(lit(false))
+    };
+    let repeated = resolved
+        .iter()
+        .enumerate()
+        .map(|(i, headers)| {
+            col(FILE_COL)
+                .eq(lit(i as u32))
+                .and(same(Field::Reference, &headers[&Field::Reference]))
+                .and(same(Field::Received, &headers[&Field::Received]))
+        })
+        .reduce(Expr::or)
+        .unwrap_or(lit(false));
+    let copies = rows
+        .clone()
+        .lazy()
+        .filter(repeated.clone())
+        .collect()
+        .ctx("finding repeated headers")?;
+    if copies.height() == 0 {
+        return Ok(rows);
+    }
+    for r in row_refs(&copies, None, &quality.file_names())? {
+        quality.exclude(
+            r.file,
+            r.row,
+            None,
+            "repeated_header",
+            "repeats the header row (exports pasted together?): not a complaint; nothing to fix".into(),
+        );
+    }
+    rows.lazy()
+        .filter(repeated.not())
+        .collect()
+        .ctx("dropping repeated headers")
 }
 
 /// Rows with no reference or no received date cannot be counted: they go to the ledger.
@@ -405,10 +466,18 @@ fn parse_cells(
     } in row_refs(&bad, Some(&raw_received), &quality.file_names())?
     {
         let value = value.unwrap_or_default();
-        let reason = format!(
-            "received date \"{value}\" is not a date: correct the {} cell (e.g. 03/05/2024 or 2024-05-03)",
-            quality.header_of(file, Field::Received)
-        );
+        let header = quality.header_of(file, Field::Received);
+        let reason = match parse_date(&value, reader.date_order, false) {
+            Ok(None) => format!(
+                "received date \"{value}\" is a placeholder meaning no date: fill in the real date in the {header} cell"
+            ),
+            Err(dates::DateProblem::Implausible(_)) => {
+                format!("received date \"{value}\" is outside 1990–2100: correct the {header} cell")
+            }
+            _ => format!(
+                "received date \"{value}\" is not a date: correct the {header} cell (e.g. 03/05/2024 or 2024-05-03)"
+            ),
+        };
         quality.exclude(file, row, reference, "bad_received_date", reason);
     }
     let mut keep: Vec<Expr> = mapped

@@ -41,7 +41,7 @@ pub struct Exclusion {
     pub reference: Option<String>,
     pub reason: String,
     /// Stable kind: no_reference, no_received_date, bad_received_date, duplicate,
-    /// unreadable_row, unknown_stage, no_stage, no_stage1_row.
+    /// unreadable_row, unknown_stage, no_stage, no_stage1_row, repeated_header.
     pub code: &'static str,
 }
 
@@ -57,6 +57,7 @@ impl Exclusion {
             "unknown_stage" => "Stage neither 1 nor 2",
             "no_stage" => "No stage",
             "no_stage1_row" => "Stage 2 row without a stage 1 row",
+            "repeated_header" => "Copy of the header row",
             _ => "Other",
         }
     }
