@@ -277,7 +277,8 @@ fn smoke_case(dir: &Path, rows: &[String], organisation: &str, narrative: &str) 
     config
 }
 
-fn smoke(rows: Vec<String>, organisation: &str, narrative: &str, files: &[(&str, &str)]) -> String {
+/// Runs `annual` on a generated case; returns the text of (board edition, web edition).
+fn smoke(rows: Vec<String>, organisation: &str, narrative: &str, files: &[(&str, &str)]) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
@@ -289,12 +290,12 @@ fn smoke(rows: Vec<String>, organisation: &str, narrative: &str, files: &[(&str,
     let web = out.join("annual-report-2024-25-web.pdf");
     assert!(std::fs::metadata(&board).unwrap().len() > 20_000);
     assert!(std::fs::metadata(&web).unwrap().len() > 20_000);
-    pdf_text(&board)
+    (pdf_text(&board), pdf_text(&web))
 }
 
 #[test]
 fn smoke_one_complaint() {
-    let text = smoke(
+    let (text, _) = smoke(
         vec!["A1,08/04/2024,Repairs,10/04/2024,24/04/2024,Upheld".into()],
         "One Complaint Homes",
         "",
@@ -306,7 +307,7 @@ fn smoke_one_complaint() {
 #[test]
 fn smoke_no_complaints_in_the_period() {
     // The only complaint is from 2022/23: the 2024/25 report has zeros everywhere.
-    let text = smoke(
+    let (text, _) = smoke(
         vec!["A1,08/04/2022,Repairs,10/04/2022,24/04/2022,Upheld".into()],
         "Quiet Homes",
         "",
@@ -321,7 +322,7 @@ fn smoke_sixty_categories() {
     let rows = (0..60)
         .map(|i| format!("C{i},{:02}/05/2024,Category number {i},,,", 1 + i % 28))
         .collect();
-    let text = smoke(rows, "Many Categories Homes", "", &[]);
+    let (text, _) = smoke(rows, "Many Categories Homes", "", &[]);
     assert!(text.contains("Category number 59"));
 }
 
@@ -330,7 +331,7 @@ fn smoke_long_names_and_empty_narrative_without_self_assessment() {
     let long = "Very long category name ".repeat(21);
     let organisation = "A Housing Association With An Extremely Long Name ".repeat(10);
     let narrative = "[narrative]\ngoverning_body_response = \"empty.md\"\nthemes = \"empty.md\"\nimprovements = \"empty.md\"\n";
-    let text = smoke(
+    let (text, _) = smoke(
         vec![format!(
             "A1,08/04/2024,{},10/04/2024,24/04/2024,Upheld",
             long.trim()
@@ -356,26 +357,29 @@ fn typst_markup_in_data_and_narrative_prints_literally() {
     let narrative = "[narrative]\ngoverning_body_response = \"response.md\"\n";
     let response =
         "The board notes #pagebreak() and $x^2$ and [link](#) and <script>alert(1)</script> \\\\ end.";
-    let text = smoke(
+    let (board, web) = smoke(
         rows,
         "Hash #Homes [Ltd] $",
         narrative,
         &[("response.md", response)],
     );
-    assert!(
-        text.contains("Hash #Homes [Ltd] $"),
-        "organisation printed literally"
-    );
-    assert!(
-        text.contains("Rent #set page(width: 1cm) [x] $y$ @ref <b>html</b>"),
-        "category printed literally"
-    );
-    assert!(
-        text.contains("The board notes #pagebreak() and $x^2$"),
-        "narrative printed literally"
-    );
-    assert!(text.contains("<script>alert(1)</script>"));
-    assert!(text.contains("שלום"), "right-to-left text kept");
+    for text in [&board, &web] {
+        assert!(
+            text.contains("Hash #Homes [Ltd] $"),
+            "organisation printed literally"
+        );
+        assert!(
+            text.contains("Rent #set page(width: 1cm) [x] $y$ @ref <b>html</b>"),
+            "category printed literally"
+        );
+        assert!(
+            text.contains("The board notes #pagebreak() and $x^2$"),
+            "narrative printed literally"
+        );
+        assert!(text.contains("<script>alert(1)</script>"));
+        assert!(text.contains("שלום"), "right-to-left text kept");
+        assert!(text.contains("🙂"), "emoji kept");
+    }
 }
 
 #[test]

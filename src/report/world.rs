@@ -35,9 +35,10 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 3] = [
     ),
 ];
 
-/// The sans-serif body face (Inter) and right-to-left fallbacks (Noto Sans Arabic and Hebrew),
-/// all under the SIL Open Font Licence (report-templates/fonts/OFL.txt).
-const EMBEDDED_FONTS: [&[u8]; 7] = [
+/// The sans-serif body face (Inter), right-to-left fallbacks (Noto Sans Arabic and Hebrew) and
+/// an emoji fallback (Twemoji), all under the SIL Open Font Licence
+/// (report-templates/fonts/OFL.txt).
+const EMBEDDED_FONTS: [&[u8]; 8] = [
     include_bytes!("../../report-templates/fonts/Inter-Regular.otf"),
     include_bytes!("../../report-templates/fonts/Inter-Bold.otf"),
     include_bytes!("../../report-templates/fonts/Inter-SemiBold.otf"),
@@ -45,6 +46,7 @@ const EMBEDDED_FONTS: [&[u8]; 7] = [
     include_bytes!("../../report-templates/fonts/Inter-BoldItalic.otf"),
     include_bytes!("../../report-templates/fonts/NotoSansArabic-Regular.ttf"),
     include_bytes!("../../report-templates/fonts/NotoSansHebrew-Regular.ttf"),
+    include_bytes!("../../report-templates/fonts/Twemoji.ttf"),
 ];
 
 impl Templates {
@@ -305,8 +307,8 @@ mod tests {
 
     #[test]
     fn undrawable_characters_are_replaced_and_counted() {
-        assert!(drawable('£') && drawable('é') && drawable('ש') && drawable('ع'));
-        let mut value = serde_json::json!({"a": ["Café 🙂", {"b": "plain"}]});
+        assert!(drawable('£') && drawable('é') && drawable('ש') && drawable('ع') && drawable('🙂'));
+        let mut value = serde_json::json!({"a": ["Café \u{10FFFD}", {"b": "plain"}]});
         assert_eq!(replace_undrawable(&mut value), 1);
         assert_eq!(value["a"][0], "Café \u{FFFD}");
         assert!(drawable('\u{FFFD}'));
