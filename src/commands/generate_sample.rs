@@ -106,7 +106,7 @@ fn title_rows(extracted_on: NaiveDate) -> [String; 2] {
 }
 
 /// A Datix-style CSV: Windows-1252, two title rows above the header, dd/mm/yyyy dates.
-fn write_csv(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(PathBuf, usize)> {
+pub fn write_csv(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(PathBuf, usize)> {
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let failed = |e: csv::Error| Error::Output {
         path: path.to_path_buf(),
@@ -134,7 +134,7 @@ fn write_csv(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Re
 }
 
 /// An XLSX: a title row, a blank row, the header, then real date cells (some dates typed as text).
-fn write_xlsx(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(PathBuf, usize)> {
+pub fn write_xlsx(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(PathBuf, usize)> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| Error::Output {
         path: path.to_path_buf(),

@@ -1,0 +1,198 @@
+//! Benchmark of every stage, over generated exports of 10k, 100k and 1M complaints.
+//!
+//!     cargo bench --bench pipeline                      # all sizes
+//!     BENCH_SIZES=10000,100000 cargo bench --bench pipeline
+//!
+//! Prints a Markdown table (the README's benchmark table). Times are wall-clock seconds of one
+//! run after a warm-up; peak RSS is the whole `annual` command's, read from /proc.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use complaints_report::classify::{self, Rules};
+use complaints_report::commands::{Analysis, generate_sample};
+use complaints_report::config::{Config, ResponseClock};
+use complaints_report::ingest::{self, ReadOptions};
+use complaints_report::mapping::ColumnMatcher;
+use complaints_report::report::world::{self, CompileInput, Templates};
+use complaints_report::report::{Edition, ReportInputs, Suppression, build_annual};
+use complaints_report::{metrics, normalise, sample};
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+/// Runs the release binary and returns (wall time, peak RSS in MiB).
+fn whole_run(args: &[&str]) -> (Duration, f64) {
+    let binary = env!("CARGO_BIN_EXE_complaints-report");
+    let start = Instant::now();
+    let mut child = Command::new(binary)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("binary runs");
+    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
+    let mut peak_kib = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            for line in status.lines().filter(|l| l.starts_with("VmHWM:")) {
+                let kib: u64 = line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                peak_kib = peak_kib.max(kib);
+            }
+        }
+        if child.try_wait().expect("child").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (start.elapsed(), peak_kib as f64 / 1024.0)
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,100000,1000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config_path = root.join("sample-data/config.toml");
+    println!(
+        "| complaints | CSV MB | CSV read | XLSX read | normalise | classify | metrics | charts + report data | Typst compile (2 editions) | `metrics` end to end | `annual` end to end | peak RSS (`annual`) |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for n in sizes {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spec = sample::SampleSpec {
+            years: vec![2024],
+            complaints_per_year: n,
+            extracted_on: NaiveDate::from_ymd_opt(2025, 4, 7).unwrap(),
+            seed: 1,
+        };
+        let exports = sample::generate(&spec);
+        let extracted = spec.extracted_on;
+        let (csv, _) =
+            generate_sample::write_csv(&dir.path().join("complaints.csv"), &exports, extracted).expect("csv");
+        let xlsx = (n <= 100_000).then(|| {
+            generate_sample::write_xlsx(&dir.path().join("complaints.xlsx"), &exports, extracted)
+                .expect("xlsx")
+                .0
+        });
+        drop(exports);
+        let csv_mb = std::fs::metadata(&csv)
+            .map(|m| m.len() as f64 / 1e6)
+            .unwrap_or(0.0);
+
+        let mut config = Config::load(&config_path).expect("config");
+        config.input.files = vec![csv.clone()];
+        config.narrative = Default::default();
+        let matcher = ColumnMatcher::new(&config.columns);
+        let options = ReadOptions {
+            sheet: None,
+            header_row: None,
+            matcher: &matcher,
+        };
+        let _ = ingest::read_file(&csv, &options); // warm the page cache
+        let (raw, csv_time) = time(|| ingest::read_file(&csv, &options).expect("csv read"));
+        let xlsx_time = xlsx
+            .as_ref()
+            .map(|x| time(|| ingest::read_file(x, &options).expect("xlsx read")).1);
+        let raws = vec![raw];
+        let (normalised, normalise_time) = time(|| normalise::normalise(&raws, &config).expect("normalise"));
+        drop(raws);
+        let period = config.period(None, None).expect("period");
+        let calendar = config.calendar().expect("calendar");
+        let rules = Rules {
+            response_clock: ResponseClock::CodeCapped,
+            code_2024_from: NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
+            as_at: period.as_at,
+        };
+        let (classified, classify_time) =
+            time(|| classify::classify(normalised.complaints.clone(), &calendar, &rules).expect("classify"));
+        let (figures, metrics_time) = time(|| {
+            metrics::compute(
+                &classified,
+                &normalised.quality,
+                &config,
+                &calendar,
+                &rules,
+                period,
+            )
+            .expect("metrics")
+        });
+        let analysis = Analysis {
+            config_sha256: String::new(),
+            config,
+            normalised,
+            classified,
+            calendar,
+            rules,
+            metrics: figures,
+        };
+        let inputs = ReportInputs::default();
+        let suppression = Suppression::default();
+        let (data, report_time) = time(|| {
+            [Edition::Board, Edition::Web]
+                .map(|e| build_annual(&analysis, &inputs, e, &suppression).expect("report data"))
+        });
+        let templates = Templates::embedded();
+        let (_, typst_time) = time(|| {
+            for d in &data {
+                let assets = d
+                    .charts
+                    .values()
+                    .map(|c| (c.path.clone(), c.svg.clone().into_bytes()))
+                    .collect();
+                world::compile(
+                    &templates,
+                    CompileInput {
+                        main: "annual.typ",
+                        data_json: serde_json::to_vec(d).expect("json"),
+                        assets,
+                        today: NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+                        accessible: d.edition == Edition::Web,
+                        ident: "bench".into(),
+                    },
+                )
+                .expect("typst");
+            }
+        });
+        drop(analysis);
+        let config_arg = config_path.to_str().unwrap();
+        let csv_arg = csv.to_str().unwrap();
+        let out = dir.path().join("out");
+        let (metrics_run, _) = whole_run(&["metrics", "--config", config_arg, "--input", csv_arg]);
+        let (annual_run, peak) = whole_run(&[
+            "annual",
+            "--config",
+            config_arg,
+            "--input",
+            csv_arg,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        println!(
+            "| {n} | {csv_mb:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {peak:.0} MiB |",
+            secs(csv_time),
+            xlsx_time.map_or("–".into(), secs),
+            secs(normalise_time),
+            secs(classify_time),
+            secs(metrics_time),
+            secs(report_time),
+            secs(typst_time),
+            secs(metrics_run),
+            secs(annual_run),
+        );
+    }
+}
