@@ -419,7 +419,7 @@ fn parse_cells(
     raws: &[RawTable],
     quality: &mut DataQuality,
 ) -> Result<DataFrame> {
-    let mut lazy = rows.lazy();
+    let mut lazy = rows.clone().lazy();
     let any_1904 = raws.iter().any(|r| r.excel_1904);
     for &field in mapped {
         if field.kind() == Kind::Text && field != Field::Category {
@@ -427,7 +427,8 @@ fn parse_cells(
         }
         // Excel serials depend on the workbook's date system; mixing systems across files is rare
         // enough that one flag for the whole run is used, and reported.
-        let lookup = value_lookup(&lazy, field, reader, any_1904, quality)?;
+        // Distinct values come from the rows as read, not from the growing plan of joins.
+        let lookup = value_lookup(&rows, field, reader, any_1904, quality)?;
         let name = field.name();
         let raw = format!("{name}{RAW_SUFFIX}");
         lazy = lazy
@@ -500,14 +501,15 @@ fn parse_cells(
 
 /// key (text as exported) → typed value and problem, for the distinct values of one column.
 fn value_lookup(
-    lazy: &LazyFrame,
+    rows: &DataFrame,
     field: Field,
     reader: &CellReader,
     excel_1904: bool,
     quality: &mut DataQuality,
 ) -> Result<DataFrame> {
-    let distinct = lazy
+    let distinct = rows
         .clone()
+        .lazy()
         .select([col(field.name()).drop_nulls().unique()])
         .collect()
         .ctx("listing distinct values")?;
