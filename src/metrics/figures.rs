@@ -82,6 +82,60 @@ pub fn count_by(t: &DataFrame, key: Expr, mask: Expr) -> Result<BTreeMap<String,
         .collect())
 }
 
+/// Rows where `mask` holds, grouped by the integer `key`, with `aggs` as numbers per group.
+pub fn grouped(
+    t: &DataFrame,
+    mask: Expr,
+    key: Expr,
+    aggs: Vec<Expr>,
+) -> Result<Vec<(i64, HashMap<String, Option<f64>>)>> {
+    let names: Vec<String> = aggs
+        .iter()
+        .map(|a| {
+            a.clone()
+                .meta()
+                .output_name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    let out = t
+        .clone()
+        .lazy()
+        .filter(mask.fill_null(lit(false)))
+        .group_by([key.alias("__bucket")])
+        .agg(aggs)
+        .collect()
+        .ctx("grouping by period")?;
+    let buckets = out
+        .column("__bucket")
+        .ctx("grouping")?
+        .cast(&DataType::Int64)
+        .ctx("grouping")?;
+    let buckets: Vec<Option<i64>> = buckets.i64().ctx("grouping")?.iter().collect();
+    let mut columns = Vec::new();
+    for name in &names {
+        let c = out
+            .column(name)
+            .ctx("grouping")?
+            .cast(&DataType::Float64)
+            .ctx("grouping")?;
+        columns.push(c.f64().ctx("grouping")?.iter().collect::<Vec<Option<f64>>>());
+    }
+    Ok(buckets
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            b.map(|b| {
+                (
+                    b,
+                    names.iter().cloned().zip(columns.iter().map(|c| c[i])).collect(),
+                )
+            })
+        })
+        .collect())
+}
+
 /// start ≤ value ≤ end; false for a missing value.
 pub fn between(value: Expr, start: Expr, end: Expr) -> Expr {
     value

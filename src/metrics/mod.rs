@@ -638,72 +638,106 @@ fn tsm(t: &DataFrame, config: &Config, p: Period) -> Result<BTreeMap<String, Tsm
 }
 
 /// Month and quarter rows over the period (quarters count from the period start: Q1 = April–June
-/// for a financial year).
+/// for a financial year). Each stage is grouped once by month and once by quarter.
 fn monthly(t: &DataFrame, p: Period) -> Result<(Vec<PeriodRow>, Vec<PeriodRow>)> {
     let mut months = Vec::new();
     let mut start = NaiveDate::from_ymd_opt(p.start.year(), p.start.month(), 1).expect("valid");
     while start <= p.end {
-        let next = start + Months::new(1);
-        let span = Period {
-            start: start.max(p.start),
-            end: (next - chrono::Duration::days(1)).min(p.end),
-            as_at: p.as_at,
-        };
-        months.push(period_row(t, span, start.format("%Y-%m").to_string())?);
-        start = next;
+        months.push(PeriodRow {
+            label: start.format("%Y-%m").to_string(),
+            start: Some(start.max(p.start)),
+            ..Default::default()
+        });
+        start = start + Months::new(1);
     }
-    let mut quarters = Vec::new();
-    for (i, chunk) in months.chunks(3).enumerate() {
-        let first = chunk[0].start.unwrap_or(p.start);
-        let last =
-            chunk.last().and_then(|r| r.start).unwrap_or(first) + Months::new(1) - chrono::Duration::days(1);
-        let span = Period {
-            start: first.max(p.start),
-            end: last.min(p.end),
-            as_at: p.as_at,
-        };
-        quarters.push(period_row(t, span, format!("Q{}", i + 1))?);
-    }
+    let mut quarters: Vec<PeriodRow> = months
+        .chunks(3)
+        .enumerate()
+        .map(|(i, chunk)| PeriodRow {
+            label: format!("Q{}", i + 1),
+            start: chunk[0].start,
+            ..Default::default()
+        })
+        .collect();
+    // Months since the period's first month.
+    let month_of = move |date: Expr| {
+        (date.clone().dt().year().cast(DataType::Int64) - lit(p.start.year() as i64)) * lit(12i64)
+            + date.dt().month().cast(DataType::Int64)
+            - lit(p.start.month() as i64)
+    };
+    fill_rows(t, p, &mut months, &month_of)?;
+    fill_rows(t, p, &mut quarters, &|date| month_of(date).floor_div(lit(3i64)))?;
     Ok((months, quarters))
 }
 
-fn period_row(t: &DataFrame, span: Period, label: String) -> Result<PeriodRow> {
-    let (m1, m2) = (stage_masks(1, span), stage_masks(2, span));
-    let within = |k: u8, m: &StageMasks| {
+/// Counts per bucket (month or quarter) for both stages.
+fn fill_rows(t: &DataFrame, p: Period, rows: &mut [PeriodRow], bucket: &dyn Fn(Expr) -> Expr) -> Result<()> {
+    for k in [1u8, 2] {
+        let m = stage_masks(k, p);
+        let responded = col(if k == 1 {
+            Field::Stage1Responded.name()
+        } else {
+            Field::Stage2Responded.name()
+        });
         let class = col(stage_col(k, "timeliness").as_str());
-        m.responded_in.clone().and(
-            class
-                .clone()
-                .eq(lit("within_base"))
-                .or(class.eq(lit("within_extension")))
-                .fill_null(lit(false)),
-        )
-    };
-    let counts = figures::count(
-        t,
-        vec![
-            ("r1", m1.received_in.clone()),
-            ("r2", m2.received_in.clone()),
-            ("d1", m1.responded_in.clone()),
-            ("d2", m2.responded_in.clone()),
-            ("w1", within(1, &m1)),
-            ("w2", within(2, &m2)),
-        ],
-    )?;
-    let days = figures::working_days(t, &stage_col(1, "working_days"), m1.responded_in)?;
-    Ok(PeriodRow {
-        label,
-        start: Some(span.start),
-        stage1_received: counts["r1"],
-        stage2_received: counts["r2"],
-        stage1_responded: counts["d1"],
-        stage1_within: counts["w1"],
-        stage1_within_pct: pct(counts["w1"], counts["d1"]),
-        stage2_responded: counts["d2"],
-        stage2_within: counts["w2"],
-        stage2_within_pct: pct(counts["w2"], counts["d2"]),
-        median_working_days_stage1: days.median,
-    })
+        let within = class
+            .clone()
+            .eq(lit("within_base"))
+            .or(class.eq(lit("within_extension")))
+            .fill_null(lit(false));
+        let received = figures::grouped(
+            t,
+            m.received_in,
+            bucket(col(stage_col(k, "received").as_str())),
+            vec![len().alias("n")],
+        )?;
+        let answered = figures::grouped(
+            t,
+            m.responded_in,
+            bucket(responded),
+            vec![
+                len().alias("n"),
+                within.cast(DataType::UInt64).sum().alias("within"),
+                col(stage_col(k, "working_days").as_str())
+                    .median()
+                    .alias("median"),
+            ],
+        )?;
+        let count = rows.len();
+        let at = move |index: i64| usize::try_from(index).ok().filter(|&i| i < count);
+        for (index, values) in received {
+            if let Some(i) = at(index) {
+                let n = values["n"].unwrap_or(0.0) as u64;
+                if k == 1 {
+                    rows[i].stage1_received = n
+                } else {
+                    rows[i].stage2_received = n
+                }
+            }
+        }
+        for (index, values) in answered {
+            if let Some(i) = at(index) {
+                let (n, w) = (
+                    values["n"].unwrap_or(0.0) as u64,
+                    values["within"].unwrap_or(0.0) as u64,
+                );
+                let row = &mut rows[i];
+                if k == 1 {
+                    row.stage1_responded = n;
+                    row.stage1_within = w;
+                    row.median_working_days_stage1 = values["median"];
+                } else {
+                    row.stage2_responded = n;
+                    row.stage2_within = w;
+                }
+            }
+        }
+    }
+    for row in rows.iter_mut() {
+        row.stage1_within_pct = pct(row.stage1_within, row.stage1_responded);
+        row.stage2_within_pct = pct(row.stage2_within, row.stage2_responded);
+    }
+    Ok(())
 }
 
 fn extensions(t: &DataFrame, k: u8, p: Period) -> Result<Extensions> {
