@@ -82,13 +82,11 @@ pub fn count_by(t: &DataFrame, key: Expr, mask: Expr) -> Result<BTreeMap<String,
         .collect())
 }
 
+/// One group's aggregates by name.
+pub type Aggregates = HashMap<String, Option<f64>>;
+
 /// Rows where `mask` holds, grouped by the integer `key`, with `aggs` as numbers per group.
-pub fn grouped(
-    t: &DataFrame,
-    mask: Expr,
-    key: Expr,
-    aggs: Vec<Expr>,
-) -> Result<Vec<(i64, HashMap<String, Option<f64>>)>> {
+pub fn grouped(t: &DataFrame, mask: Expr, key: Expr, aggs: Vec<Expr>) -> Result<Vec<(i64, Aggregates)>> {
     let names: Vec<String> = aggs
         .iter()
         .map(|a| {
