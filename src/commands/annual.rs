@@ -22,19 +22,18 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
     ] {
         super::check_not_input(&out.join(name), &analysis)?;
     }
+    let editions = [Edition::Board, Edition::Web]
+        .map(|edition| build_annual(&analysis, &inputs, edition, &suppression).map(|data| (edition, data)));
     let mut written = Vec::new();
-    for edition in [Edition::Board, Edition::Web] {
-        let data = build_annual(&analysis, &inputs, edition, &suppression)?;
-        let suffix = if edition == Edition::Web { "-web" } else { "" };
-        written.extend(write_edition(
-            out,
-            &templates,
-            "annual.typ",
-            &data,
-            &format!("annual-report-{label}{suffix}"),
-            "report-data",
-            edition,
-        )?);
+    for files in compile_editions(
+        out,
+        &templates,
+        "annual.typ",
+        &format!("annual-report-{label}"),
+        "report-data",
+        editions,
+    )? {
+        written.extend(files);
     }
     let metrics = serde_json::to_vec_pretty(&analysis.metrics).expect("metrics serialise");
     written.push(write(out.join("metrics.json"), &metrics)?);
@@ -64,6 +63,32 @@ pub(super) fn templates(args: &ReportArgs) -> Result<Templates> {
 fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf> {
     super::write_output(&path, bytes)?;
     Ok(path)
+}
+
+/// Compiles the editions side by side (one Typst compilation per core) and writes them.
+pub(super) fn compile_editions(
+    out: &Path,
+    templates: &Templates,
+    main: &str,
+    stem: &str,
+    data_stem: &str,
+    editions: [Result<(Edition, ReportData)>; 2],
+) -> Result<Vec<Vec<PathBuf>>> {
+    let editions: Vec<(Edition, ReportData)> = editions.into_iter().collect::<Result<_>>()?;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = editions
+            .iter()
+            .map(|(edition, data)| {
+                let suffix = if *edition == Edition::Web { "-web" } else { "" };
+                let stem = format!("{stem}{suffix}");
+                scope.spawn(move || write_edition(out, templates, main, data, &stem, data_stem, *edition))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a report compilation panicked"))
+            .collect()
+    })
 }
 
 /// Compiles one edition and writes its PDF, its report data and its charts.

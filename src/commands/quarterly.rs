@@ -10,20 +10,20 @@ pub fn run(args: &QuarterlyArgs) -> Result<i32> {
     let suppression = super::annual::suppression(&analysis);
     let templates = super::annual::templates(&args.report)?;
     let label = format!("{}-{:?}", analysis.metrics.period.label, args.quarter);
-    let mut written = Vec::new();
-    for edition in [Edition::Board, Edition::Web] {
-        let data = build_quarterly(&analysis, &inputs, args.quarter, edition, &suppression)?;
-        let suffix = if edition == Edition::Web { "-web" } else { "" };
-        written.extend(super::annual::write_edition(
-            &args.report.out,
-            &templates,
-            "quarterly.typ",
-            &data,
-            &format!("quarterly-report-{label}{suffix}"),
-            "quarterly-data",
-            edition,
-        )?);
-    }
+    let editions = [Edition::Board, Edition::Web].map(|edition| {
+        build_quarterly(&analysis, &inputs, args.quarter, edition, &suppression).map(|data| (edition, data))
+    });
+    let written: Vec<_> = super::annual::compile_editions(
+        &args.report.out,
+        &templates,
+        "quarterly.typ",
+        &format!("quarterly-report-{label}"),
+        "quarterly-data",
+        editions,
+    )?
+    .into_iter()
+    .flatten()
+    .collect();
     super::annual::report_written(&written, &[]);
     Ok(0)
 }

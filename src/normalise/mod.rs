@@ -280,8 +280,26 @@ fn exclude_exact_duplicates(
     quality: &mut DataQuality,
 ) -> Result<DataFrame> {
     let keys: Vec<Expr> = mapped.iter().map(|f| col(f.name())).collect();
-    let marked = rows
+    // Exact duplicates share their reference: only rows whose reference repeats are compared.
+    let counted = rows
         .lazy()
+        .with_column(
+            len()
+                .over([col(Field::Reference.name())])
+                .ctx("duplicates")?
+                .alias("__same_ref"),
+        )
+        .collect()
+        .ctx("finding duplicate rows")?;
+    let unique_refs = counted
+        .clone()
+        .lazy()
+        .filter(col("__same_ref").eq(lit(1)))
+        .drop(by_name(["__same_ref"], true, false));
+    let marked = counted
+        .lazy()
+        .filter(col("__same_ref").gt(lit(1)))
+        .drop(by_name(["__same_ref"], true, false))
         .with_columns([
             col(SEQ_COL)
                 .first()
@@ -330,14 +348,17 @@ fn exclude_exact_duplicates(
             format!("exact duplicate of {earlier}: the same record exported twice; nothing to fix unless it is a different complaint"),
         );
     }
-    marked
+    let kept = marked
         .lazy()
         .filter(col(SEQ_COL).eq(col("__first_seq")))
         .drop(by_name(
             ["__first_seq", "__first_file", "__first_row"],
             true,
             false,
-        ))
+        ));
+    concat([unique_refs, kept], UnionArgs::default())
+        .ctx("dropping duplicate rows")?
+        .sort([SEQ_COL], SortMultipleOptions::default())
         .collect()
         .ctx("dropping duplicate rows")
 }
@@ -716,14 +737,18 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
     let keyed = rows
         .lazy()
         .with_column(col(Field::Reference.name()).str().to_uppercase().alias(KEY_COL))
-        .with_column(
+        .with_columns([
             col(received)
                 .is_not_null()
                 .any(true)
                 .over([col(KEY_COL)])
                 .ctx("merging rows")?
                 .alias("__has_stage1"),
-        )
+            len()
+                .over([col(KEY_COL)])
+                .ctx("merging rows")?
+                .alias("__rows_of_key"),
+        ])
         .collect()
         .ctx("merging rows by reference")?;
     // A complaint with only stage-2 rows has no stage-1 received date.
@@ -739,15 +764,38 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
     {
         quality.exclude(file, row, reference, "no_stage1_row", "stage 2 row with no stage 1 row for this reference: add the complaint's stage 1 row (it holds the date the complaint was received)".into());
     }
+    // Most references have one row: only the others need grouping, which is costly with an
+    // aggregation per field.
+    let shared = col("__rows_of_key").gt(lit(1));
     let merged = keyed
+        .clone()
         .lazy()
-        .filter(col("__has_stage1"))
+        .filter(col("__has_stage1").and(shared.clone()))
         .group_by_stable([col(KEY_COL)])
         .agg(aggs)
-        .sort([SEQ_COL], SortMultipleOptions::default())
         .collect()
         .ctx("merging rows by reference")?;
     quality.record_conflicts(&merged, &fields)?;
+    let mut single_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
+    single_columns.extend([
+        col(FILE_COL).alias(SOURCE_FILE),
+        col(ROW_COLUMN).alias(SOURCE_ROW),
+        col(SEQ_COL),
+    ]);
+    let mut merged_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
+    merged_columns.extend([col(SOURCE_FILE), col(SOURCE_ROW), col(SEQ_COL)]);
+    let singles = keyed
+        .lazy()
+        .filter(col("__has_stage1").and(shared.not()))
+        .select(single_columns);
+    let merged = concat(
+        [singles, merged.lazy().select(merged_columns)],
+        UnionArgs::default(),
+    )
+    .ctx("merging rows by reference")?
+    .sort([SEQ_COL], SortMultipleOptions::default())
+    .collect()
+    .ctx("merging rows by reference")?;
     // Every canonical field is a column, empty when the export does not have it.
     let mut columns: Vec<Expr> = Field::CANONICAL
         .iter()
