@@ -225,6 +225,19 @@ pub fn draw(spec: &ChartSpec, category_heading: &str, edition: Edition, s: &Supp
     })
 }
 
+/// Draws the series legend in the same style on every chart.
+macro_rules! legend {
+    ($chart:expr, $position:ident) => {
+        $chart
+            .configure_series_labels()
+            .label_font((FONT, 13))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::$position)
+            .draw()?
+    };
+}
+
 type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 fn max_value(series: &[&Series], stacked: bool, n: usize) -> f64 {
@@ -360,22 +373,10 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
             .draw_secondary_series(LineSeries::new(points, colour.stroke_width(3)))?
             .label(series.name.as_str())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(3)));
-        chart
-            .configure_series_labels()
-            .label_font((FONT, 13))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()?;
+        legend!(chart, UpperRight);
         return Ok(());
     }
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 13))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
+    legend!(chart, UpperRight);
     Ok(())
 }
 
@@ -439,13 +440,7 @@ fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> D
             .label(markers.name.as_str())
             .legend(|(x, y)| PathElement::new(vec![(x + 5, y - 6), (x + 5, y + 6)], BLACK.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 13))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()?;
+    legend!(chart, LowerRight);
     Ok(())
 }
 

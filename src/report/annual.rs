@@ -76,11 +76,7 @@ pub fn build_annual(
     }
     let mut warnings = inputs.warnings.clone();
     warnings.extend(m.warnings.iter().cloned());
-    let organisation = config
-        .report
-        .organisation
-        .clone()
-        .unwrap_or_else(|| "The landlord".into());
+    let organisation = super::organisation(config);
     Ok(ReportData {
         kind: "annual",
         edition,

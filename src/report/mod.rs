@@ -143,6 +143,15 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+/// The organisation's name from `[report]`, or a neutral stand-in.
+pub fn organisation(config: &crate::config::Config) -> String {
+    config
+        .report
+        .organisation
+        .clone()
+        .unwrap_or_else(|| "The landlord".into())
+}
+
 /// "1 April 2024".
 pub fn long_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()

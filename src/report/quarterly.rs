@@ -320,11 +320,7 @@ pub fn build_quarterly(
     if let Some(themes) = inputs.narrative.get("themes") {
         narrative.insert("themes", themes.clone());
     }
-    let organisation = config
-        .report
-        .organisation
-        .clone()
-        .unwrap_or_else(|| "The landlord".into());
+    let organisation = super::organisation(config);
     Ok(ReportData {
         kind: "quarterly",
         edition,
