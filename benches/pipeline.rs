@@ -66,7 +66,10 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: a shared target directory may hold a binary built in another checkout.
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
     let config_path = root.join("sample-data/config.toml");
     println!(
         "| complaints | CSV MB | CSV read | XLSX read | normalise | classify | metrics | charts + report data | Typst compile (2 editions) | `metrics` end to end | `annual` end to end | peak RSS (`annual`) |"

@@ -202,7 +202,12 @@ pub fn methodology(analysis: &Analysis, suppression: &Suppression) -> Methodolog
     let rules = vec![
         format!("Working days are Monday to Friday except bank holidays ({}, covering {} to {}). {closures}", m.calendar_source, long_date(m.calendar_covers[0]), long_date(m.calendar_covers[1])),
         "Deadlines count from the day after the starting event: \"within 5 working days of receipt\" is the fifth working day after the day of receipt. A response on the deadline day is in time.".into(),
-        format!("Complaints received at stage 1 before {} are judged by the 2022 Code; later ones by the 2024 Code.", long_date(m.code_2024_from)),
+        format!(
+            "Complaints received at stage 1 before {} are judged by the 2022 Code; later ones by the 2024 Code. Of the stage 1 complaints received in this period, {} were judged by the 2022 Code and {} by the 2024 Code.",
+            long_date(m.code_2024_from),
+            analysis.metrics.code_versions.get("2022").copied().unwrap_or(0),
+            analysis.metrics.code_versions.get("2024").copied().unwrap_or(0)
+        ),
         "Acknowledgement is due 5 working days after receipt (stage 2: after the escalation request). A missing acknowledgement is not on time.".into(),
         format!("The response deadline is 10 working days (stage 2: 20) counted {clock}."),
         m.extension_rule.to_string(),

@@ -5,16 +5,20 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The checkout being tested. Read at run time: cargo reuses test binaries across checkouts
+/// sharing one target directory (CI and a local clone), so a compile-time path can be stale.
+pub fn project_root() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf())
+}
+
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    project_root().join("tests/fixtures").join(name)
 }
 
 pub fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("sample-data")
-        .join(name)
+    project_root().join("sample-data").join(name)
 }
 
 pub fn bin() -> Command {
