@@ -19,5 +19,6 @@ pub mod metrics;
 pub mod normalise;
 pub mod report;
 pub mod sample;
+pub mod timings;
 
 pub use error::{Error, Result};

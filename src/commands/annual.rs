@@ -22,8 +22,11 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
     ] {
         super::check_not_input(&out.join(name), &analysis)?;
     }
-    let editions = [Edition::Board, Edition::Web]
-        .map(|edition| build_annual(&analysis, &inputs, edition, &suppression).map(|data| (edition, data)));
+    let editions = crate::timings::step("charts and report data", || {
+        [Edition::Board, Edition::Web].map(|edition| {
+            build_annual(&analysis, &inputs, edition, &suppression).map(|data| (edition, data))
+        })
+    });
     let mut written = Vec::new();
     for files in compile_editions(
         out,

@@ -21,6 +21,7 @@ use crate::ingest::{self, ReadOptions};
 use crate::mapping::ColumnMatcher;
 use crate::metrics::{self as figures, Metrics};
 use crate::normalise::{self, Normalised};
+use crate::timings::step;
 use chrono::NaiveDate;
 
 /// ingest → normalise, the start of every subcommand that reads exports.
@@ -41,9 +42,9 @@ fn load_with(args: &InputArgs, progress: &Progress) -> Result<(Config, Normalise
         header_row: config.input.header_row,
         matcher: &matcher,
     };
-    let raws = ingest::ingest(&files, &options)?;
+    let raws = step("ingest", || ingest::ingest(&files, &options))?;
     progress.stage("normalising");
-    let normalised = normalise::normalise(&raws, &config)?;
+    let normalised = step("normalise", || normalise::normalise(&raws, &config))?;
     Ok((config, normalised))
 }
 
@@ -79,16 +80,20 @@ pub fn analyse(args: &InputArgs, period: Option<&str>, as_at: Option<&str>) -> R
         as_at: period.as_at,
     };
     progress.stage("classifying against the Code");
-    let classified = classify::classify(normalised.complaints.clone(), &calendar, &rules)?;
+    let classified = step("classify", || {
+        classify::classify(normalised.complaints.clone(), &calendar, &rules)
+    })?;
     progress.stage("computing the figures");
-    let metrics = figures::compute(
-        &classified,
-        &normalised.quality,
-        &config,
-        &calendar,
-        &rules,
-        period,
-    )?;
+    let metrics = step("metrics", || {
+        figures::compute(
+            &classified,
+            &normalised.quality,
+            &config,
+            &calendar,
+            &rules,
+            period,
+        )
+    })?;
     progress.finish();
     let config_bytes = std::fs::read(&config.path).map_err(|e| crate::Error::io(&config.path, e))?;
     Ok(Analysis {

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
-    let (text, encoding) = decode(bytes);
+    let (text, encoding) = crate::timings::step("ingest: decode", || decode(bytes));
     if text.trim().is_empty() {
         return Err(Error::not_a_table(
             path,
@@ -66,9 +66,13 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
 
     // An odd number of quote marks means a quote is never closed: a fast reader would swallow
     // the rest of the file into one cell, so such files, like ragged ones, are read row by row.
-    let balanced = data.iter().filter(|&&b| b == b'"').count() % 2 == 0;
+    let balanced = memchr::memchr_iter(b'"', data).count().is_multiple_of(2);
     let polars = if balanced {
-        read_with_polars(data, delimiter, &headers, header_row).ok()
+        let wanted = wanted_headers(&headers, options);
+        crate::timings::step("ingest: polars", || {
+            read_with_polars(data, delimiter, &headers, &wanted, header_row)
+        })
+        .ok()
     } else {
         None
     };
@@ -115,11 +119,21 @@ fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => (Cow::Borrowed(text), "UTF-8"),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (text, "Windows-1252")
+        Err(_) => (Cow::Owned(windows_1252_to_utf8(bytes)), "Windows-1252"),
+    }
+}
+
+/// Windows-1252 is one byte per character, so the text can be decoded in blocks, and the
+/// (usual) all-ASCII blocks copied as they are.
+fn windows_1252_to_utf8(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 64);
+    for block in bytes.chunks(8192) {
+        match std::str::from_utf8(block) {
+            Ok(ascii) if block.is_ascii() => text.push_str(ascii),
+            _ => text.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(block).0),
         }
     }
+    text
 }
 
 /// NUL bytes or many control characters in the first few kilobytes mean this is not text.
@@ -187,10 +201,20 @@ fn delimiter_name(delimiter: u8) -> &'static str {
     }
 }
 
+/// The headers the column mapping uses: the only columns worth keeping (free-text narratives
+/// are often the bulk of an export and are never analysed).
+fn wanted_headers(headers: &[String], options: &ReadOptions) -> Vec<PlSmallStr> {
+    let resolved = options.matcher.resolve(headers);
+    let mut wanted: Vec<usize> = resolved.by_field.values().copied().collect();
+    wanted.sort_unstable();
+    wanted.into_iter().map(|i| headers[i].as_str().into()).collect()
+}
+
 fn read_with_polars(
     data: &[u8],
     delimiter: u8,
     headers: &[String],
+    wanted: &[PlSmallStr],
     header_row: usize,
 ) -> PolarsResult<DataFrame> {
     let schema: Schema = headers
@@ -204,6 +228,11 @@ fn read_with_polars(
         .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true))
         .into_reader_with_file_handle(Cursor::new(data))
         .finish()?;
+    // Every column is parsed (polars stops checking row widths when it projects, and a row
+    // with too many fields must be caught), but only the mapped ones are kept.
+    if !wanted.is_empty() {
+        frame = frame.select(wanted.iter().cloned())?;
+    }
     let first = (header_row + 1) as u32;
     let rows: Vec<u32> = (first..first + frame.height() as u32).collect();
     frame.with_column(Column::new(super::ROW_COLUMN.into(), rows))?;

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::timings::step;
+
 use crate::config::SheetRef;
 use crate::error::{Error, Result};
 use crate::mapping::ColumnMatcher;
@@ -66,13 +68,18 @@ pub fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<RawTable>>
 }
 
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let sha256 = sha256_hex(&bytes);
-    let mut table = if workbook::looks_like_workbook(&bytes) {
-        workbook::read(path, &bytes, options)?
-    } else {
-        delimited::read(path, &bytes, options)?
-    };
+    let bytes = step("ingest: read", || std::fs::read(path)).map_err(|e| Error::io(path, e))?;
+    // The fingerprint is computed on the other core while the file is parsed.
+    let (sha256, table) = std::thread::scope(|scope| {
+        let sha256 = scope.spawn(|| sha256_hex(&bytes));
+        let table = if workbook::looks_like_workbook(&bytes) {
+            workbook::read(path, &bytes, options)
+        } else {
+            delimited::read(path, &bytes, options)
+        };
+        (sha256.join().expect("hashing does not panic"), table)
+    });
+    let mut table = table?;
     table.sha256 = sha256;
     Ok(table)
 }

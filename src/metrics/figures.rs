@@ -87,6 +87,40 @@ pub type Aggregates = HashMap<String, Option<f64>>;
 
 /// Rows where `mask` holds, grouped by the integer `key`, with `aggs` as numbers per group.
 pub fn grouped(t: &DataFrame, mask: Expr, key: Expr, aggs: Vec<Expr>) -> Result<Vec<(i64, Aggregates)>> {
+    let (out, groups) = aggregate(t, mask, key, aggs)?;
+    let buckets = out
+        .column("__bucket")
+        .ctx("grouping")?
+        .cast(&DataType::Int64)
+        .ctx("grouping")?;
+    let buckets: Vec<Option<i64>> = buckets.i64().ctx("grouping")?.iter().collect();
+    Ok(buckets
+        .into_iter()
+        .zip(groups)
+        .filter_map(|(b, g)| b.map(|b| (b, g)))
+        .collect())
+}
+
+/// Rows where `mask` holds, grouped by a text `key` (blank keys as "Not recorded"), with
+/// `aggs` as numbers per group: several counts by category in one pass.
+pub fn grouped_by_text(
+    t: &DataFrame,
+    mask: Expr,
+    key: Expr,
+    aggs: Vec<Expr>,
+) -> Result<Vec<(String, Aggregates)>> {
+    let key = key.cast(DataType::String).fill_null(lit(NOT_RECORDED));
+    let (out, groups) = aggregate(t, mask, key, aggs)?;
+    let keys = crate::normalise::texts(&out, "__bucket")?;
+    Ok(keys
+        .into_iter()
+        .map(|k| k.unwrap_or_else(|| NOT_RECORDED.to_string()))
+        .zip(groups)
+        .collect())
+}
+
+/// The grouped frame (key in `__bucket`) and each group's aggregates by name.
+fn aggregate(t: &DataFrame, mask: Expr, key: Expr, aggs: Vec<Expr>) -> Result<(DataFrame, Vec<Aggregates>)> {
     let names: Vec<String> = aggs
         .iter()
         .map(|a| {
@@ -104,13 +138,7 @@ pub fn grouped(t: &DataFrame, mask: Expr, key: Expr, aggs: Vec<Expr>) -> Result<
         .group_by([key.alias("__bucket")])
         .agg(aggs)
         .collect()
-        .ctx("grouping by period")?;
-    let buckets = out
-        .column("__bucket")
-        .ctx("grouping")?
-        .cast(&DataType::Int64)
         .ctx("grouping")?;
-    let buckets: Vec<Option<i64>> = buckets.i64().ctx("grouping")?.iter().collect();
     let mut columns = Vec::new();
     for name in &names {
         let c = out
@@ -120,18 +148,10 @@ pub fn grouped(t: &DataFrame, mask: Expr, key: Expr, aggs: Vec<Expr>) -> Result<
             .ctx("grouping")?;
         columns.push(c.f64().ctx("grouping")?.iter().collect::<Vec<Option<f64>>>());
     }
-    Ok(buckets
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, b)| {
-            b.map(|b| {
-                (
-                    b,
-                    names.iter().cloned().zip(columns.iter().map(|c| c[i])).collect(),
-                )
-            })
-        })
-        .collect())
+    let groups = (0..out.height())
+        .map(|i| names.iter().cloned().zip(columns.iter().map(|c| c[i])).collect())
+        .collect();
+    Ok((out, groups))
 }
 
 /// start ≤ value ≤ end; false for a missing value.

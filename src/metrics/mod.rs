@@ -659,26 +659,65 @@ fn monthly(t: &DataFrame, p: Period) -> Result<(Vec<PeriodRow>, Vec<PeriodRow>)>
             ..Default::default()
         })
         .collect();
-    // Months since the period's first month.
-    let month_of = move |date: Expr| {
-        (date.clone().dt().year().cast(DataType::Int64) - lit(p.start.year() as i64)) * lit(12i64)
-            + date.dt().month().cast(DataType::Int64)
-            - lit(p.start.month() as i64)
-    };
-    fill_rows(t, p, &mut months, &month_of)?;
-    fill_rows(t, p, &mut quarters, &|date| month_of(date).floor_div(lit(3i64)))?;
+    // Each event's month is worked out once, for both the months and the quarters.
+    let mut t = t.clone();
+    for k in [1u8, 2] {
+        for (event, name) in [
+            ("received", stage_col(k, "received")),
+            ("responded", responded_field(k).name().to_string()),
+        ] {
+            let months = months_since(&t, &name, p.start)?;
+            t.with_column(months.with_name(month_column(k, event).into()))
+                .ctx("months")?;
+        }
+    }
+    let t = &t;
+    fill_rows(t, p, &mut months, &|month| month)?;
+    fill_rows(t, p, &mut quarters, &|month| month.floor_div(lit(3i64)))?;
     Ok((months, quarters))
 }
 
-/// Counts per bucket (month or quarter) for both stages.
+/// Whole months from `start`'s month to each date's month. Dates cluster in a few years, so
+/// each distinct day is converted once, through a table over the column's range.
+fn months_since(t: &DataFrame, name: &str, start: NaiveDate) -> Result<Column> {
+    let days = t
+        .column(name)
+        .ctx("months")?
+        .cast(&DataType::Int32)
+        .ctx("months")?;
+    let days = days.i32().ctx("months")?;
+    let (Some(first), Some(last)) = (days.min(), days.max()) else {
+        return Ok(Column::full_null("".into(), t.height(), &DataType::Int64));
+    };
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let month_of = |day: i32| -> Option<i64> {
+        let date = epoch.checked_add_signed(chrono::Duration::days(day as i64))?;
+        Some((date.year() as i64 - start.year() as i64) * 12 + date.month() as i64 - start.month() as i64)
+    };
+    let table: Vec<Option<i64>> = (first..=last).map(month_of).collect();
+    let months: Int64Chunked = days
+        .iter()
+        .map(|d| d.and_then(|d| table[(d - first) as usize]))
+        .collect();
+    Ok(months.into_column())
+}
+
+fn month_column(k: u8, event: &str) -> String {
+    format!("__month_s{k}_{event}")
+}
+
+fn responded_field(k: u8) -> Field {
+    if k == 1 {
+        Field::Stage1Responded
+    } else {
+        Field::Stage2Responded
+    }
+}
+
+/// Counts per bucket (month or quarter, from the month index) for both stages.
 fn fill_rows(t: &DataFrame, p: Period, rows: &mut [PeriodRow], bucket: &dyn Fn(Expr) -> Expr) -> Result<()> {
     for k in [1u8, 2] {
         let m = stage_masks(k, p);
-        let responded = col(if k == 1 {
-            Field::Stage1Responded.name()
-        } else {
-            Field::Stage2Responded.name()
-        });
         let class = col(stage_col(k, "timeliness").as_str());
         let within = class
             .clone()
@@ -688,13 +727,13 @@ fn fill_rows(t: &DataFrame, p: Period, rows: &mut [PeriodRow], bucket: &dyn Fn(E
         let received = figures::grouped(
             t,
             m.received_in,
-            bucket(col(stage_col(k, "received").as_str())),
+            bucket(col(month_column(k, "received").as_str())),
             vec![len().alias("n")],
         )?;
         let answered = figures::grouped(
             t,
             m.responded_in,
-            bucket(responded),
+            bucket(col(month_column(k, "responded").as_str())),
             vec![
                 len().alias("n"),
                 within.cast(DataType::UInt64).sum().alias("within"),
@@ -827,28 +866,47 @@ fn age_bands(t: &DataFrame, k: u8, p: Period, calendar: &Calendar) -> Result<Age
 
 fn category_outcomes(t: &DataFrame, p: Period) -> Result<BTreeMap<String, Outcomes>> {
     let mut out: BTreeMap<String, Outcomes> = BTreeMap::new();
-    let category = || col(Field::Category.name());
     for k in [1u8, 2] {
-        let m = stage_masks(k, p).responded_in;
         let outcome = col(if k == 1 {
             Field::Stage1Outcome.name()
         } else {
             Field::Stage2Outcome.name()
         });
-        let is = |v: &str| m.clone().and(outcome.clone().eq(lit(v)).fill_null(lit(false)));
-        let upheld = figures::count_by(t, category(), is("upheld"))?;
-        let partly = figures::count_by(t, category(), is("partly_upheld"))?;
-        let not_upheld = figures::count_by(t, category(), is("not_upheld"))?;
-        let missing = figures::count_by(t, category(), m.clone().and(outcome.is_null()))?;
-        for (name, total) in figures::count_by(t, category(), m)? {
-            let get = |map: &BTreeMap<String, u64>| map.get(&name).copied().unwrap_or(0);
-            let o = out.entry(name.clone()).or_default();
-            let (u, pu, nu) = (get(&upheld), get(&partly), get(&not_upheld));
+        let count_of = |v: &str| {
+            outcome
+                .clone()
+                .eq(lit(v))
+                .fill_null(lit(false))
+                .cast(DataType::UInt64)
+                .sum()
+                .alias(v)
+        };
+        let groups = figures::grouped_by_text(
+            t,
+            stage_masks(k, p).responded_in,
+            col(Field::Category.name()),
+            vec![
+                len().alias("total"),
+                count_of("upheld"),
+                count_of("partly_upheld"),
+                count_of("not_upheld"),
+                outcome
+                    .clone()
+                    .is_null()
+                    .cast(DataType::UInt64)
+                    .sum()
+                    .alias("missing"),
+            ],
+        )?;
+        for (name, values) in groups {
+            let get = |v: &str| values.get(v).copied().flatten().unwrap_or(0.0) as u64;
+            let o = out.entry(name).or_default();
+            let (u, pu, nu) = (get("upheld"), get("partly_upheld"), get("not_upheld"));
             o.upheld += u;
             o.partly_upheld += pu;
             o.not_upheld += nu;
-            o.other += total - u - pu - nu;
-            o.not_recorded += get(&missing);
+            o.other += get("total") - u - pu - nu;
+            o.not_recorded += get("missing");
         }
     }
     Ok(out)

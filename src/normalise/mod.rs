@@ -17,6 +17,7 @@ use crate::config::{Config, Shape};
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COLUMN, RawTable};
 use crate::mapping::{ColumnMatcher, closest_header};
+use crate::timings::step;
 use dates::parse_date;
 use values::{CellReader, Problem, Value};
 
@@ -30,6 +31,9 @@ pub struct Normalised {
 
 const FILE_COL: &str = "__file";
 const SEQ_COL: &str = "__seq";
+/// True on rows whose reference (ignoring case) is on other rows too: only those can be
+/// duplicates or need merging, and they are few.
+const SHARED_COL: &str = "__shared";
 const KEY_COL: &str = "__key";
 const PROBLEM_SUFFIX: &str = "__problem";
 const RAW_SUFFIX: &str = "__raw";
@@ -67,18 +71,25 @@ pub fn normalise(raws: &[RawTable], config: &Config) -> Result<Normalised> {
         }
     }
     let reader = CellReader::new(&config.values, config.input.date_order);
-    let rows = combine(raws, &resolved, &mapped)?;
-    let rows = exclude_repeated_headers(rows, &resolved, &mut quality)?;
-    let rows = exclude_missing_required(rows, &mut quality)?;
-    let rows = exclude_exact_duplicates(rows, &mapped, &mut quality)?;
-    let rows = unify_spellings(rows, &mapped, &mut quality)?;
-    let mut rows = parse_cells(rows, &mapped, &reader, raws, &mut quality)?;
+    let q = &mut quality;
+    let rows = step("normalise: combine", || combine(raws, &resolved, &mapped))?;
+    let unusable = step("normalise: unusable rows", || -> Result<BooleanChunked> {
+        Ok(&repeated_headers(&rows, &resolved, q)? | &missing_required(&rows, q)?)
+    })?;
+    let rows = drop_rows(rows, &unusable)?;
+    let rows = step("normalise: duplicates", || {
+        exclude_exact_duplicates(rows, &mapped, q)
+    })?;
+    let rows = step("normalise: spellings", || unify_spellings(rows, &mapped, q))?;
+    let mut rows = step("normalise: parse cells", || {
+        parse_cells(rows, &mapped, &reader, raws, q)
+    })?;
     if long {
-        rows = split_stage_rows(rows, &mut quality)?;
+        rows = split_stage_rows(rows, q)?;
     }
-    let complaints = merge_by_reference(rows, long, &mut quality)?;
-    let complaints = derive_status(complaints)?;
-    quality.check_sequences(&complaints)?;
+    let complaints = step("normalise: merge", || merge_by_reference(rows, long, q))?;
+    let complaints = step("normalise: status", || derive_status(complaints))?;
+    step("normalise: sequences", || quality.check_sequences(&complaints))?;
     quality.finish(complaints.height());
     if complaints.height() == 0 {
         return Err(Error::NoUsableRows {
@@ -184,7 +195,11 @@ fn combine(raws: &[RawTable], resolved: &[BTreeMap<Field, String>], mapped: &[Fi
         .collect();
     let cleaned: Vec<Expr> = mapped
         .iter()
-        .map(|f| blank_as_null(col(f.name()).str().strip_chars(lit(NULL))).alias(f.name()))
+        .map(|f| {
+            col(f.name())
+                .map(tidy_text, |_, field| Ok(field.clone()))
+                .alias(f.name())
+        })
         .collect();
     concat(frames, UnionArgs::default())
         .ctx("combining input files")?
@@ -194,71 +209,94 @@ fn combine(raws: &[RawTable], resolved: &[BTreeMap<Field, String>], mapped: &[Fi
         .ctx("combining input files")
 }
 
-fn blank_as_null(expr: Expr) -> Expr {
-    when(expr.clone().eq(lit("")))
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(expr)
+/// Cells trimmed, blank cells null. Exports are mostly tidy, so a column needing neither is
+/// passed on as it is rather than copied.
+fn tidy_text(column: Column) -> PolarsResult<Column> {
+    let text = column.str()?;
+    let untidy =
+        |v: &str| v.is_empty() || v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace);
+    if !text.iter().flatten().any(untidy) {
+        return Ok(column);
+    }
+    let tidied: StringChunked = text
+        .iter()
+        .map(|v| v.map(str::trim).filter(|v| !v.is_empty()))
+        .collect();
+    Ok(tidied.with_name(text.name().clone()).into_column())
 }
 
 /// A copy of the header row among the data (exports pasted together) is not a complaint.
-fn exclude_repeated_headers(
-    rows: DataFrame,
+/// Returns the rows to set aside.
+fn repeated_headers(
+    rows: &DataFrame,
     resolved: &[BTreeMap<Field, String>],
     quality: &mut DataQuality,
-) -> Result<DataFrame> {
-    let same = |field: Field, header: &str| {
-        col(field.name())
+) -> Result<BooleanChunked> {
+    let text = |name: &str| -> Result<StringChunked> {
+        Ok(rows
+            .column(name)
+            .ctx("finding repeated headers")?
             .str()
-            .to_lowercase()
-            .eq(lit(header.trim().to_lowercase()))
-            .fill_null(lit(false))
+            .ctx("finding repeated headers")?
+            .clone())
     };
-    let repeated = resolved
+    let (references, received) = (text(Field::Reference.name())?, text(Field::Received.name())?);
+    let files = rows
+        .column(FILE_COL)
+        .ctx("finding repeated headers")?
+        .u32()
+        .ctx("finding repeated headers")?
+        .clone();
+    let headers: Vec<[String; 2]> = resolved
         .iter()
-        .enumerate()
-        .map(|(i, headers)| {
-            col(FILE_COL)
-                .eq(lit(i as u32))
-                .and(same(Field::Reference, &headers[&Field::Reference]))
-                .and(same(Field::Received, &headers[&Field::Received]))
+        .map(|h| [Field::Reference, Field::Received].map(|f| h[&f].trim().to_lowercase()))
+        .collect();
+    let same = |cell: Option<&str>, header: &str| {
+        cell.is_some_and(|c| c.chars().flat_map(char::to_lowercase).eq(header.chars()))
+    };
+    let repeated: BooleanChunked = files
+        .iter()
+        .zip(references.iter())
+        .zip(received.iter())
+        .map(|((file, reference), received)| {
+            let header = file.and_then(|f| headers.get(f as usize));
+            Some(header.is_some_and(|[r, d]| same(reference, r) && same(received, d)))
         })
-        .reduce(Expr::or)
-        .unwrap_or(lit(false));
-    let copies = rows
-        .clone()
-        .lazy()
-        .filter(repeated.clone())
-        .collect()
-        .ctx("finding repeated headers")?;
-    if copies.height() == 0 {
-        return Ok(rows);
+        .collect();
+    if repeated.any() {
+        let copies = rows.filter(&repeated).ctx("finding repeated headers")?;
+        for r in row_refs(&copies, None, &quality.file_names())? {
+            quality.exclude(
+                r.file,
+                r.row,
+                None,
+                "repeated_header",
+                "repeats the header row (exports pasted together?): not a complaint; nothing to fix".into(),
+            );
+        }
     }
-    for r in row_refs(&copies, None, &quality.file_names())? {
-        quality.exclude(
-            r.file,
-            r.row,
-            None,
-            "repeated_header",
-            "repeats the header row (exports pasted together?): not a complaint; nothing to fix".into(),
-        );
-    }
-    rows.lazy()
-        .filter(repeated.not())
-        .collect()
-        .ctx("dropping repeated headers")
+    Ok(repeated)
 }
 
 /// Rows with no reference or no received date cannot be counted: they go to the ledger.
-fn exclude_missing_required(rows: DataFrame, quality: &mut DataQuality) -> Result<DataFrame> {
+/// Returns the rows to set aside.
+fn missing_required(rows: &DataFrame, quality: &mut DataQuality) -> Result<BooleanChunked> {
     let reference = Field::Reference.name();
     let received = Field::Received.name();
-    let missing = rows
-        .clone()
-        .lazy()
-        .filter(col(reference).is_null().or(col(received).is_null()))
-        .collect()
+    let is_null = |name: &str| -> Result<BooleanChunked> {
+        Ok(rows
+            .column(name)
+            .ctx("finding rows without reference or received date")?
+            .is_null())
+    };
+    let missing = &is_null(reference)? | &is_null(received)?;
+    if !missing.any() {
+        return Ok(missing);
+    }
+    let missing_rows = rows
+        .filter(&missing)
         .ctx("finding rows without reference or received date")?;
-    for r in row_refs(&missing, Some(received), &quality.file_names())? {
+    for r in row_refs(&missing_rows, Some(received), &quality.file_names())? {
         let (file, row, reference_value, received_value) = (r.file, r.row, r.reference, r.value);
         let (code, reason) = match (&reference_value, &received_value) {
             (None, None) => ("no_reference", "no reference and no received date: fill both in the export, or delete the row if it is not a complaint".to_string()),
@@ -267,64 +305,55 @@ fn exclude_missing_required(rows: DataFrame, quality: &mut DataQuality) -> Resul
         };
         quality.exclude(file, row, reference_value, code, reason);
     }
-    rows.lazy()
-        .filter(col(reference).is_not_null().and(col(received).is_not_null()))
-        .collect()
-        .ctx("dropping rows without reference or received date")
+    Ok(missing)
+}
+
+/// The rows not marked; the frame itself when none is (filtering copies every column).
+fn drop_rows(rows: DataFrame, marked: &BooleanChunked) -> Result<DataFrame> {
+    if !marked.any() {
+        return Ok(rows);
+    }
+    rows.filter(&!marked).ctx("setting rows aside")
 }
 
 /// A row whose every mapped value equals an earlier row's is the same record exported twice.
 fn exclude_exact_duplicates(
-    rows: DataFrame,
+    mut rows: DataFrame,
     mapped: &[Field],
     quality: &mut DataQuality,
 ) -> Result<DataFrame> {
-    let keys: Vec<Expr> = mapped.iter().map(|f| col(f.name())).collect();
+    let shared = shared_references(&rows)?;
+    let any_shared = shared.any();
+    rows.with_column(shared.into_column())
+        .ctx("finding duplicate rows")?;
+    if !any_shared {
+        return Ok(rows);
+    }
     // Exact duplicates share their reference: only rows whose reference repeats are compared.
-    let counted = rows
+    let keys: Vec<Expr> = mapped.iter().map(|f| col(f.name())).collect();
+    let first = |name: &str, alias: &str| -> Result<Expr> {
+        Ok(col(name).first().over(&keys).ctx("duplicates")?.alias(alias))
+    };
+    let mask = rows
+        .column(SHARED_COL)
+        .ctx("duplicates")?
+        .bool()
+        .ctx("duplicates")?
+        .clone();
+    let subset = rows.filter(&mask).ctx("duplicates")?;
+    let duplicates = subset
         .lazy()
-        .with_column(
-            len()
-                .over([col(Field::Reference.name())])
-                .ctx("duplicates")?
-                .alias("__same_ref"),
-        )
-        .collect()
-        .ctx("finding duplicate rows")?;
-    let unique_refs = counted
-        .clone()
-        .lazy()
-        .filter(col("__same_ref").eq(lit(1)))
-        .drop(by_name(["__same_ref"], true, false));
-    let marked = counted
-        .lazy()
-        .filter(col("__same_ref").gt(lit(1)))
-        .drop(by_name(["__same_ref"], true, false))
         .with_columns([
-            col(SEQ_COL)
-                .first()
-                .over(&keys)
-                .ctx("duplicates")?
-                .alias("__first_seq"),
-            col(FILE_COL)
-                .first()
-                .over(&keys)
-                .ctx("duplicates")?
-                .alias("__first_file"),
-            col(ROW_COLUMN)
-                .first()
-                .over(&keys)
-                .ctx("duplicates")?
-                .alias("__first_row"),
+            first(SEQ_COL, "__first_seq")?,
+            first(FILE_COL, "__first_file")?,
+            first(ROW_COLUMN, "__first_row")?,
         ])
-        .collect()
-        .ctx("finding duplicate rows")?;
-    let duplicates = marked
-        .clone()
-        .lazy()
         .filter(col(SEQ_COL).neq(col("__first_seq")))
         .collect()
         .ctx("finding duplicate rows")?;
+    if duplicates.height() == 0 {
+        return Ok(rows);
+    }
     let first_files = texts(&duplicates, "__first_file")?;
     let first_rows = texts(&duplicates, "__first_row")?;
     let names = quality.file_names();
@@ -348,25 +377,67 @@ fn exclude_exact_duplicates(
             format!("exact duplicate of {earlier}: the same record exported twice; nothing to fix unless it is a different complaint"),
         );
     }
-    let kept = marked
-        .lazy()
-        .filter(col(SEQ_COL).eq(col("__first_seq")))
-        .drop(by_name(
-            ["__first_seq", "__first_file", "__first_row"],
-            true,
-            false,
-        ));
-    concat([unique_refs, kept], UnionArgs::default())
+    let dropped: PlHashSet<IdxSize> = duplicates
+        .column(SEQ_COL)
         .ctx("dropping duplicate rows")?
-        .sort([SEQ_COL], SortMultipleOptions::default())
-        .collect()
-        .ctx("dropping duplicate rows")
+        .idx()
+        .ctx("dropping duplicate rows")?
+        .iter()
+        .flatten()
+        .collect();
+    let marked: BooleanChunked = rows
+        .column(SEQ_COL)
+        .ctx("dropping duplicate rows")?
+        .idx()
+        .ctx("dropping duplicate rows")?
+        .iter()
+        .map(|seq| Some(seq.is_some_and(|s| dropped.contains(&s))))
+        .collect();
+    drop_rows(rows, &marked)
+}
+
+/// The reference as a merge key: case does not distinguish complaints.
+fn reference_key(reference: &str) -> std::borrow::Cow<'_, str> {
+    if reference.is_ascii() && !reference.bytes().any(|b| b.is_ascii_lowercase()) {
+        std::borrow::Cow::Borrowed(reference)
+    } else {
+        std::borrow::Cow::Owned(reference.to_uppercase())
+    }
+}
+
+/// [`SHARED_COL`] for every row.
+fn shared_references(rows: &DataFrame) -> Result<BooleanChunked> {
+    let references = rows
+        .column(Field::Reference.name())
+        .ctx("comparing references")?
+        .str()
+        .ctx("comparing references")?;
+    // One hash per row: each row gets its key's number, then counts are looked up by number.
+    let mut numbers: PlHashMap<std::borrow::Cow<str>, u32> = PlHashMap::with_capacity(references.len());
+    let mut rows_per_key: Vec<u32> = Vec::new();
+    let row_keys: Vec<Option<u32>> = references
+        .iter()
+        .map(|reference| {
+            reference.map(|r| {
+                let number = *numbers.entry(reference_key(r)).or_insert_with(|| {
+                    rows_per_key.push(0);
+                    (rows_per_key.len() - 1) as u32
+                });
+                rows_per_key[number as usize] += 1;
+                number
+            })
+        })
+        .collect();
+    let shared: BooleanChunked = row_keys
+        .iter()
+        .map(|k| Some(k.is_some_and(|k| rows_per_key[k as usize] > 1)))
+        .collect();
+    Ok(shared.with_name(SHARED_COL.into()))
 }
 
 /// Free-text groupings typed differently ("Repairs", "REPAIRS", "repairs ") are one group: each
 /// takes its most frequent spelling (the first seen on a tie), and the change is reported.
-fn unify_spellings(rows: DataFrame, mapped: &[Field], quality: &mut DataQuality) -> Result<DataFrame> {
-    let mut lazy = rows.clone().lazy();
+fn unify_spellings(mut rows: DataFrame, mapped: &[Field], quality: &mut DataQuality) -> Result<DataFrame> {
     for &field in mapped {
         if !matches!(
             field,
@@ -375,101 +446,109 @@ fn unify_spellings(rows: DataFrame, mapped: &[Field], quality: &mut DataQuality)
             continue;
         }
         let name = field.name();
-        let spellings = rows
-            .clone()
-            .lazy()
-            .filter(col(name).is_not_null())
-            .group_by_stable([col(name)])
-            .agg([len().cast(DataType::UInt64).alias("__n")])
-            .collect()
-            .ctx("comparing spellings")?;
-        let values = texts(&spellings, name)?;
-        let counts = texts(&spellings, "__n")?;
-        let mut best: std::collections::HashMap<String, (String, u64)> = std::collections::HashMap::new();
-        for (value, n) in values.iter().flatten().zip(counts.iter().flatten()) {
-            let n: u64 = n.parse().unwrap_or(0);
-            let entry = best
-                .entry(values::value_key(value))
-                .or_insert_with(|| (value.clone(), n));
+        let text = rows
+            .column(name)
+            .ctx("comparing spellings")?
+            .str()
+            .ctx("comparing spellings")?
+            .clone();
+        // Spellings in order of first appearance, with their counts.
+        let mut number: PlHashMap<&str, usize> = PlHashMap::default();
+        let mut spellings: Vec<(&str, u64)> = Vec::new();
+        for value in text.iter().flatten() {
+            let n = *number.entry(value).or_insert_with(|| {
+                spellings.push((value, 0));
+                spellings.len() - 1
+            });
+            spellings[n].1 += 1;
+        }
+        let mut best: PlHashMap<String, (&str, u64)> = PlHashMap::default();
+        for &(value, n) in &spellings {
+            let entry = best.entry(values::value_key(value)).or_insert((value, n));
             if n > entry.1 {
-                *entry = (value.clone(), n);
+                *entry = (value, n);
             }
         }
-        let mut from = Vec::new();
-        let mut to = Vec::new();
+        let mut renamed: PlHashMap<&str, &str> = PlHashMap::default();
         let mut changed = Vec::new();
-        for (value, n) in values.iter().flatten().zip(counts.iter().flatten()) {
-            let (chosen, _) = &best[&values::value_key(value)];
+        for &(value, n) in &spellings {
+            let (chosen, _) = best[&values::value_key(value)];
             if chosen != value {
-                from.push(value.clone());
-                to.push(chosen.clone());
+                renamed.insert(value, chosen);
                 changed.push(format!("\"{value}\" ×{n} read as \"{chosen}\""));
             }
         }
-        if from.is_empty() {
+        if renamed.is_empty() {
             continue;
         }
-        let count = from.len();
-        quality.note_spellings(field, count, changed);
-        let map = DataFrame::new(
-            from.len(),
-            vec![Column::new("__from".into(), from), Column::new("__to".into(), to)],
-        )
-        .ctx("unifying spellings")?;
-        lazy = lazy
-            .join(
-                map.lazy(),
-                [col(name)],
-                [col("__from")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column(col("__to").fill_null(col(name)).alias(name))
-            .drop(by_name(["__to"], true, false));
+        quality.note_spellings(field, renamed.len(), changed);
+        let unified: StringChunked = text
+            .iter()
+            .map(|v| v.map(|v| renamed.get(v).copied().unwrap_or(v)))
+            .collect();
+        rows.with_column(unified.with_name(name.into()).into_column())
+            .ctx("unifying spellings")?;
     }
-    lazy.sort([SEQ_COL], SortMultipleOptions::default())
-        .collect()
-        .ctx("unifying spellings")
+    Ok(rows)
 }
 
-/// Types every mapped column. Each distinct text is read once and joined back, so a million
-/// rows cost as much as their distinct values.
+/// Types every mapped column. Each distinct text is read once and spread back over the rows,
+/// so a million rows cost as much as their distinct values; columns are typed on every core.
 fn parse_cells(
-    rows: DataFrame,
+    mut rows: DataFrame,
     mapped: &[Field],
     reader: &CellReader,
     raws: &[RawTable],
     quality: &mut DataQuality,
 ) -> Result<DataFrame> {
-    let mut lazy = rows.clone().lazy();
-    let any_1904 = raws.iter().any(|r| r.excel_1904);
-    for &field in mapped {
-        if field.kind() == Kind::Text && field != Field::Category {
-            continue;
-        }
-        // Excel serials depend on the workbook's date system; mixing systems across files is rare
-        // enough that one flag for the whole run is used, and reported.
-        // Distinct values come from the rows as read, not from the growing plan of joins.
-        let lookup = value_lookup(&rows, field, reader, any_1904, quality)?;
+    // Excel serials depend on the workbook's date system; mixing systems across files is rare
+    // enough that one flag for the whole run is used, and reported.
+    let excel_1904 = raws.iter().any(|r| r.excel_1904);
+    let to_type: Vec<Field> = mapped
+        .iter()
+        .copied()
+        .filter(|&f| f.kind() != Kind::Text || f == Field::Category)
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(to_type.len().max(1));
+    let typed: Vec<Result<TypedColumn>> = std::thread::scope(|scope| {
+        let rows = &rows;
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                let fields: Vec<Field> = to_type.iter().copied().skip(worker).step_by(workers).collect();
+                scope.spawn(move || {
+                    fields
+                        .into_iter()
+                        .map(|f| type_column(rows, f, reader, excel_1904))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("typing a column does not panic"))
+            .collect()
+    });
+    for column in typed {
+        let TypedColumn {
+            field,
+            distinct,
+            value,
+            problem,
+        } = column?;
         let name = field.name();
-        let raw = format!("{name}{RAW_SUFFIX}");
-        lazy = lazy
-            .rename([name], [raw.as_str()], true)
-            .join(
-                lookup.lazy(),
-                [col(raw.as_str())],
-                [col("__key")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .rename(
-                ["__value", "__problem"],
-                [name.to_string(), format!("{name}{PROBLEM_SUFFIX}")],
-                true,
-            );
+        if field.kind() == Kind::Date {
+            quality.check_date_order(field, &distinct, reader.date_order);
+        }
+        rows.rename(name, format!("{name}{RAW_SUFFIX}").into())
+            .ctx("reading cell values")?;
+        rows.with_column(value).ctx("reading cell values")?;
+        if let Some(problem) = problem {
+            rows.with_column(problem).ctx("reading cell values")?;
+        }
     }
-    let parsed = lazy
-        .sort([SEQ_COL], SortMultipleOptions::default())
-        .collect()
-        .ctx("reading cell values")?;
+    let parsed = rows;
     quality.record_cell_problems(&parsed, mapped)?;
     // Rows whose received date could not be read go to the ledger (their warnings are not repeated).
     let received = Field::Received.name();
@@ -505,62 +584,81 @@ fn parse_cells(
     let mut keep: Vec<Expr> = mapped
         .iter()
         .map(|f| col(f.name()))
-        .chain([col(FILE_COL), col(ROW_COLUMN), col(SEQ_COL)])
+        .chain([col(FILE_COL), col(ROW_COLUMN), col(SEQ_COL), col(SHARED_COL)])
         .collect();
     // The stage as written is needed to explain rows whose stage is not 1 or 2.
     let raw_stage = format!("{}{RAW_SUFFIX}", Field::Stage.name());
     if parsed.column(&raw_stage).is_ok() {
         keep.push(col(raw_stage.as_str()));
     }
-    parsed
-        .lazy()
-        .filter(col(received).is_not_null())
-        .select(keep)
-        .collect()
-        .ctx("reading cell values")
+    let mut lazy = parsed.lazy();
+    if bad.height() > 0 {
+        lazy = lazy.filter(col(received).is_not_null());
+    }
+    lazy.select(keep).collect().ctx("reading cell values")
 }
 
-/// key (text as exported) → typed value and problem, for the distinct values of one column.
-fn value_lookup(
-    rows: &DataFrame,
+/// One column typed: the typed values, the problem found in each cell (when any cell has
+/// one) and the distinct texts read.
+struct TypedColumn {
     field: Field,
-    reader: &CellReader,
-    excel_1904: bool,
-    quality: &mut DataQuality,
-) -> Result<DataFrame> {
-    let distinct = rows
-        .clone()
-        .lazy()
-        .select([col(field.name()).drop_nulls().unique()])
-        .collect()
-        .ctx("listing distinct values")?;
-    let keys: Vec<String> = distinct
-        .column(field.name())
-        .ctx("listing distinct values")?
+    distinct: Vec<String>,
+    value: Column,
+    problem: Option<Column>,
+}
+
+fn type_column(rows: &DataFrame, field: Field, reader: &CellReader, excel_1904: bool) -> Result<TypedColumn> {
+    let name = field.name();
+    let text = rows
+        .column(name)
+        .ctx("reading cell values")?
         .str()
-        .ctx("listing distinct values")?
+        .ctx("reading cell values")?;
+    let mut index: PlHashMap<&str, IdxSize> = PlHashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let codes: IdxCa = text
         .iter()
-        .flatten()
-        .map(str::to_string)
+        .map(|cell| {
+            cell.map(|v| {
+                *index.entry(v).or_insert_with(|| {
+                    distinct.push(v);
+                    (distinct.len() - 1) as IdxSize
+                })
+            })
+        })
         .collect();
-    if field.kind() == Kind::Date {
-        quality.check_date_order(field, &keys, reader.date_order);
-    }
-    let parsed: Vec<values::Parsed> = keys.iter().map(|k| reader.read(field, k, excel_1904)).collect();
+    let parsed: Vec<values::Parsed> = distinct
+        .iter()
+        .map(|k| reader.read(field, k, excel_1904))
+        .collect();
     let problems: Vec<Option<String>> = parsed
         .iter()
         .map(|p| p.problem.as_ref().map(problem_code))
         .collect();
-    let value = typed_column(field, parsed.into_iter().map(|p| p.value))?;
-    DataFrame::new(
-        keys.len(),
-        vec![
-            Column::new("__key".into(), keys),
-            value,
+    let spread = |column: Column, to: String| -> Result<Column> {
+        Ok(column
+            .take(&codes)
+            .ctx("reading cell values")?
+            .with_name(to.into()))
+    };
+    let value = spread(
+        typed_column(field, parsed.into_iter().map(|p| p.value))?,
+        name.to_string(),
+    )?;
+    let problem = if problems.iter().any(Option::is_some) {
+        Some(spread(
             Column::new("__problem".into(), problems),
-        ],
-    )
-    .ctx("building value lookup")
+            format!("{name}{PROBLEM_SUFFIX}"),
+        )?)
+    } else {
+        None
+    };
+    Ok(TypedColumn {
+        field,
+        distinct: distinct.into_iter().map(str::to_string).collect(),
+        value,
+        problem,
+    })
 }
 
 fn problem_code(problem: &Problem) -> String {
@@ -734,29 +832,44 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
     aggs.push(col(SEQ_COL).first());
     aggs.push(len().alias("__rows"));
     let received = Field::Received.name();
-    let keyed = rows
+    // Most references have one row: only the others need grouping, which is costly with an
+    // aggregation per field.
+    let shared = rows
+        .clone()
         .lazy()
+        .filter(col(SHARED_COL))
         .with_column(col(Field::Reference.name()).str().to_uppercase().alias(KEY_COL))
-        .with_columns([
+        .with_column(
             col(received)
                 .is_not_null()
                 .any(true)
                 .over([col(KEY_COL)])
                 .ctx("merging rows")?
                 .alias("__has_stage1"),
-            len()
-                .over([col(KEY_COL)])
-                .ctx("merging rows")?
-                .alias("__rows_of_key"),
-        ])
+        )
         .collect()
         .ctx("merging rows by reference")?;
     // A complaint with only stage-2 rows has no stage-1 received date.
-    let orphans = keyed
+    let orphans = rows
         .clone()
         .lazy()
-        .filter(col("__has_stage1").not())
+        .filter(col(SHARED_COL).not().and(col(received).is_null()))
         .collect()
+        .ctx("merging rows")?
+        .vstack(
+            &shared
+                .clone()
+                .lazy()
+                .filter(col("__has_stage1").not())
+                .select(
+                    rows.get_column_names()
+                        .into_iter()
+                        .map(|c| col(c.clone()))
+                        .collect::<Vec<_>>(),
+                )
+                .collect()
+                .ctx("merging rows")?,
+        )
         .ctx("merging rows")?;
     for RowRef {
         file, row, reference, ..
@@ -764,38 +877,39 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
     {
         quality.exclude(file, row, reference, "no_stage1_row", "stage 2 row with no stage 1 row for this reference: add the complaint's stage 1 row (it holds the date the complaint was received)".into());
     }
-    // Most references have one row: only the others need grouping, which is costly with an
-    // aggregation per field.
-    let shared = col("__rows_of_key").gt(lit(1));
-    let merged = keyed
-        .clone()
-        .lazy()
-        .filter(col("__has_stage1").and(shared.clone()))
-        .group_by_stable([col(KEY_COL)])
-        .agg(aggs)
-        .collect()
-        .ctx("merging rows by reference")?;
-    quality.record_conflicts(&merged, &fields)?;
     let mut single_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
     single_columns.extend([
         col(FILE_COL).alias(SOURCE_FILE),
         col(ROW_COLUMN).alias(SOURCE_ROW),
         col(SEQ_COL),
     ]);
-    let mut merged_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
-    merged_columns.extend([col(SOURCE_FILE), col(SOURCE_ROW), col(SEQ_COL)]);
-    let singles = keyed
-        .lazy()
-        .filter(col("__has_stage1").and(shared.not()))
-        .select(single_columns);
-    let merged = concat(
-        [singles, merged.lazy().select(merged_columns)],
-        UnionArgs::default(),
-    )
-    .ctx("merging rows by reference")?
-    .sort([SEQ_COL], SortMultipleOptions::default())
-    .collect()
-    .ctx("merging rows by reference")?;
+    let mut singles = rows.lazy();
+    if orphans.height() > 0 || shared.height() > 0 {
+        singles = singles.filter(col(SHARED_COL).not().and(col(received).is_not_null()));
+    }
+    let singles = singles.select(single_columns);
+    let merged = if shared.height() == 0 {
+        singles.collect().ctx("merging rows by reference")?
+    } else {
+        let merged = shared
+            .lazy()
+            .filter(col("__has_stage1"))
+            .group_by_stable([col(KEY_COL)])
+            .agg(aggs)
+            .collect()
+            .ctx("merging rows by reference")?;
+        quality.record_conflicts(&merged, &fields)?;
+        let mut merged_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
+        merged_columns.extend([col(SOURCE_FILE), col(SOURCE_ROW), col(SEQ_COL)]);
+        concat(
+            [singles, merged.lazy().select(merged_columns)],
+            UnionArgs::default(),
+        )
+        .ctx("merging rows by reference")?
+        .sort([SEQ_COL], SortMultipleOptions::default())
+        .collect()
+        .ctx("merging rows by reference")?
+    };
     // Every canonical field is a column, empty when the export does not have it.
     let mut columns: Vec<Expr> = Field::CANONICAL
         .iter()

@@ -274,7 +274,7 @@ pub fn compile(templates: &Templates, input: CompileInput) -> Result<Vec<u8>> {
     }
     let pdf = typst_pdf::pdf(&document, &options)
         .map_err(|errors| Error::Template(describe(&world, &errors, &templates.origin)));
-    if std::env::var_os("COMPLAINTS_REPORT_TIMINGS").is_some() {
+    if crate::timings::enabled() {
         let total = started.elapsed();
         eprintln!(
             "timing: {}: layout {:.3} s, PDF {:.3} s",
