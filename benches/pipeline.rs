@@ -112,8 +112,7 @@ fn main() {
             .as_ref()
             .map(|x| time(|| ingest::read_file(x, &options).expect("xlsx read")).1);
         let raws = vec![raw];
-        let (normalised, normalise_time) = time(|| normalise::normalise(&raws, &config).expect("normalise"));
-        drop(raws);
+        let (normalised, normalise_time) = time(|| normalise::normalise(raws, &config).expect("normalise"));
         let period = config.period(None, None).expect("period");
         let calendar = config.calendar().expect("calendar");
         let rules = Rules {

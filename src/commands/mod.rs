@@ -44,7 +44,7 @@ fn load_with(args: &InputArgs, progress: &Progress) -> Result<(Config, Normalise
     };
     let raws = step("ingest", || ingest::ingest(&files, &options))?;
     progress.stage("normalising");
-    let normalised = step("normalise", || normalise::normalise(&raws, &config))?;
+    let normalised = step("normalise", || normalise::normalise(raws, &config))?;
     Ok((config, normalised))
 }
 

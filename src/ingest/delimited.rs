@@ -14,15 +14,29 @@ use crate::error::{Error, Result};
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
-pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
-    let (text, encoding) = crate::timings::step("ingest: decode", || decode(bytes));
+/// Reads delimited text. Takes the file's bytes so that, once transcoded, they can be let go:
+/// a 200 MB export is not held twice while it is parsed.
+pub(super) fn read(path: &Path, bytes: Arc<Vec<u8>>, options: &ReadOptions) -> Result<RawTable> {
+    let (transcoded, utf8_span, encoding) = crate::timings::step("ingest: decode", || match decode(&bytes) {
+        (Cow::Owned(text), encoding) => (Some(text), 0..0, encoding),
+        (Cow::Borrowed(text), encoding) => {
+            let start = text.as_ptr() as usize - bytes.as_ptr() as usize;
+            (None, start..start + text.len(), encoding)
+        }
+    });
+    let bytes = transcoded.is_none().then_some(bytes);
+    let text: &str = match (&transcoded, &bytes) {
+        (Some(text), _) => text,
+        (None, Some(bytes)) => std::str::from_utf8(&bytes[utf8_span]).unwrap_or_default(),
+        (None, None) => "",
+    };
     if text.trim().is_empty() {
         return Err(Error::not_a_table(
             path,
             "the file is empty: export the complaints again, with a header row",
         ));
     }
-    if looks_binary(&text) {
+    if looks_binary(text) {
         let spreadsheet_name = path.extension().is_some_and(|e| {
             ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_string_lossy().to_lowercase().as_str())
         });
@@ -33,7 +47,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
         };
         return Err(Error::not_a_table(path, message));
     }
-    let delimiter = sniff_delimiter(&text);
+    let delimiter = sniff_delimiter(text);
     let format = format!("CSV ({encoding}, {} delimited)", delimiter_name(delimiter));
 
     // The csv crate finds the header and where the data starts; polars reads the data rows.
@@ -68,7 +82,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
     // the rest of the file into one cell, so such files, like ragged ones, are read row by row.
     let balanced = memchr::memchr_iter(b'"', data).count().is_multiple_of(2);
     let polars = if balanced {
-        let wanted = wanted_headers(&headers, options);
+        let wanted = super::wanted_headers(&headers, options);
         crate::timings::step("ingest: polars", || {
             read_with_polars(data, delimiter, &headers, &wanted, header_row)
         })
@@ -199,15 +213,6 @@ fn delimiter_name(delimiter: u8) -> &'static str {
         b'|' => "pipe",
         _ => "other",
     }
-}
-
-/// The headers the column mapping uses: the only columns worth keeping (free-text narratives
-/// are often the bulk of an export and are never analysed).
-fn wanted_headers(headers: &[String], options: &ReadOptions) -> Vec<PlSmallStr> {
-    let resolved = options.matcher.resolve(headers);
-    let mut wanted: Vec<usize> = resolved.by_field.values().copied().collect();
-    wanted.sort_unstable();
-    wanted.into_iter().map(|i| headers[i].as_str().into()).collect()
 }
 
 fn read_with_polars(

@@ -69,19 +69,30 @@ pub fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<RawTable>>
 
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     let bytes = step("ingest: read", || std::fs::read(path)).map_err(|e| Error::io(path, e))?;
+    let bytes = std::sync::Arc::new(bytes);
     // The fingerprint is computed on the other core while the file is parsed.
     let (sha256, table) = std::thread::scope(|scope| {
-        let sha256 = scope.spawn(|| sha256_hex(&bytes));
+        let for_hash = std::sync::Arc::clone(&bytes);
+        let sha256 = scope.spawn(move || sha256_hex(&for_hash));
         let table = if workbook::looks_like_workbook(&bytes) {
             workbook::read(path, &bytes, options)
         } else {
-            delimited::read(path, &bytes, options)
+            delimited::read(path, bytes, options)
         };
         (sha256.join().expect("hashing does not panic"), table)
     });
     let mut table = table?;
     table.sha256 = sha256;
     Ok(table)
+}
+
+/// The headers the column mapping uses: the only columns worth keeping (free-text narratives
+/// are often the bulk of an export and are never analysed).
+fn wanted_headers(headers: &[String], options: &ReadOptions) -> Vec<PlSmallStr> {
+    let resolved = options.matcher.resolve(headers);
+    let mut wanted: Vec<usize> = resolved.by_field.values().copied().collect();
+    wanted.sort_unstable();
+    wanted.into_iter().map(|i| headers[i].as_str().into()).collect()
 }
 
 /// Lower-case hex SHA-256 of some bytes (inputs and config are identified by it in reports).

@@ -48,7 +48,11 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
 
     // Row numbers as Excel shows them: the range may start below row 1.
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let excel_1904 = range.used_cells().any(|(_, _, c)| is_1904(c));
+    // A workbook has one date system: its first date cell tells which.
+    let excel_1904 = range
+        .used_cells()
+        .find(|(_, _, c)| matches!(c, Data::DateTime(_)))
+        .is_some_and(|(_, _, c)| is_1904(c));
     let rows: Vec<&[Data]> = range.rows().collect();
     if rows.iter().all(|r| r.iter().all(|c| matches!(c, Data::Empty))) {
         return Err(Error::not_a_table(
@@ -78,14 +82,29 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
     })?;
     let headers = unique_headers(&head[header_index]);
 
-    let mut columns: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(rows.len()); headers.len()];
+    // Only the mapped columns are converted to text; the others stay empty (never analysed).
+    let wanted: Vec<bool> = {
+        let names = super::wanted_headers(&headers, options);
+        headers
+            .iter()
+            .map(|h| names.is_empty() || names.iter().any(|n| n.as_str() == h))
+            .collect()
+    };
+    let mut columns: Vec<Vec<Option<String>>> = wanted
+        .iter()
+        .map(|&w| Vec::with_capacity(if w { rows.len() } else { 0 }))
+        .collect();
     let mut row_numbers = Vec::with_capacity(rows.len());
     for (i, cells) in rows.iter().enumerate().skip(header_index + 1) {
         if cells.iter().all(|c| matches!(c, Data::Empty)) {
             continue;
         }
         for (j, column) in columns.iter_mut().enumerate() {
-            column.push(cells.get(j).and_then(cell_text));
+            column.push(if wanted[j] {
+                cells.get(j).and_then(cell_text)
+            } else {
+                None
+            });
         }
         row_numbers.push((first_row + i + 1) as u32);
     }

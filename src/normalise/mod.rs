@@ -34,12 +34,16 @@ const SEQ_COL: &str = "__seq";
 /// True on rows whose reference (ignoring case) is on other rows too: only those can be
 /// duplicates or need merging, and they are few.
 const SHARED_COL: &str = "__shared";
+/// True on rows already in the exclusions ledger. Rows are only removed once, when merging:
+/// filtering copies every column, and a million-row export would pay for it at every step.
+const SET_ASIDE_COL: &str = "__set_aside";
 const KEY_COL: &str = "__key";
 const PROBLEM_SUFFIX: &str = "__problem";
 const RAW_SUFFIX: &str = "__raw";
 
-/// Turns the raw tables into the canonical complaints table.
-pub fn normalise(raws: &[RawTable], config: &Config) -> Result<Normalised> {
+/// Turns the raw tables into the canonical complaints table. Takes the tables so their text
+/// can be freed once it is typed.
+pub fn normalise(mut raws: Vec<RawTable>, config: &Config) -> Result<Normalised> {
     let matcher = ColumnMatcher::new(&config.columns);
     let resolved = raws
         .iter()
@@ -64,7 +68,7 @@ pub fn normalise(raws: &[RawTable], config: &Config) -> Result<Normalised> {
         });
     }
 
-    let mut quality = DataQuality::new(raws, &resolved, long);
+    let mut quality = DataQuality::new(&raws, &resolved, long);
     for (i, raw) in raws.iter().enumerate() {
         for rejected in &raw.rejected {
             quality.exclude(i, rejected.row, None, "unreadable_row", rejected.reason.clone());
@@ -72,11 +76,15 @@ pub fn normalise(raws: &[RawTable], config: &Config) -> Result<Normalised> {
     }
     let reader = CellReader::new(&config.values, config.input.date_order);
     let q = &mut quality;
-    let rows = step("normalise: combine", || combine(raws, &resolved, &mapped))?;
+    let mut rows = step("normalise: combine", || combine(&raws, &resolved, &mapped))?;
+    for raw in &mut raws {
+        raw.data = DataFrame::empty();
+    }
+    let raws = &raws;
     let unusable = step("normalise: unusable rows", || -> Result<BooleanChunked> {
         Ok(&repeated_headers(&rows, &resolved, q)? | &missing_required(&rows, q)?)
     })?;
-    let rows = drop_rows(rows, &unusable)?;
+    set_aside(&mut rows, &unusable.with_name(SET_ASIDE_COL.into()))?;
     let rows = step("normalise: duplicates", || {
         exclude_exact_duplicates(rows, &mapped, q)
     })?;
@@ -308,12 +316,25 @@ fn missing_required(rows: &DataFrame, quality: &mut DataQuality) -> Result<Boole
     Ok(missing)
 }
 
-/// The rows not marked; the frame itself when none is (filtering copies every column).
-fn drop_rows(rows: DataFrame, marked: &BooleanChunked) -> Result<DataFrame> {
-    if !marked.any() {
-        return Ok(rows);
-    }
-    rows.filter(&!marked).ctx("setting rows aside")
+/// Marks rows as set aside (they are in the ledger), in [`SET_ASIDE_COL`].
+fn set_aside(rows: &mut DataFrame, marked: &BooleanChunked) -> Result<()> {
+    let marked = match rows.column(SET_ASIDE_COL) {
+        Ok(already) => already.bool().ctx("setting rows aside")? | marked,
+        Err(_) => marked.clone(),
+    };
+    rows.with_column(marked.with_name(SET_ASIDE_COL.into()).into_column())
+        .ctx("setting rows aside")?;
+    Ok(())
+}
+
+/// The rows not set aside.
+fn kept(rows: &DataFrame) -> Result<BooleanChunked> {
+    let set_aside = rows
+        .column(SET_ASIDE_COL)
+        .ctx("setting rows aside")?
+        .bool()
+        .ctx("setting rows aside")?;
+    Ok(!set_aside)
 }
 
 /// A row whose every mapped value equals an earlier row's is the same record exported twice.
@@ -322,7 +343,7 @@ fn exclude_exact_duplicates(
     mapped: &[Field],
     quality: &mut DataQuality,
 ) -> Result<DataFrame> {
-    let shared = shared_references(&rows)?;
+    let shared = shared_references(&rows, &kept(&rows)?)?;
     let any_shared = shared.any();
     rows.with_column(shared.into_column())
         .ctx("finding duplicate rows")?;
@@ -393,7 +414,8 @@ fn exclude_exact_duplicates(
         .iter()
         .map(|seq| Some(seq.is_some_and(|s| dropped.contains(&s))))
         .collect();
-    drop_rows(rows, &marked)
+    set_aside(&mut rows, &marked)?;
+    Ok(rows)
 }
 
 /// The reference as a merge key: case does not distinguish complaints.
@@ -405,8 +427,8 @@ fn reference_key(reference: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// [`SHARED_COL`] for every row.
-fn shared_references(rows: &DataFrame) -> Result<BooleanChunked> {
+/// [`SHARED_COL`] for every row (false on rows set aside).
+fn shared_references(rows: &DataFrame, kept: &BooleanChunked) -> Result<BooleanChunked> {
     let references = rows
         .column(Field::Reference.name())
         .ctx("comparing references")?
@@ -417,8 +439,9 @@ fn shared_references(rows: &DataFrame) -> Result<BooleanChunked> {
     let mut rows_per_key: Vec<u32> = Vec::new();
     let row_keys: Vec<Option<u32>> = references
         .iter()
-        .map(|reference| {
-            reference.map(|r| {
+        .zip(kept.iter())
+        .map(|(reference, kept)| {
+            reference.filter(|_| kept == Some(true)).map(|r| {
                 let number = *numbers.entry(reference_key(r)).or_insert_with(|| {
                     rows_per_key.push(0);
                     (rows_per_key.len() - 1) as u32
@@ -438,6 +461,7 @@ fn shared_references(rows: &DataFrame) -> Result<BooleanChunked> {
 /// Free-text groupings typed differently ("Repairs", "REPAIRS", "repairs ") are one group: each
 /// takes its most frequent spelling (the first seen on a tie), and the change is reported.
 fn unify_spellings(mut rows: DataFrame, mapped: &[Field], quality: &mut DataQuality) -> Result<DataFrame> {
+    let kept = kept(&rows)?;
     for &field in mapped {
         if !matches!(
             field,
@@ -455,7 +479,8 @@ fn unify_spellings(mut rows: DataFrame, mapped: &[Field], quality: &mut DataQual
         // Spellings in order of first appearance, with their counts.
         let mut number: PlHashMap<&str, usize> = PlHashMap::default();
         let mut spellings: Vec<(&str, u64)> = Vec::new();
-        for value in text.iter().flatten() {
+        let counted = text.iter().zip(kept.iter()).filter(|(_, k)| *k == Some(true));
+        for value in counted.filter_map(|(v, _)| v) {
             let n = *number.entry(value).or_insert_with(|| {
                 spellings.push((value, 0));
                 spellings.len() - 1
@@ -512,6 +537,7 @@ fn parse_cells(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(to_type.len().max(1));
+    let kept = &kept(&rows)?;
     let typed: Vec<Result<TypedColumn>> = std::thread::scope(|scope| {
         let rows = &rows;
         let handles: Vec<_> = (0..workers)
@@ -520,7 +546,7 @@ fn parse_cells(
                 scope.spawn(move || {
                     fields
                         .into_iter()
-                        .map(|f| type_column(rows, f, reader, excel_1904))
+                        .map(|f| type_column(rows, kept, f, reader, excel_1904))
                         .collect::<Vec<_>>()
                 })
             })
@@ -548,14 +574,14 @@ fn parse_cells(
             rows.with_column(problem).ctx("reading cell values")?;
         }
     }
-    let parsed = rows;
+    let mut parsed = rows;
     quality.record_cell_problems(&parsed, mapped)?;
     // Rows whose received date could not be read go to the ledger (their warnings are not repeated).
     let received = Field::Received.name();
     let bad = parsed
         .clone()
         .lazy()
-        .filter(col(received).is_null())
+        .filter(col(received).is_null().and(col(SET_ASIDE_COL).not()))
         .collect()
         .ctx("checking received dates")?;
     let raw_received = format!("{received}{RAW_SUFFIX}");
@@ -581,25 +607,25 @@ fn parse_cells(
         };
         quality.exclude(file, row, reference, "bad_received_date", reason);
     }
+    if bad.height() > 0 {
+        let unreadable = parsed.column(received).ctx("checking received dates")?.is_null();
+        set_aside(&mut parsed, &unreadable)?;
+    }
     let mut keep: Vec<Expr> = mapped
         .iter()
         .map(|f| col(f.name()))
-        .chain([col(FILE_COL), col(ROW_COLUMN), col(SEQ_COL), col(SHARED_COL)])
+        .chain([FILE_COL, ROW_COLUMN, SEQ_COL, SHARED_COL, SET_ASIDE_COL].map(col))
         .collect();
     // The stage as written is needed to explain rows whose stage is not 1 or 2.
     let raw_stage = format!("{}{RAW_SUFFIX}", Field::Stage.name());
     if parsed.column(&raw_stage).is_ok() {
         keep.push(col(raw_stage.as_str()));
     }
-    let mut lazy = parsed.lazy();
-    if bad.height() > 0 {
-        lazy = lazy.filter(col(received).is_not_null());
-    }
-    lazy.select(keep).collect().ctx("reading cell values")
+    parsed.lazy().select(keep).collect().ctx("reading cell values")
 }
 
 /// One column typed: the typed values, the problem found in each cell (when any cell has
-/// one) and the distinct texts read.
+/// one) and the distinct texts of the rows kept.
 struct TypedColumn {
     field: Field,
     distinct: Vec<String>,
@@ -607,7 +633,13 @@ struct TypedColumn {
     problem: Option<Column>,
 }
 
-fn type_column(rows: &DataFrame, field: Field, reader: &CellReader, excel_1904: bool) -> Result<TypedColumn> {
+fn type_column(
+    rows: &DataFrame,
+    kept: &BooleanChunked,
+    field: Field,
+    reader: &CellReader,
+    excel_1904: bool,
+) -> Result<TypedColumn> {
     let name = field.name();
     let text = rows
         .column(name)
@@ -616,14 +648,21 @@ fn type_column(rows: &DataFrame, field: Field, reader: &CellReader, excel_1904: 
         .ctx("reading cell values")?;
     let mut index: PlHashMap<&str, IdxSize> = PlHashMap::default();
     let mut distinct: Vec<&str> = Vec::new();
+    // Whether each distinct text is on a row still in the analysis (rows set aside are typed
+    // too, but say nothing about the column's date order).
+    let mut on_kept_row: Vec<bool> = Vec::new();
     let codes: IdxCa = text
         .iter()
-        .map(|cell| {
+        .zip(kept.iter())
+        .map(|(cell, kept)| {
             cell.map(|v| {
-                *index.entry(v).or_insert_with(|| {
+                let code = *index.entry(v).or_insert_with(|| {
                     distinct.push(v);
+                    on_kept_row.push(false);
                     (distinct.len() - 1) as IdxSize
-                })
+                });
+                on_kept_row[code as usize] |= kept == Some(true);
+                code
             })
         })
         .collect();
@@ -655,7 +694,12 @@ fn type_column(rows: &DataFrame, field: Field, reader: &CellReader, excel_1904: 
     };
     Ok(TypedColumn {
         field,
-        distinct: distinct.into_iter().map(str::to_string).collect(),
+        distinct: distinct
+            .into_iter()
+            .zip(on_kept_row)
+            .filter(|(_, kept)| *kept)
+            .map(|(v, _)| v.to_string())
+            .collect(),
         value,
         problem,
     })
@@ -727,7 +771,7 @@ fn split_stage_rows(rows: DataFrame, quality: &mut DataQuality) -> Result<DataFr
     let unknown = rows
         .clone()
         .lazy()
-        .filter(col(stage).is_null())
+        .filter(col(stage).is_null().and(col(SET_ASIDE_COL).not()))
         .collect()
         .ctx("reading stages")?;
     let raw_stage = format!("{stage}{RAW_SUFFIX}");
@@ -797,11 +841,14 @@ fn split_stage_rows(rows: DataFrame, quality: &mut DataQuality) -> Result<DataFr
             .otherwise(col(Field::Received.name()))
             .alias(Field::Received.name()),
     );
-    rows.lazy()
-        .filter(col(stage).is_not_null())
+    let no_stage = rows.column(stage).ctx("reading stages")?.is_null();
+    let mut split = rows
+        .lazy()
         .with_columns(moves)
         .collect()
-        .ctx("splitting stage rows")
+        .ctx("splitting stage rows")?;
+    set_aside(&mut split, &no_stage)?;
+    Ok(split)
 }
 
 /// One row per complaint: rows sharing a reference (ignoring case and surrounding spaces) are
@@ -834,10 +881,11 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
     let received = Field::Received.name();
     // Most references have one row: only the others need grouping, which is costly with an
     // aggregation per field.
+    let in_analysis = col(SET_ASIDE_COL).not();
     let shared = rows
         .clone()
         .lazy()
-        .filter(col(SHARED_COL))
+        .filter(col(SHARED_COL).and(in_analysis.clone()))
         .with_column(col(Field::Reference.name()).str().to_uppercase().alias(KEY_COL))
         .with_column(
             col(received)
@@ -853,7 +901,12 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
     let orphans = rows
         .clone()
         .lazy()
-        .filter(col(SHARED_COL).not().and(col(received).is_null()))
+        .filter(
+            col(SHARED_COL)
+                .not()
+                .and(in_analysis.clone())
+                .and(col(received).is_null()),
+        )
         .collect()
         .ctx("merging rows")?
         .vstack(
@@ -883,9 +936,20 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         col(ROW_COLUMN).alias(SOURCE_ROW),
         col(SEQ_COL),
     ]);
+    let any_set_aside = rows
+        .column(SET_ASIDE_COL)
+        .ctx("merging rows")?
+        .bool()
+        .ctx("merging rows")?
+        .any();
     let mut singles = rows.lazy();
-    if orphans.height() > 0 || shared.height() > 0 {
-        singles = singles.filter(col(SHARED_COL).not().and(col(received).is_not_null()));
+    if any_set_aside || orphans.height() > 0 || shared.height() > 0 {
+        singles = singles.filter(
+            col(SHARED_COL)
+                .not()
+                .and(in_analysis)
+                .and(col(received).is_not_null()),
+        );
     }
     let singles = singles.select(single_columns);
     let merged = if shared.height() == 0 {

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::dates::{DateOrder, OrderEvidence, order_evidence};
-use super::{FILE_COL, PROBLEM_SUFFIX, RAW_SUFFIX};
+use super::{FILE_COL, PROBLEM_SUFFIX, RAW_SUFFIX, SET_ASIDE_COL};
 use crate::canonical::{Field, Kind};
 use crate::error::{PolarsContext, Result};
 use crate::ingest::{ROW_COLUMN, RawTable};
@@ -203,7 +203,11 @@ impl DataQuality {
             let bad = parsed
                 .clone()
                 .lazy()
-                .filter(col(problem_col.as_str()).is_not_null())
+                .filter(
+                    col(problem_col.as_str())
+                        .is_not_null()
+                        .and(col(SET_ASIDE_COL).not()),
+                )
                 .select([
                     col(raw_col.as_str()),
                     col(problem_col.as_str()),
