@@ -289,6 +289,7 @@ fn has_received_in(t: &DataFrame, p: Period) -> Result<bool> {
 }
 
 /// Boolean expressions saying how each stage row relates to the period.
+#[derive(Clone)]
 struct StageMasks {
     received_in: Expr,
     responded_in: Expr,
@@ -296,7 +297,38 @@ struct StageMasks {
     overdue_at: Expr,
 }
 
-fn stage_masks(k: u8, p: Period) -> StageMasks {
+const MASK_NAMES: [&str; 4] = ["received_in", "responded_in", "open_at", "overdue_at"];
+
+fn mask_column(k: u8, name: &str) -> String {
+    format!("__s{k}_{name}")
+}
+
+/// The period's masks as columns: worked out once, then read by every figure's query.
+fn mask_columns(p: Period) -> Vec<Expr> {
+    [1u8, 2]
+        .into_iter()
+        .flat_map(|k| {
+            let m = stage_mask_exprs(k, p);
+            [m.received_in, m.responded_in, m.open_at, m.overdue_at]
+                .into_iter()
+                .zip(MASK_NAMES)
+                .map(move |(mask, name)| mask.fill_null(lit(false)).alias(mask_column(k, name)))
+        })
+        .collect()
+}
+
+/// Stage `k`'s masks, read from the columns [`mask_columns`] added.
+fn stage_masks(k: u8) -> StageMasks {
+    let c = |name: &str| col(mask_column(k, name).as_str());
+    StageMasks {
+        received_in: c("received_in"),
+        responded_in: c("responded_in"),
+        open_at: c("open_at"),
+        overdue_at: c("overdue_at"),
+    }
+}
+
+fn stage_mask_exprs(k: u8, p: Period) -> StageMasks {
     let c = |name: &str| col(stage_col(k, name).as_str());
     let responded = col(if k == 1 {
         Field::Stage1Responded.name()
@@ -332,50 +364,51 @@ fn compute_one(
     rules: &Rules,
     p: Period,
 ) -> Result<Metrics> {
-    check_coverage(t, p)?;
     let mut warnings = Vec::new();
     let tenure = effective_tenure(t, config, &mut warnings);
     let t = &t
         .clone()
         .lazy()
         .with_column(tenure.alias("__tenure"))
+        .with_columns(mask_columns(p))
         .collect()
         .ctx("tenure")?;
-    let stage1 = stage_metrics(t, 1, p)?;
-    let stage2 = stage_metrics(t, 2, p)?;
+    check_coverage(t)?;
+    let stage1 = stage_metrics(t, 1)?;
+    let stage2 = stage_metrics(t, 2)?;
     let counts = figures::count(
         t,
         vec![
             (
                 "resolved_s1",
-                stage_masks(1, p)
+                stage_masks(1)
                     .responded_in
                     .and(col(Field::Stage2Requested.name()).is_null()),
             ),
             (
                 "tenure_unknown",
-                stage_masks(1, p).received_in.and(col("__tenure").is_null()),
+                stage_masks(1).received_in.and(col("__tenure").is_null()),
             ),
         ],
     )?;
     let refused = refused_summary(t, p)?;
-    let satisfaction = satisfaction(t, p)?;
-    let categories = by_category(t, p)?;
-    let tsm = tsm(t, config, p)?;
+    let satisfaction = satisfaction(t)?;
+    let categories = by_category(t)?;
+    let tsm = tsm(t, config)?;
     let (months, quarters) = monthly(t, p)?;
     let extensions = PerStage {
-        stage1: extensions(t, 1, p)?,
-        stage2: extensions(t, 2, p)?,
+        stage1: extensions(t, 1)?,
+        stage2: extensions(t, 2)?,
     };
-    let compensation = compensation(t, p)?;
+    let compensation = compensation(t)?;
     let open_age_bands = PerStage {
         stage1: age_bands(t, 1, p, calendar)?,
         stage2: age_bands(t, 2, p, calendar)?,
     };
-    let category_outcomes = category_outcomes(t, p)?;
-    let channels = figures::count_by(t, col(Field::Channel.name()), stage_masks(1, p).received_in)?;
-    let code_versions = figures::count_by(t, col("code_version"), stage_masks(1, p).received_in)?;
-    let quality_counts = quality_counts(t, p, counts["tenure_unknown"])?;
+    let category_outcomes = category_outcomes(t)?;
+    let channels = figures::count_by(t, col(Field::Channel.name()), stage_masks(1).received_in)?;
+    let code_versions = figures::count_by(t, col("code_version"), stage_masks(1).received_in)?;
+    let quality_counts = quality_counts(t, counts["tenure_unknown"])?;
     if quality_counts.tenure_not_lcra_or_lcho > 0 {
         warnings.push(format!(
             "{} stage-1 complaint(s) received in the period have a tenure that is neither LCRA nor LCHO (or none): they count in the stage totals but not in the TSM tenure figures",
@@ -427,9 +460,9 @@ fn compute_one(
 }
 
 /// A deadline the calendar cannot compute, for a stage the period needs, is an error.
-fn check_coverage(t: &DataFrame, p: Period) -> Result<()> {
+fn check_coverage(t: &DataFrame) -> Result<()> {
     for k in [1u8, 2] {
-        let m = stage_masks(k, p);
+        let m = stage_masks(k);
         let c = |name: &str| col(stage_col(k, name).as_str());
         let relevant = m.received_in.or(m.responded_in).or(m.open_at);
         let missing = t
@@ -476,8 +509,8 @@ fn effective_tenure(t: &DataFrame, config: &Config, warnings: &mut Vec<String>) 
         .otherwise(lit(NULL).cast(DataType::String))
 }
 
-fn stage_metrics(t: &DataFrame, k: u8, p: Period) -> Result<StageMetrics> {
-    let m = stage_masks(k, p);
+fn stage_metrics(t: &DataFrame, k: u8) -> Result<StageMetrics> {
+    let m = stage_masks(k);
     let c = |name: &str| col(stage_col(k, name).as_str());
     let outcome = col(if k == 1 {
         Field::Stage1Outcome.name()
@@ -549,8 +582,8 @@ fn refused_summary(t: &DataFrame, p: Period) -> Result<Refused> {
     })
 }
 
-fn satisfaction(t: &DataFrame, p: Period) -> Result<Satisfaction> {
-    let responded = stage_masks(1, p).responded_in.or(stage_masks(2, p).responded_in);
+fn satisfaction(t: &DataFrame) -> Result<Satisfaction> {
+    let responded = stage_masks(1).responded_in.or(stage_masks(2).responded_in);
     let answer = col(Field::Satisfaction.name());
     let counts = figures::count(
         t,
@@ -569,22 +602,22 @@ fn satisfaction(t: &DataFrame, p: Period) -> Result<Satisfaction> {
     })
 }
 
-fn by_category(t: &DataFrame, p: Period) -> Result<BTreeMap<String, StageCounts>> {
+fn by_category(t: &DataFrame) -> Result<BTreeMap<String, StageCounts>> {
     let mut out: BTreeMap<String, StageCounts> = BTreeMap::new();
-    for (category, n) in figures::count_by(t, col(Field::Category.name()), stage_masks(1, p).received_in)? {
+    for (category, n) in figures::count_by(t, col(Field::Category.name()), stage_masks(1).received_in)? {
         out.entry(category).or_default().stage1 = n;
     }
-    for (category, n) in figures::count_by(t, col(Field::Category.name()), stage_masks(2, p).received_in)? {
+    for (category, n) in figures::count_by(t, col(Field::Category.name()), stage_masks(2).received_in)? {
         out.entry(category).or_default().stage2 = n;
     }
     Ok(out)
 }
 
-fn tsm(t: &DataFrame, config: &Config, p: Period) -> Result<BTreeMap<String, TsmFigures>> {
+fn tsm(t: &DataFrame, config: &Config) -> Result<BTreeMap<String, TsmFigures>> {
     let mut out = BTreeMap::new();
     for tenure in ["LCRA", "LCHO"] {
         let is = col("__tenure").eq(lit(tenure)).fill_null(lit(false));
-        let (m1, m2) = (stage_masks(1, p), stage_masks(2, p));
+        let (m1, m2) = (stage_masks(1), stage_masks(2));
         let within = |k: u8, m: &StageMasks, base_only: bool| {
             let class = col(stage_col(k, "timeliness").as_str());
             let ok = if base_only {
@@ -672,9 +705,42 @@ fn monthly(t: &DataFrame, p: Period) -> Result<(Vec<PeriodRow>, Vec<PeriodRow>)>
         }
     }
     let t = &t;
-    fill_rows(t, p, &mut months, &|month| month)?;
-    fill_rows(t, p, &mut quarters, &|month| month.floor_div(lit(3i64)))?;
+    fill_rows(t, &mut months)?;
+    // A quarter's counts are its months' sums; only its median needs the rows again.
+    for (quarter, its_months) in quarters.iter_mut().zip(months.chunks(3)) {
+        for m in its_months {
+            quarter.stage1_received += m.stage1_received;
+            quarter.stage2_received += m.stage2_received;
+            quarter.stage1_responded += m.stage1_responded;
+            quarter.stage1_within += m.stage1_within;
+            quarter.stage2_responded += m.stage2_responded;
+            quarter.stage2_within += m.stage2_within;
+        }
+    }
+    let medians = figures::grouped(
+        t,
+        stage_masks(1).responded_in,
+        col(month_column(1, "responded").as_str()).floor_div(lit(3i64)),
+        vec![
+            col(stage_col(1, "working_days").as_str())
+                .median()
+                .alias("median"),
+        ],
+    )?;
+    for (index, values) in medians {
+        if let Some(quarter) = usize::try_from(index).ok().and_then(|i| quarters.get_mut(i)) {
+            quarter.median_working_days_stage1 = values["median"];
+        }
+    }
+    set_percentages(&mut quarters);
     Ok((months, quarters))
+}
+
+fn set_percentages(rows: &mut [PeriodRow]) {
+    for row in rows {
+        row.stage1_within_pct = pct(row.stage1_within, row.stage1_responded);
+        row.stage2_within_pct = pct(row.stage2_within, row.stage2_responded);
+    }
 }
 
 /// Whole months from `start`'s month to each date's month. Dates cluster in a few years, so
@@ -714,10 +780,10 @@ fn responded_field(k: u8) -> Field {
     }
 }
 
-/// Counts per bucket (month or quarter, from the month index) for both stages.
-fn fill_rows(t: &DataFrame, p: Period, rows: &mut [PeriodRow], bucket: &dyn Fn(Expr) -> Expr) -> Result<()> {
+/// Counts per month for both stages.
+fn fill_rows(t: &DataFrame, rows: &mut [PeriodRow]) -> Result<()> {
     for k in [1u8, 2] {
-        let m = stage_masks(k, p);
+        let m = stage_masks(k);
         let class = col(stage_col(k, "timeliness").as_str());
         let within = class
             .clone()
@@ -727,13 +793,13 @@ fn fill_rows(t: &DataFrame, p: Period, rows: &mut [PeriodRow], bucket: &dyn Fn(E
         let received = figures::grouped(
             t,
             m.received_in,
-            bucket(col(month_column(k, "received").as_str())),
+            col(month_column(k, "received").as_str()),
             vec![len().alias("n")],
         )?;
         let answered = figures::grouped(
             t,
             m.responded_in,
-            bucket(col(month_column(k, "responded").as_str())),
+            col(month_column(k, "responded").as_str()),
             vec![
                 len().alias("n"),
                 within.cast(DataType::UInt64).sum().alias("within"),
@@ -772,15 +838,12 @@ fn fill_rows(t: &DataFrame, p: Period, rows: &mut [PeriodRow], bucket: &dyn Fn(E
             }
         }
     }
-    for row in rows.iter_mut() {
-        row.stage1_within_pct = pct(row.stage1_within, row.stage1_responded);
-        row.stage2_within_pct = pct(row.stage2_within, row.stage2_responded);
-    }
+    set_percentages(rows);
     Ok(())
 }
 
-fn extensions(t: &DataFrame, k: u8, p: Period) -> Result<Extensions> {
-    let m = stage_masks(k, p).responded_in;
+fn extensions(t: &DataFrame, k: u8) -> Result<Extensions> {
+    let m = stage_masks(k).responded_in;
     let c = |name: &str| col(stage_col(k, name).as_str());
     let counts = figures::count(
         t,
@@ -807,8 +870,8 @@ fn extensions(t: &DataFrame, k: u8, p: Period) -> Result<Extensions> {
 
 /// Compensation on complaints whose final response (stage 2 if escalated, else stage 1) is in
 /// the period.
-fn compensation(t: &DataFrame, p: Period) -> Result<Compensation> {
-    let (m1, m2) = (stage_masks(1, p), stage_masks(2, p));
+fn compensation(t: &DataFrame) -> Result<Compensation> {
+    let (m1, m2) = (stage_masks(1), stage_masks(2));
     let paid = col(Field::Compensation.name()).gt(lit(0.0)).fill_null(lit(false));
     let final_s1 = m1
         .responded_in
@@ -831,29 +894,25 @@ fn compensation(t: &DataFrame, p: Period) -> Result<Compensation> {
 }
 
 fn age_bands(t: &DataFrame, k: u8, p: Period, calendar: &Calendar) -> Result<AgeBands> {
-    let m = stage_masks(k, p);
-    let age = calendar.wd_between_expr(col(stage_col(k, "received").as_str()), date_lit(p.as_at));
-    let band = |lo: i32, hi: i32| {
-        m.open_at.clone().and(
-            age.clone()
-                .gt_eq(lit(lo))
-                .and(age.clone().lt_eq(lit(hi)))
-                .fill_null(lit(false)),
-        )
-    };
+    // Ages are worked out for the open cases only: a few among many.
+    let open = t
+        .clone()
+        .lazy()
+        .filter(stage_masks(k).open_at)
+        .select([calendar
+            .wd_between_expr(col(stage_col(k, "received").as_str()), date_lit(p.as_at))
+            .alias("age")])
+        .collect()
+        .ctx("ageing open cases")?;
+    let age = || col("age");
+    let band = |lo: i32, hi: i32| age().gt_eq(lit(lo)).and(age().lt_eq(lit(hi)));
     let counts = figures::count(
-        t,
+        &open,
         vec![
             ("a", band(0, 10)),
             ("b", band(11, 20)),
             ("c", band(21, 40)),
-            (
-                "d",
-                m.open_at
-                    .clone()
-                    .and(age.clone().gt(lit(40)))
-                    .fill_null(lit(false)),
-            ),
+            ("d", age().gt(lit(40))),
         ],
     )?;
     Ok(AgeBands {
@@ -864,7 +923,7 @@ fn age_bands(t: &DataFrame, k: u8, p: Period, calendar: &Calendar) -> Result<Age
     })
 }
 
-fn category_outcomes(t: &DataFrame, p: Period) -> Result<BTreeMap<String, Outcomes>> {
+fn category_outcomes(t: &DataFrame) -> Result<BTreeMap<String, Outcomes>> {
     let mut out: BTreeMap<String, Outcomes> = BTreeMap::new();
     for k in [1u8, 2] {
         let outcome = col(if k == 1 {
@@ -883,7 +942,7 @@ fn category_outcomes(t: &DataFrame, p: Period) -> Result<BTreeMap<String, Outcom
         };
         let groups = figures::grouped_by_text(
             t,
-            stage_masks(k, p).responded_in,
+            stage_masks(k).responded_in,
             col(Field::Category.name()),
             vec![
                 len().alias("total"),
@@ -912,24 +971,24 @@ fn category_outcomes(t: &DataFrame, p: Period) -> Result<BTreeMap<String, Outcom
     Ok(out)
 }
 
-fn quality_counts(t: &DataFrame, p: Period, tenure_unknown: u64) -> Result<QualityCounts> {
+fn quality_counts(t: &DataFrame, tenure_unknown: u64) -> Result<QualityCounts> {
     let counts = figures::count(
         t,
         vec![
             (
                 "a1",
-                stage_masks(1, p)
+                stage_masks(1)
                     .received_in
                     .and(col(stage_col(1, "ack_missing").as_str())),
             ),
             (
                 "a2",
-                stage_masks(2, p)
+                stage_masks(2)
                     .received_in
                     .and(col(stage_col(2, "ack_missing").as_str())),
             ),
-            ("v1", invalid_response_in(1, p)),
-            ("v2", invalid_response_in(2, p)),
+            ("v1", invalid_response_in(1)),
+            ("v2", invalid_response_in(2)),
         ],
     )?;
     Ok(QualityCounts {
@@ -945,13 +1004,13 @@ fn quality_counts(t: &DataFrame, p: Period, tenure_unknown: u64) -> Result<Quali
     })
 }
 
-fn invalid_response_in(k: u8, p: Period) -> Expr {
+fn invalid_response_in(k: u8) -> Expr {
     let responded = col(if k == 1 {
         Field::Stage1Responded.name()
     } else {
         Field::Stage2Responded.name()
     });
-    stage_masks(k, p)
+    stage_masks(k)
         .received_in
         .and(responded.is_not_null())
         .and(col(stage_col(k, "response_valid").as_str()).not())
