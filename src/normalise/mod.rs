@@ -982,20 +982,9 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
             false => lit(NULL).cast(f.dtype()).alias(f.name()),
         })
         .collect();
-    columns.push(col(SOURCE_FILE).map(
-        {
-            let names = quality.file_names();
-            move |c| {
-                let ca = c.u32()?;
-                let out: StringChunked = ca
-                    .iter()
-                    .map(|i| i.and_then(|i| names.get(i as usize).cloned()))
-                    .collect();
-                Ok(out.into_column())
-            }
-        },
-        |_, f| Ok(polars::prelude::Field::new(f.name().clone(), DataType::String)),
-    ));
+    // File names by index: a gather shares one copy of each name rather than making a million.
+    let names = Series::new("names".into(), quality.file_names());
+    columns.push(lit(names).gather(col(SOURCE_FILE), true).alias(SOURCE_FILE));
     columns.push(col(SOURCE_ROW));
     merged
         .lazy()
