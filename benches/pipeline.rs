@@ -72,9 +72,9 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
     let config_path = root.join("sample-data/config.toml");
     println!(
-        "| complaints | CSV MB | CSV read | XLSX read | normalise | classify | metrics | charts + report data | Typst compile (2 editions) | `metrics` end to end | `annual` end to end | peak RSS (`annual`) |"
+        "| complaints | CSV MB | CSV read | XLSX read | normalise | classify | metrics | charts + report data | Typst compile (2 editions) | `metrics` end to end | `annual` end to end | peak RSS (`annual`) | board PDF KB |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for n in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         let spec = sample::SampleSpec {
@@ -184,8 +184,18 @@ fn main() {
             "--out",
             out.to_str().unwrap(),
         ]);
+        // The report's size must not grow with the input (no per-case tables).
+        let pdf_kb = std::fs::read_dir(&out)
+            .expect("annual wrote its output")
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with("annual-report-") && name.ends_with(".pdf") && !name.ends_with("-web.pdf")
+            })
+            .map(|e| e.metadata().map_or(0, |m| m.len()) / 1024)
+            .sum::<u64>();
         println!(
-            "| {n} | {csv_mb:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {peak:.0} MiB |",
+            "| {n} | {csv_mb:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {peak:.0} MiB | {pdf_kb} |",
             secs(csv_time),
             xlsx_time.map_or("–".into(), secs),
             secs(normalise_time),
