@@ -131,19 +131,23 @@ pub fn classify(complaints: DataFrame, calendar: &Calendar, rules: &Rules) -> Re
             .alias("code_version"),
         refused.alias("refused"),
     ]);
-    for k in [1u8, 2] {
-        lazy = classify_stage(lazy, &stage_fields(k), calendar, rules, code_2024.clone());
+    // The two stages are independent: each step of both is one batch of expressions, which
+    // polars evaluates side by side.
+    let [stage1, stage2] =
+        [1u8, 2].map(|k| classify_stage(&stage_fields(k), calendar, rules, code_2024.clone()));
+    for (one, two) in stage1.into_iter().zip(stage2) {
+        lazy = lazy.with_columns([one, two].concat());
     }
-    lazy.collect().ctx("classifying complaint stages")
+    let scratch = [1u8, 2]
+        .into_iter()
+        .flat_map(|k| [stage_col(k, "cap_date"), stage_col(k, "ext_requested")]);
+    lazy.drop(by_name(scratch, true, false))
+        .collect()
+        .ctx("classifying complaint stages")
 }
 
-fn classify_stage(
-    lazy: LazyFrame,
-    s: &StageFields,
-    calendar: &Calendar,
-    rules: &Rules,
-    code_2024: Expr,
-) -> LazyFrame {
+/// One stage's columns, in steps: each step's expressions read only earlier steps' columns.
+fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024: Expr) -> Vec<Vec<Expr>> {
     let c = |name: &str| col(stage_col(s.k, name).as_str());
     let received = col(s.received.name());
     let response = col(s.responded.name());
@@ -233,59 +237,56 @@ fn classify_stage(
         )
         .otherwise(lit(NULL).cast(DataType::String));
 
-    lazy.with_columns([
-        received.clone().alias(stage_col(s.k, "received")),
-        ack.alias(stage_col(s.k, "ack")),
-        ack_due.alias(stage_col(s.k, "ack_due")),
-        response_valid.alias(stage_col(s.k, "response_valid")),
-        withdrawn.alias(stage_col(s.k, "withdrawn")),
-    ])
-    .with_columns([
-        c("ack")
-            .lt_eq(c("ack_due"))
-            .fill_null(lit(false))
-            .alias(stage_col(s.k, "ack_on_time")),
-        received
-            .clone()
-            .is_not_null()
-            .and(ack_raw.is_null())
-            .alias(stage_col(s.k, "ack_missing")),
-        calendar.add_wd_expr(clock, days).alias(stage_col(s.k, "due")),
-    ])
-    .with_columns([
-        asked
-            .clone()
-            .and(notified_in_time.clone())
-            .alias(stage_col(s.k, "extension_recognised")),
-        asked
-            .clone()
-            .and(notified_in_time.not())
-            .alias(stage_col(s.k, "extension_notified_late")),
-        asked
-            .and(notified.is_null())
-            .alias(stage_col(s.k, "extension_notice_missing")),
-        cap_date.alias(stage_col(s.k, "cap_date")),
-    ])
-    .with_columns([requested.alias(stage_col(s.k, "ext_requested"))])
-    .with_columns([
-        extended.alias(stage_col(s.k, "extended_deadline")),
-        c("extension_recognised")
-            .and(c("ext_requested").gt(c("cap_date")))
-            .alias(stage_col(s.k, "extension_beyond_cap")),
-    ])
-    .with_columns([
-        deadline.alias(stage_col(s.k, "deadline")),
-        when(c("response_valid"))
-            .then(calendar.wd_between_expr(received, response))
-            .otherwise(lit(NULL).cast(DataType::Int32))
-            .alias(stage_col(s.k, "working_days")),
-    ])
-    .with_column(timeliness.alias(stage_col(s.k, "timeliness")))
-    .drop(by_name(
-        [stage_col(s.k, "cap_date"), stage_col(s.k, "ext_requested")],
-        true,
-        false,
-    ))
+    vec![
+        vec![
+            received.clone().alias(stage_col(s.k, "received")),
+            ack.alias(stage_col(s.k, "ack")),
+            ack_due.alias(stage_col(s.k, "ack_due")),
+            response_valid.alias(stage_col(s.k, "response_valid")),
+            withdrawn.alias(stage_col(s.k, "withdrawn")),
+        ],
+        vec![
+            c("ack")
+                .lt_eq(c("ack_due"))
+                .fill_null(lit(false))
+                .alias(stage_col(s.k, "ack_on_time")),
+            received
+                .clone()
+                .is_not_null()
+                .and(ack_raw.is_null())
+                .alias(stage_col(s.k, "ack_missing")),
+            calendar.add_wd_expr(clock, days).alias(stage_col(s.k, "due")),
+        ],
+        vec![
+            asked
+                .clone()
+                .and(notified_in_time.clone())
+                .alias(stage_col(s.k, "extension_recognised")),
+            asked
+                .clone()
+                .and(notified_in_time.not())
+                .alias(stage_col(s.k, "extension_notified_late")),
+            asked
+                .and(notified.is_null())
+                .alias(stage_col(s.k, "extension_notice_missing")),
+            cap_date.alias(stage_col(s.k, "cap_date")),
+        ],
+        vec![requested.alias(stage_col(s.k, "ext_requested"))],
+        vec![
+            extended.alias(stage_col(s.k, "extended_deadline")),
+            c("extension_recognised")
+                .and(c("ext_requested").gt(c("cap_date")))
+                .alias(stage_col(s.k, "extension_beyond_cap")),
+        ],
+        vec![
+            deadline.alias(stage_col(s.k, "deadline")),
+            when(c("response_valid"))
+                .then(calendar.wd_between_expr(received, response))
+                .otherwise(lit(NULL).cast(DataType::Int32))
+                .alias(stage_col(s.k, "working_days")),
+        ],
+        vec![timeliness.alias(stage_col(s.k, "timeliness"))],
+    ]
 }
 
 #[cfg(test)]
