@@ -183,38 +183,77 @@ fn resolve_file(raw: &RawTable, matcher: &ColumnMatcher) -> Result<BTreeMap<Fiel
 }
 
 /// All files' mapped columns under canonical names, trimmed, blanks as null, in input order.
+/// Built from the files' own columns (no copy) and tidied a column per core.
 fn combine(raws: &[RawTable], resolved: &[BTreeMap<Field, String>], mapped: &[Field]) -> Result<DataFrame> {
-    let frames: Vec<LazyFrame> = raws
-        .iter()
-        .zip(resolved)
-        .enumerate()
-        .map(|(i, (raw, columns))| {
-            let mut exprs: Vec<Expr> = mapped
-                .iter()
-                .map(|f| match columns.get(f) {
-                    Some(header) => col(header.as_str()).alias(f.name()),
-                    None => lit(NULL).cast(DataType::String).alias(f.name()),
-                })
-                .collect();
-            exprs.push(lit(i as u32).cast(DataType::UInt32).alias(FILE_COL));
-            exprs.push(col(ROW_COLUMN));
-            raw.data.clone().lazy().select(exprs)
-        })
-        .collect();
-    let cleaned: Vec<Expr> = mapped
-        .iter()
-        .map(|f| {
-            col(f.name())
-                .map(tidy_text, |_, field| Ok(field.clone()))
-                .alias(f.name())
-        })
-        .collect();
-    concat(frames, UnionArgs::default())
-        .ctx("combining input files")?
-        .with_columns(cleaned)
-        .with_row_index(SEQ_COL, None)
-        .collect()
+    let mut combined: Option<DataFrame> = None;
+    for (i, (raw, headers)) in raws.iter().zip(resolved).enumerate() {
+        let height = raw.data.height();
+        let mut columns: Vec<Column> = mapped
+            .iter()
+            .map(|f| match headers.get(f) {
+                Some(header) => Ok(raw
+                    .data
+                    .column(header)
+                    .ctx("combining input files")?
+                    .clone()
+                    .with_name(f.name().into())),
+                None => Ok(Column::full_null(f.name().into(), height, &DataType::String)),
+            })
+            .collect::<Result<_>>()?;
+        columns.push(Column::new_scalar(
+            FILE_COL.into(),
+            Scalar::new(DataType::UInt32, AnyValue::UInt32(i as u32)),
+            height,
+        ));
+        columns.push(raw.data.column(ROW_COLUMN).ctx("combining input files")?.clone());
+        let frame = DataFrame::new(height, columns).ctx("combining input files")?;
+        combined = Some(match combined {
+            None => frame,
+            Some(mut earlier) => {
+                earlier.vstack_mut_owned(frame).ctx("combining input files")?;
+                earlier
+            }
+        });
+    }
+    let mut rows = combined.unwrap_or_default();
+    let tidied = in_parallel(mapped, |f| {
+        let column = rows.column(f.name()).ctx("tidying cells")?.clone();
+        tidy_text(column).ctx("tidying cells")
+    })?;
+    for column in tidied {
+        rows.with_column(column).ctx("tidying cells")?;
+    }
+    rows.with_row_index(SEQ_COL.into(), None)
         .ctx("combining input files")
+}
+
+/// `work` applied to every item, the items shared among the cores; results in item order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> Result<R> + Sync) -> Result<Vec<R>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, items.len().max(1));
+    let work = &work;
+    let mut results: Vec<(usize, Result<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                scope.spawn(move || {
+                    items
+                        .iter()
+                        .enumerate()
+                        .skip(worker)
+                        .step_by(workers)
+                        .map(|(i, item)| (i, work(item)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker does not panic"))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Cells trimmed, blank cells null. Exports are mostly tidy, so a column needing neither is
@@ -534,35 +573,15 @@ fn parse_cells(
         .copied()
         .filter(|&f| f.kind() != Kind::Text || f == Field::Category)
         .collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(to_type.len().max(1));
     let kept = &kept(&rows)?;
-    let typed: Vec<Result<TypedColumn>> = std::thread::scope(|scope| {
-        let rows = &rows;
-        let handles: Vec<_> = (0..workers)
-            .map(|worker| {
-                let fields: Vec<Field> = to_type.iter().copied().skip(worker).step_by(workers).collect();
-                scope.spawn(move || {
-                    fields
-                        .into_iter()
-                        .map(|f| type_column(rows, kept, f, reader, excel_1904))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("typing a column does not panic"))
-            .collect()
-    });
-    for column in typed {
-        let TypedColumn {
-            field,
-            distinct,
-            value,
-            problem,
-        } = column?;
+    let typed = in_parallel(&to_type, |&f| type_column(&rows, kept, f, reader, excel_1904))?;
+    for TypedColumn {
+        field,
+        distinct,
+        value,
+        problem,
+    } in typed
+    {
         let name = field.name();
         if field.kind() == Kind::Date {
             quality.check_date_order(field, &distinct, reader.date_order);
