@@ -640,7 +640,11 @@ fn parse_cells(
     if parsed.column(&raw_stage).is_ok() {
         keep.push(col(raw_stage.as_str()));
     }
-    parsed.lazy().select(keep).collect().ctx("reading cell values")
+    let mut typed = parsed.lazy().select(keep).collect().ctx("reading cell values")?;
+    // The reader's chunks are joined once, now that only the untyped text columns still have
+    // them: the filters and the gather of the merge are much faster over contiguous columns.
+    typed.rechunk_mut_par();
+    Ok(typed)
 }
 
 /// One column typed: the typed values, the problem found in each cell (when any cell has
@@ -949,50 +953,81 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
     {
         quality.exclude(file, row, reference, "no_stage1_row", "stage 2 row with no stage 1 row for this reference: add the complaint's stage 1 row (it holds the date the complaint was received)".into());
     }
-    let mut single_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
-    single_columns.extend([
+    let mut output: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
+    output.extend([
         col(FILE_COL).alias(SOURCE_FILE),
         col(ROW_COLUMN).alias(SOURCE_ROW),
         col(SEQ_COL),
     ]);
-    let any_set_aside = rows
-        .column(SET_ASIDE_COL)
+    let groups = shared
+        .lazy()
+        .filter(col("__has_stage1"))
+        .group_by_stable([col(KEY_COL)])
+        .agg(aggs)
+        .collect()
+        .ctx("merging rows by reference")?;
+    quality.record_conflicts(&groups, &fields)?;
+    let mut group_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
+    group_columns.extend([col(SOURCE_FILE), col(SOURCE_ROW), col(SEQ_COL)]);
+    let groups = groups
+        .lazy()
+        .select(group_columns)
+        .collect()
+        .ctx("merging rows by reference")?;
+    // Each complaint in input order: a row of its own, or its merged group at the place of the
+    // group's first row. One gather builds it (filtering then re-sorting would copy twice).
+    let single = rows
+        .clone()
+        .lazy()
+        .select([col(SHARED_COL)
+            .not()
+            .and(in_analysis)
+            .and(col(received).is_not_null())
+            .alias("single")])
+        .collect()
+        .ctx("merging rows")?;
+    let single = single
+        .column("single")
         .ctx("merging rows")?
         .bool()
+        .ctx("merging rows")?;
+    let group_at: PlHashMap<IdxSize, IdxSize> = groups
+        .column(SEQ_COL)
         .ctx("merging rows")?
-        .any();
-    let mut singles = rows.lazy();
-    if any_set_aside || orphans.height() > 0 || shared.height() > 0 {
-        singles = singles.filter(
-            col(SHARED_COL)
-                .not()
-                .and(in_analysis)
-                .and(col(received).is_not_null()),
-        );
-    }
-    let singles = singles.select(single_columns);
-    let merged = if shared.height() == 0 {
-        singles.collect().ctx("merging rows by reference")?
-    } else {
-        let merged = shared
-            .lazy()
-            .filter(col("__has_stage1"))
-            .group_by_stable([col(KEY_COL)])
-            .agg(aggs)
-            .collect()
-            .ctx("merging rows by reference")?;
-        quality.record_conflicts(&merged, &fields)?;
-        let mut merged_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
-        merged_columns.extend([col(SOURCE_FILE), col(SOURCE_ROW), col(SEQ_COL)]);
-        concat(
-            [singles, merged.lazy().select(merged_columns)],
-            UnionArgs::default(),
-        )
-        .ctx("merging rows by reference")?
-        .sort([SEQ_COL], SortMultipleOptions::default())
+        .idx()
+        .ctx("merging rows")?
+        .iter()
+        .enumerate()
+        .filter_map(|(j, seq)| seq.map(|seq| (seq, j as IdxSize)))
+        .collect();
+    let height = rows.height() as IdxSize;
+    let order: Vec<IdxSize> = rows
+        .column(SEQ_COL)
+        .ctx("merging rows")?
+        .idx()
+        .ctx("merging rows")?
+        .iter()
+        .zip(single.iter())
+        .enumerate()
+        .filter_map(|(i, (seq, single))| {
+            if single == Some(true) {
+                Some(i as IdxSize)
+            } else {
+                seq.and_then(|seq| group_at.get(&seq)).map(|j| height + j)
+            }
+        })
+        .collect();
+    let mut stacked = rows
+        .lazy()
+        .select(output)
         .collect()
-        .ctx("merging rows by reference")?
-    };
+        .ctx("merging rows by reference")?;
+    stacked
+        .vstack_mut_owned(groups)
+        .ctx("merging rows by reference")?;
+    let merged = stacked
+        .take(&IdxCa::from_vec("order".into(), order))
+        .ctx("merging rows by reference")?;
     // Every canonical field is a column, empty when the export does not have it.
     let mut columns: Vec<Expr> = Field::CANONICAL
         .iter()
