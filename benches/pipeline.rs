@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use complaints_report::classify::{self, Rules};
 use complaints_report::commands::{Analysis, generate_sample};
-use complaints_report::config::{Config, ResponseClock};
+use complaints_report::config::Config;
 use complaints_report::ingest::{self, ReadOptions};
 use complaints_report::mapping::ColumnMatcher;
 use complaints_report::report::world::{self, CompileInput, Templates};
@@ -126,11 +126,7 @@ fn main() {
         let (normalised, normalise_time) = time(|| normalise::normalise(raws, &config).expect("normalise"));
         let period = config.period(None, None).expect("period");
         let calendar = config.calendar().expect("calendar");
-        let rules = Rules {
-            response_clock: ResponseClock::CodeCapped,
-            code_2024_from: NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
-            as_at: period.as_at,
-        };
+        let rules = Rules::from_config(&config, period.as_at);
         let (classified, classify_time) =
             time(|| classify::classify(normalised.complaints.clone(), &calendar, &rules).expect("classify"));
         let (figures, metrics_time) = time(|| {

@@ -43,6 +43,21 @@ pub struct Rules {
     pub as_at: NaiveDate,
 }
 
+impl Rules {
+    /// The rules a config sets, judging open stages at `as_at`. The 2024 Code applies from
+    /// 1 April 2024 unless `[timeliness] code_2024_from` says otherwise.
+    pub fn from_config(config: &crate::config::Config, as_at: NaiveDate) -> Rules {
+        Rules {
+            response_clock: config.timeliness.response_clock,
+            code_2024_from: config
+                .timeliness
+                .code_2024_from
+                .unwrap_or(NaiveDate::from_ymd_opt(2024, 4, 1).expect("valid date")),
+            as_at,
+        }
+    }
+}
+
 /// Working days allowed (spec §1.2, §1.3, CV-2).
 pub const ACK_DAYS: i32 = 5;
 

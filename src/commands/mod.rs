@@ -22,7 +22,6 @@ use crate::mapping::ColumnMatcher;
 use crate::metrics::{self as figures, Metrics};
 use crate::normalise::{self, Normalised};
 use crate::timings::step;
-use chrono::NaiveDate;
 
 /// ingest → normalise, the start of every subcommand that reads exports.
 pub fn load(args: &InputArgs) -> Result<(Config, Normalised)> {
@@ -71,14 +70,7 @@ pub fn analyse(args: &InputArgs, period: Option<&str>, as_at: Option<&str>) -> R
         .transpose()?;
     let period = config.period(period, as_at)?;
     let calendar = config.calendar()?;
-    let rules = Rules {
-        response_clock: config.timeliness.response_clock,
-        code_2024_from: config
-            .timeliness
-            .code_2024_from
-            .unwrap_or(NaiveDate::from_ymd_opt(2024, 4, 1).expect("valid date")),
-        as_at: period.as_at,
-    };
+    let rules = Rules::from_config(&config, period.as_at);
     progress.stage("classifying against the Code");
     let classified = step("classify", || {
         classify::classify(normalised.complaints.clone(), &calendar, &rules)
