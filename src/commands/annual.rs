@@ -68,7 +68,9 @@ fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Compiles the editions side by side (one Typst compilation per core) and writes them.
+/// Lays the editions out one after the other, so the second reuses Typst's memoised layout of
+/// everything the two have in common (most of the report), and writes each edition's PDF on a
+/// second thread while the next is laid out.
 pub(super) fn compile_editions(
     out: &Path,
     templates: &Templates,
@@ -79,38 +81,41 @@ pub(super) fn compile_editions(
 ) -> Result<Vec<Vec<PathBuf>>> {
     let editions: Vec<(Edition, ReportData)> = editions.into_iter().collect::<Result<_>>()?;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = editions
-            .iter()
-            .map(|(edition, data)| {
-                let suffix = if *edition == Edition::Web { "-web" } else { "" };
-                let stem = format!("{stem}{suffix}");
-                scope.spawn(move || write_edition(out, templates, main, data, &stem, data_stem, *edition))
-            })
-            .collect();
-        handles
+        let mut writers = Vec::new();
+        for (edition, data) in &editions {
+            let suffix = if *edition == Edition::Web { "-web" } else { "" };
+            let stem = format!("{stem}{suffix}");
+            let laid_out = lay_out_edition(templates, main, data, &stem, *edition)?;
+            writers.push(scope.spawn(move || write_edition(out, laid_out, &stem, data_stem, *edition)));
+        }
+        writers
             .into_iter()
-            .map(|h| h.join().expect("a report compilation panicked"))
+            .map(|w| w.join().expect("writing a report panicked"))
             .collect()
     })
 }
 
-/// Compiles one edition and writes its PDF, its report data and its charts.
-pub(super) fn write_edition(
-    out: &Path,
+/// An edition laid out, with the report data and charts to write beside its PDF.
+struct LaidOutEdition {
+    document: world::LaidOut,
+    json: Vec<u8>,
+    assets: Vec<(String, Vec<u8>)>,
+}
+
+fn lay_out_edition(
     templates: &Templates,
     main: &str,
     data: &ReportData,
     stem: &str,
-    data_stem: &str,
     edition: Edition,
-) -> Result<Vec<PathBuf>> {
+) -> Result<LaidOutEdition> {
     let json = serde_json::to_vec_pretty(data).expect("report data serialises");
     let assets: Vec<(String, Vec<u8>)> = data
         .charts
         .values()
         .map(|c| (c.path.clone(), c.svg.clone().into_bytes()))
         .collect();
-    let pdf = world::compile(
+    let document = world::layout(
         templates,
         CompileInput {
             main,
@@ -121,6 +126,27 @@ pub(super) fn write_edition(
             ident: format!("{stem}-{}", data.organisation),
         },
     )?;
+    Ok(LaidOutEdition {
+        document,
+        json,
+        assets,
+    })
+}
+
+/// Writes one edition's PDF, its report data and its charts.
+fn write_edition(
+    out: &Path,
+    edition_laid_out: LaidOutEdition,
+    stem: &str,
+    data_stem: &str,
+    edition: Edition,
+) -> Result<Vec<PathBuf>> {
+    let LaidOutEdition {
+        document,
+        json,
+        assets,
+    } = edition_laid_out;
+    let pdf = document.pdf()?;
     let web = if edition == Edition::Web { "-web" } else { "" };
     let mut written = vec![write(out.join(format!("{stem}.pdf")), &pdf)?];
     written.push(write(out.join(format!("{data_stem}{web}.json")), &json)?);
