@@ -115,6 +115,19 @@ fn annual_report_on_sample_data() {
         assert!(!text.contains("RVH-2"), "case reference printed");
     }
     assert!(board.contains("Approved by the Board of Riverside Vale Homes on 24 June 2025"));
+    // Every page's footer names its own edition (the second edition reuses the first's layout).
+    let pages = |text: &str| text.matches("Page ").count();
+    assert_eq!(
+        board.matches("Board edition").count(),
+        pages(&board) + 1,
+        "footers and cover"
+    );
+    assert_eq!(
+        web.matches("Web edition").count(),
+        pages(&web) + 1,
+        "footers and cover"
+    );
+    assert!(!web.contains("Board edition") && !board.contains("Web edition"));
     assert!(board.contains("None. The Housing Ombudsman made no findings of non-compliance"));
     assert!(board.contains("Repair appointments were missed without warning"));
     // The refused summary names each reason with its count.
