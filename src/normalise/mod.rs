@@ -233,17 +233,17 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> Result<R> + S
         .map_or(1, |n| n.get())
         .clamp(1, items.len().max(1));
     let work = &work;
+    // Each worker takes the next item when it is free: columns differ a lot in cost.
+    let next = &std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<(usize, Result<R>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|worker| {
+            .map(|_| {
                 scope.spawn(move || {
-                    items
-                        .iter()
-                        .enumerate()
-                        .skip(worker)
-                        .step_by(workers)
-                        .map(|(i, item)| (i, work(item)))
-                        .collect::<Vec<_>>()
+                    std::iter::from_fn(|| {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        items.get(i).map(|item| (i, work(item)))
+                    })
+                    .collect::<Vec<_>>()
                 })
             })
             .collect();
