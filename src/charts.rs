@@ -282,11 +282,21 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
     if spec.secondary.is_some() {
         builder.right_y_label_area_size(60);
     }
-    let mut chart = builder.build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..y_max)?;
+    // The second axis is set before the mesh is drawn: the primary axis then keeps to the left
+    // and its labels do not land on top of the second axis's in the right-hand label area.
+    let x_range = -0.5f64..(n as f64 - 0.5);
+    let y2_max = spec
+        .secondary
+        .as_ref()
+        .map_or(1.0, |(series, _)| max_value(&[series], false, n));
+    let mut chart = builder
+        .build_cartesian_2d(x_range.clone(), 0f64..y_max)?
+        .set_secondary_coord(x_range, 0f64..y2_max);
     let categories = spec.categories.clone();
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .max_light_lines(0)
         .x_labels(n)
         .x_label_formatter(&|x| label_for(&categories, *x))
         .y_label_formatter(&|y| format!("{y:.0}"))
@@ -354,8 +364,6 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], grey.stroke_width(2)));
     }
     if let Some((series, axis)) = &spec.secondary {
-        let y2_max = max_value(&[series], false, n);
-        let mut chart = chart.set_secondary_coord(-0.5f64..(n as f64 - 0.5), 0f64..y2_max);
         chart
             .configure_secondary_axes()
             .y_desc(axis.as_str())
@@ -373,8 +381,6 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
             .draw_secondary_series(LineSeries::new(points, colour.stroke_width(3)))?
             .label(series.name.as_str())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(3)));
-        legend!(chart, UpperRight);
-        return Ok(());
     }
     legend!(chart, UpperRight);
     Ok(())
@@ -398,6 +404,7 @@ fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> D
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .max_light_lines(0)
         .y_labels(n)
         .y_label_formatter(&|y| label_for(&labels, n as f64 - 1.0 - *y))
         .x_label_formatter(&|x| format!("{x:.0}"))
@@ -550,6 +557,47 @@ mod tests {
         assert!(alt.starts_with("Bar chart: Complaints received."));
         assert!(alt.contains("Highest Stage 1: May (12)"), "{alt}");
         assert!(alt.contains("3 categories, from Apr to Jun"));
+    }
+
+    /// (x, text) of every label in an SVG drawn by plotters.
+    fn svg_texts(svg: &str) -> Vec<(f64, String)> {
+        svg.split("<text ")
+            .skip(1)
+            .map(|t| {
+                let x = t["x=\"".len()..].split('"').next().unwrap().parse().unwrap();
+                let body = t.split_once('>').unwrap().1.split("</text>").next().unwrap();
+                (x, body.trim().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn second_axis_labels_are_alone_on_the_right_and_the_grid_has_major_lines_only() {
+        let mut s = spec();
+        s.layout = Layout::Stacked;
+        s.secondary = Some((
+            Series::new("Median days", vec![Some(9.0), Some(10.5), None]),
+            "Working days".into(),
+        ));
+        let svg = draw(&s, "Month", Edition::Board, &Suppression::default())
+            .unwrap()
+            .svg;
+        // The primary axis counts complaints ("0", "2", …); the second shows days ("0.0", "2.0", …).
+        let right: Vec<String> = svg_texts(&svg)
+            .into_iter()
+            .filter(|(x, _)| *x > 800.0)
+            .map(|(_, t)| t)
+            .collect();
+        assert!(right.iter().any(|t| t == "10.0"), "{right:?}");
+        assert!(
+            right
+                .iter()
+                .all(|t| t.contains('.') || t == "Working days" || t.chars().any(char::is_alphabetic)),
+            "primary labels drawn on the right: {right:?}"
+        );
+        // Minor grid lines (plotters draws them at opacity 0.1, every few pixels) are left out.
+        assert!(!svg.contains("opacity=\"0.1\""));
+        assert!(svg.contains("<line opacity=\"0.2\""));
     }
 
     #[test]
