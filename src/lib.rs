@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod mapping;
 pub mod metrics;
 pub mod normalise;
+pub mod parallel;
 pub mod report;
 pub mod sample;
 pub mod timings;

@@ -62,9 +62,11 @@ pub struct ReadOptions<'a> {
     pub matcher: &'a ColumnMatcher,
 }
 
-/// Reads every input file. Spreadsheets are recognised by their content, not their extension.
+/// Reads every input file, several at once (a workbook's XML parse is single-threaded).
+/// Spreadsheets are recognised by their content, not their extension. On failure, the first
+/// failing file in the given order is reported.
 pub fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<RawTable>> {
-    files.iter().map(|f| read_file(f, options)).collect()
+    crate::parallel::in_parallel(files, |f| read_file(f, options))
 }
 
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {

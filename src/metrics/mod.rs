@@ -236,13 +236,19 @@ pub fn compute(
     rules: &Rules,
     period: Period,
 ) -> Result<Metrics> {
-    let mut metrics = compute_one(classified, quality, config, calendar, rules, period)?;
     let prior = prior_period(period);
-    if has_received_in(classified, prior)? {
-        metrics.prior = Some(Box::new(compute_one(
-            classified, quality, config, calendar, rules, prior,
-        )?));
-    }
+    let with_prior = has_received_in(classified, prior)?;
+    let one = |p: Period| compute_one(classified, quality, config, calendar, rules, p);
+    // The two years' figures do not depend on each other: the prior year's are worked out on
+    // another thread beside this year's (a small export's queries are mostly single-threaded).
+    let (metrics, prior) = std::thread::scope(|scope| {
+        let prior = with_prior.then(|| scope.spawn(move || one(prior)));
+        let metrics = one(period);
+        let prior = prior.map(|h| h.join().expect("computing figures does not panic"));
+        (metrics, prior)
+    });
+    let mut metrics = metrics?;
+    metrics.prior = prior.transpose()?.map(Box::new);
     Ok(metrics)
 }
 

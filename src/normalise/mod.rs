@@ -216,7 +216,7 @@ fn combine(raws: &[RawTable], resolved: &[BTreeMap<Field, String>], mapped: &[Fi
         });
     }
     let mut rows = combined.unwrap_or_default();
-    let tidied = in_parallel(mapped, |f| {
+    let tidied = crate::parallel::in_parallel(mapped, |f| {
         let column = rows.column(f.name()).ctx("tidying cells")?.clone();
         tidy_text(column).ctx("tidying cells")
     })?;
@@ -225,35 +225,6 @@ fn combine(raws: &[RawTable], resolved: &[BTreeMap<Field, String>], mapped: &[Fi
     }
     rows.with_row_index(SEQ_COL.into(), None)
         .ctx("combining input files")
-}
-
-/// `work` applied to every item, the items shared among the cores; results in item order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> Result<R> + Sync) -> Result<Vec<R>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, items.len().max(1));
-    let work = &work;
-    // Each worker takes the next item when it is free: columns differ a lot in cost.
-    let next = &std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, Result<R>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(move || {
-                    std::iter::from_fn(|| {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        items.get(i).map(|item| (i, work(item)))
-                    })
-                    .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a worker does not panic"))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Cells trimmed, blank cells null. Exports are mostly tidy, so a column needing neither is
@@ -574,7 +545,7 @@ fn parse_cells(
         .filter(|&f| f.kind() != Kind::Text || f == Field::Category)
         .collect();
     let kept = &kept(&rows)?;
-    let typed = in_parallel(&to_type, |&f| type_column(&rows, kept, f, reader, excel_1904))?;
+    let typed = crate::parallel::in_parallel(&to_type, |&f| type_column(&rows, kept, f, reader, excel_1904))?;
     for TypedColumn {
         field,
         distinct,

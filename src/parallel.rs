@@ -1,0 +1,62 @@
+//! Work shared among the cores without a thread pool: a handful of large items (columns, files).
+
+/// `work` applied to every item, the items shared among the cores; results in item order.
+pub fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> crate::Result<R> + Sync,
+) -> crate::Result<Vec<R>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, items.len().max(1));
+    if workers == 1 {
+        return items.iter().map(work).collect();
+    }
+    let work = &work;
+    // Each worker takes the next item when it is free: items (columns, files) differ a lot in cost.
+    let next = &std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, crate::Result<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(move || {
+                    std::iter::from_fn(|| {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        items.get(i).map(|item| (i, work(item)))
+                    })
+                    .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker does not panic"))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    #[test]
+    fn results_keep_item_order_and_the_first_failure_in_order_is_reported() {
+        // Later items finish first, so completion order differs from item order.
+        let work = |&i: &u64| {
+            std::thread::sleep(std::time::Duration::from_millis(40 - 10 * i));
+            match i {
+                1 | 3 => Err(Error::Usage(format!("item {i} failed"))),
+                _ => Ok(i * 10),
+            }
+        };
+        assert_eq!(in_parallel(&[0, 2], work).unwrap(), [0, 20]);
+        let error = in_parallel(&[0, 1, 2, 3], work).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            Error::Usage("item 1 failed".into()).to_string()
+        );
+        assert_eq!(in_parallel(&[2], work).unwrap(), [20]);
+        assert!(in_parallel(&[] as &[u64], work).unwrap().is_empty());
+    }
+}
