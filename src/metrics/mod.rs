@@ -380,40 +380,65 @@ fn compute_one(
         .collect()
         .ctx("tenure")?;
     check_coverage(t)?;
-    let stage1 = stage_metrics(t, 1)?;
-    let stage2 = stage_metrics(t, 2)?;
-    let counts = figures::count(
-        t,
-        vec![
-            (
-                "resolved_s1",
-                stage_masks(1)
-                    .responded_in
-                    .and(col(Field::Stage2Requested.name()).is_null()),
-            ),
-            (
-                "tenure_unknown",
-                stage_masks(1).received_in.and(col("__tenure").is_null()),
-            ),
-        ],
-    )?;
-    let refused = refused_summary(t, p)?;
-    let satisfaction = satisfaction(t)?;
-    let categories = by_category(t)?;
-    let tsm = tsm(t, config)?;
-    let (months, quarters) = monthly(t, p)?;
-    let extensions = PerStage {
-        stage1: extensions(t, 1)?,
-        stage2: extensions(t, 2)?,
-    };
-    let compensation = compensation(t)?;
-    let open_age_bands = PerStage {
-        stage1: age_bands(t, 1, p, calendar)?,
-        stage2: age_bands(t, 2, p, calendar)?,
-    };
-    let category_outcomes = category_outcomes(t)?;
-    let channels = figures::count_by(t, col(Field::Channel.name()), stage_masks(1).received_in)?;
-    let code_versions = figures::count_by(t, col("code_version"), stage_masks(1).received_in)?;
+    // The figures are independent queries over one table, and most are too small for polars to
+    // spread over the cores itself: half of them are worked out on another thread.
+    let (first_half, second_half) = std::thread::scope(|scope| {
+        let second_half = scope.spawn(|| -> Result<_> {
+            Ok((
+                monthly(t, p)?,
+                PerStage {
+                    stage1: extensions(t, 1)?,
+                    stage2: extensions(t, 2)?,
+                },
+                compensation(t)?,
+                PerStage {
+                    stage1: age_bands(t, 1, p, calendar)?,
+                    stage2: age_bands(t, 2, p, calendar)?,
+                },
+                category_outcomes(t)?,
+                figures::count_by(t, col(Field::Channel.name()), stage_masks(1).received_in)?,
+                figures::count_by(t, col("code_version"), stage_masks(1).received_in)?,
+            ))
+        });
+        let first_half = (|| -> Result<_> {
+            let counts = figures::count(
+                t,
+                vec![
+                    (
+                        "resolved_s1",
+                        stage_masks(1)
+                            .responded_in
+                            .and(col(Field::Stage2Requested.name()).is_null()),
+                    ),
+                    (
+                        "tenure_unknown",
+                        stage_masks(1).received_in.and(col("__tenure").is_null()),
+                    ),
+                ],
+            )?;
+            Ok((
+                stage_metrics(t, 1)?,
+                stage_metrics(t, 2)?,
+                counts,
+                refused_summary(t, p)?,
+                satisfaction(t)?,
+                by_category(t)?,
+                tsm(t, config)?,
+            ))
+        })();
+        let second_half = second_half.join().expect("computing figures does not panic");
+        (first_half, second_half)
+    });
+    let (stage1, stage2, counts, refused, satisfaction, categories, tsm) = first_half?;
+    let (
+        (months, quarters),
+        extensions,
+        compensation,
+        open_age_bands,
+        category_outcomes,
+        channels,
+        code_versions,
+    ) = second_half?;
     let quality_counts = quality_counts(t, counts["tenure_unknown"])?;
     if quality_counts.tenure_not_lcra_or_lcho > 0 {
         warnings.push(format!(
