@@ -472,59 +472,78 @@ fn shared_references(rows: &DataFrame, kept: &BooleanChunked) -> Result<BooleanC
 /// takes its most frequent spelling (the first seen on a tie), and the change is reported.
 fn unify_spellings(mut rows: DataFrame, mapped: &[Field], quality: &mut DataQuality) -> Result<DataFrame> {
     let kept = kept(&rows)?;
-    for &field in mapped {
-        if !matches!(
-            field,
-            Field::Category | Field::Subcategory | Field::Channel | Field::RefusalReason
-        ) {
-            continue;
+    let groupings: Vec<Field> = mapped
+        .iter()
+        .copied()
+        .filter(|f| {
+            matches!(
+                f,
+                Field::Category | Field::Subcategory | Field::Channel | Field::RefusalReason
+            )
+        })
+        .collect();
+    let unified = crate::parallel::in_parallel(&groupings, |&field| unify_column(&rows, &kept, field))?;
+    for (field, unified) in groupings.into_iter().zip(unified) {
+        if let Some((renamed, changed, column)) = unified {
+            quality.note_spellings(field, renamed, changed);
+            rows.with_column(column).ctx("unifying spellings")?;
         }
-        let name = field.name();
-        let text = rows
-            .column(name)
-            .ctx("comparing spellings")?
-            .str()
-            .ctx("comparing spellings")?
-            .clone();
-        // Spellings in order of first appearance, with their counts.
-        let mut number: PlHashMap<&str, usize> = PlHashMap::default();
-        let mut spellings: Vec<(&str, u64)> = Vec::new();
-        let counted = text.iter().zip(kept.iter()).filter(|(_, k)| *k == Some(true));
-        for value in counted.filter_map(|(v, _)| v) {
-            let n = *number.entry(value).or_insert_with(|| {
-                spellings.push((value, 0));
-                spellings.len() - 1
-            });
-            spellings[n].1 += 1;
-        }
-        let mut best: PlHashMap<String, (&str, u64)> = PlHashMap::default();
-        for &(value, n) in &spellings {
-            let entry = best.entry(values::value_key(value)).or_insert((value, n));
-            if n > entry.1 {
-                *entry = (value, n);
-            }
-        }
-        let mut renamed: PlHashMap<&str, &str> = PlHashMap::default();
-        let mut changed = Vec::new();
-        for &(value, n) in &spellings {
-            let (chosen, _) = best[&values::value_key(value)];
-            if chosen != value {
-                renamed.insert(value, chosen);
-                changed.push(format!("\"{value}\" ×{n} read as \"{chosen}\""));
-            }
-        }
-        if renamed.is_empty() {
-            continue;
-        }
-        quality.note_spellings(field, renamed.len(), changed);
-        let unified: StringChunked = text
-            .iter()
-            .map(|v| v.map(|v| renamed.get(v).copied().unwrap_or(v)))
-            .collect();
-        rows.with_column(unified.with_name(name.into()).into_column())
-            .ctx("unifying spellings")?;
     }
     Ok(rows)
+}
+
+/// One grouping column with each spelling replaced by its group's, with how many spellings
+/// changed and a note for each; None when every group has one spelling.
+fn unify_column(
+    rows: &DataFrame,
+    kept: &BooleanChunked,
+    field: Field,
+) -> Result<Option<(usize, Vec<String>, Column)>> {
+    let name = field.name();
+    let text = rows
+        .column(name)
+        .ctx("comparing spellings")?
+        .str()
+        .ctx("comparing spellings")?;
+    // Spellings in order of first appearance, with their counts.
+    let mut number: PlHashMap<&str, usize> = PlHashMap::default();
+    let mut spellings: Vec<(&str, u64)> = Vec::new();
+    let counted = text.iter().zip(kept.iter()).filter(|(_, k)| *k == Some(true));
+    for value in counted.filter_map(|(v, _)| v) {
+        let n = *number.entry(value).or_insert_with(|| {
+            spellings.push((value, 0));
+            spellings.len() - 1
+        });
+        spellings[n].1 += 1;
+    }
+    let mut best: PlHashMap<String, (&str, u64)> = PlHashMap::default();
+    for &(value, n) in &spellings {
+        let entry = best.entry(values::value_key(value)).or_insert((value, n));
+        if n > entry.1 {
+            *entry = (value, n);
+        }
+    }
+    let mut renamed: PlHashMap<&str, &str> = PlHashMap::default();
+    let mut changed = Vec::new();
+    for &(value, n) in &spellings {
+        let (chosen, _) = best[&values::value_key(value)];
+        if chosen != value {
+            renamed.insert(value, chosen);
+            changed.push(format!("\"{value}\" ×{n} read as \"{chosen}\""));
+        }
+    }
+    if renamed.is_empty() {
+        return Ok(None);
+    }
+    let unified: StringChunked = text
+        .iter()
+        .map(|v| v.map(|v| renamed.get(v).copied().unwrap_or(v)))
+        .collect();
+    Ok(Some((
+        renamed.len(),
+        changed,
+        unified.with_name(name.into()).into_column(),
+    )))
 }
 
 /// Types every mapped column. Each distinct text is read once and spread back over the rows,
