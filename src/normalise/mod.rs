@@ -444,28 +444,50 @@ fn shared_references(rows: &DataFrame, kept: &BooleanChunked) -> Result<BooleanC
         .ctx("comparing references")?
         .str()
         .ctx("comparing references")?;
-    // One hash per row: each row gets its key's number, then counts are looked up by number.
-    let mut numbers: PlHashMap<std::borrow::Cow<str>, u32> = PlHashMap::with_capacity(references.len());
-    let mut rows_per_key: Vec<u32> = Vec::new();
-    let row_keys: Vec<Option<u32>> = references
-        .iter()
-        .zip(kept.iter())
-        .map(|(reference, kept)| {
-            reference.filter(|_| kept == Some(true)).map(|r| {
-                let number = *numbers.entry(reference_key(r)).or_insert_with(|| {
-                    rows_per_key.push(0);
-                    (rows_per_key.len() - 1) as u32
-                });
-                rows_per_key[number as usize] += 1;
-                number
-            })
-        })
-        .collect();
-    let shared: BooleanChunked = row_keys
-        .iter()
-        .map(|k| Some(k.is_some_and(|k| rows_per_key[k as usize] > 1)))
-        .collect();
-    Ok(shared.with_name(SHARED_COL.into()))
+    // Counting a million references is bound by the hash table's memory accesses: the keys are
+    // split among the cores by a cheap hash of their own, so each core counts a share of them
+    // in a table of its own (a key and its repeats always land in the same share).
+    let shares: Vec<u64> =
+        (0..std::thread::available_parallelism().map_or(1, |n| n.get()).min(8) as u64).collect();
+    let share_count = shares.len() as u64;
+    let shared_rows = crate::parallel::in_parallel(&shares, |&share| {
+        let mut numbers: PlHashMap<std::borrow::Cow<str>, u32> =
+            PlHashMap::with_capacity(references.len() / shares.len() + 1);
+        let mut rows_per_key: Vec<u32> = Vec::new();
+        let mut row_keys: Vec<(IdxSize, u32)> = Vec::new();
+        for (row, (reference, kept)) in references.iter().zip(kept.iter()).enumerate() {
+            let Some(reference) = reference.filter(|_| kept == Some(true)) else {
+                continue;
+            };
+            let key = reference_key(reference);
+            if fnv1a(key.as_bytes()) % share_count != share {
+                continue;
+            }
+            let number = *numbers.entry(key).or_insert_with(|| {
+                rows_per_key.push(0);
+                (rows_per_key.len() - 1) as u32
+            });
+            rows_per_key[number as usize] += 1;
+            row_keys.push((row as IdxSize, number));
+        }
+        Ok(row_keys
+            .into_iter()
+            .filter(|&(_, number)| rows_per_key[number as usize] > 1)
+            .map(|(row, _)| row)
+            .collect::<Vec<IdxSize>>())
+    })?;
+    let mut shared = vec![false; references.len()];
+    for row in shared_rows.into_iter().flatten() {
+        shared[row as usize] = true;
+    }
+    Ok(BooleanChunked::from_slice(SHARED_COL.into(), &shared))
+}
+
+/// FNV-1a: a cheap hash to share keys among the cores (the tables hash them properly).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Free-text groupings typed differently ("Repairs", "REPAIRS", "repairs ") are one group: each
@@ -1139,4 +1161,34 @@ pub(super) fn row_refs(frame: &DataFrame, value: Option<&str>, file_names: &[Str
             value,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_shared_when_they_repeat_in_any_case_among_kept_rows() {
+        // Enough rows that every core's share holds some keys.
+        let mut references: Vec<Option<String>> = (0..500).map(|i| Some(format!("REF-{i}"))).collect();
+        references.extend([
+            Some("ref-7".into()), // REF-7 again, in lower case
+            Some("REF-99".into()),
+            Some("REF-99".into()),
+            None,
+            Some("SOLO".into()),
+            Some("REF-250".into()), // a repeat, but set aside
+        ]);
+        let kept: BooleanChunked = (0..references.len()).map(|i| Some(i != 505)).collect();
+        let rows = df!(Field::Reference.name() => references).unwrap();
+        let shared = shared_references(&rows, &kept).unwrap();
+        let shared_rows: Vec<usize> = shared
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| *s == Some(true))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(shared_rows, [7, 99, 500, 501, 502]);
+        assert_eq!(shared.name().as_str(), SHARED_COL);
+    }
 }
