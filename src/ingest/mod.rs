@@ -145,14 +145,19 @@ fn unique_headers(cells: &[String]) -> Vec<String> {
 
 /// Builds the raw data frame from text columns and row numbers.
 fn raw_frame(headers: &[String], columns: Vec<Vec<Option<String>>>, rows: Vec<u32>) -> Result<DataFrame> {
-    let height = rows.len();
-    let mut cols: Vec<Column> = headers
+    let columns = headers
         .iter()
         .zip(columns)
         .map(|(h, values)| Column::new(h.as_str().into(), values))
         .collect();
-    cols.push(Column::new(ROW_COLUMN.into(), rows));
-    DataFrame::new(height, cols).map_err(|source| Error::Polars {
+    frame_with_rows(columns, rows)
+}
+
+/// The raw data frame: the text columns and [`ROW_COLUMN`].
+fn frame_with_rows(mut columns: Vec<Column>, rows: Vec<u32>) -> Result<DataFrame> {
+    let height = rows.len();
+    columns.push(Column::new(ROW_COLUMN.into(), rows));
+    DataFrame::new(height, columns).map_err(|source| Error::Polars {
         context: "building the raw table",
         source,
     })

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
-use super::{HEADER_SEARCH_ROWS, RawTable, ReadOptions, choose_header_row, raw_frame, unique_headers};
+use polars::prelude::{Column, DataType, IntoColumn, StringChunkedBuilder};
+
+use super::{HEADER_SEARCH_ROWS, RawTable, ReadOptions, choose_header_row, frame_with_rows, unique_headers};
 use crate::config::SheetRef;
 use crate::error::{Error, Result};
 
@@ -90,30 +92,34 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
             .map(|h| names.is_empty() || names.iter().any(|n| n.as_str() == h))
             .collect()
     };
-    let mut columns: Vec<Vec<Option<String>>> = wanted
-        .iter()
-        .map(|&w| Vec::with_capacity(if w { rows.len() } else { 0 }))
+    let data_rows: Vec<usize> = (header_index + 1..rows.len())
+        .filter(|&i| rows[i].iter().any(|c| !matches!(c, Data::Empty)))
         .collect();
-    let mut row_numbers = Vec::with_capacity(rows.len());
-    for (i, cells) in rows.iter().enumerate().skip(header_index + 1) {
-        if cells.iter().all(|c| matches!(c, Data::Empty)) {
-            continue;
+    let row_numbers: Vec<u32> = data_rows.iter().map(|&i| (first_row + i + 1) as u32).collect();
+    // Each column is built straight from the cells, a column per core: the workbook's XML parse
+    // is single-threaded, so this is the part that can use the other core.
+    let indices: Vec<usize> = (0..headers.len()).collect();
+    let columns = crate::parallel::in_parallel(&indices, |&j| {
+        let name = headers[j].as_str().into();
+        if !wanted[j] {
+            return Ok(Column::full_null(name, data_rows.len(), &DataType::String));
         }
-        for (j, column) in columns.iter_mut().enumerate() {
-            column.push(if wanted[j] {
-                cells.get(j).and_then(cell_text)
-            } else {
-                None
-            });
+        let mut column = StringChunkedBuilder::new(name, data_rows.len());
+        let mut text = String::new();
+        for &i in &data_rows {
+            match rows[i].get(j) {
+                Some(cell) if write_cell_text(cell, &mut text) => column.append_value(&text),
+                _ => column.append_null(),
+            }
         }
-        row_numbers.push((first_row + i + 1) as u32);
-    }
+        Ok(column.finish().into_column())
+    })?;
     Ok(RawTable {
         file: path.to_path_buf(),
         sha256: String::new(),
         format: format!("spreadsheet, sheet '{sheet}'"),
         header_row: first_row + header_index + 1,
-        data: raw_frame(&headers, columns, row_numbers)?,
+        data: frame_with_rows(columns, row_numbers)?,
         headers,
         excel_1904,
         rejected: Vec::new(),
@@ -169,19 +175,34 @@ fn choose_sheet(names: &[String], wanted: Option<&SheetRef>) -> std::result::Res
 
 /// A cell as text; `None` for empty cells. Dates become yyyy-mm-dd so they parse unambiguously.
 fn cell_text(cell: &Data) -> Option<String> {
-    match cell {
-        Data::Empty => None,
-        Data::String(s) => Some(s.clone()),
-        Data::Int(i) => Some(i.to_string()),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
-        Data::Float(f) => Some(f.to_string()),
-        Data::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
+    let mut text = String::new();
+    write_cell_text(cell, &mut text).then_some(text)
+}
+
+/// Writes a cell's text into `text` (cleared first); false for an empty cell.
+fn write_cell_text(cell: &Data, text: &mut String) -> bool {
+    use std::fmt::Write;
+    text.clear();
+    // Writing into a String cannot fail.
+    let _ = match cell {
+        Data::Empty => return false,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            text.push_str(s);
+            Ok(())
+        }
+        Data::Int(i) => write!(text, "{i}"),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => write!(text, "{}", *f as i64),
+        Data::Float(f) => write!(text, "{f}"),
+        Data::Bool(b) => {
+            text.push_str(if *b { "TRUE" } else { "FALSE" });
+            Ok(())
+        }
         Data::DateTime(d) if d.is_datetime() => {
             let (y, m, day, ..) = d.to_ymd_hms_milli();
-            Some(format!("{y:04}-{m:02}-{day:02}"))
+            write!(text, "{y:04}-{m:02}-{day:02}")
         }
-        Data::DateTime(d) => Some(d.as_f64().to_string()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
-        Data::Error(e) => Some(e.to_string()),
-    }
+        Data::DateTime(d) => write!(text, "{}", d.as_f64()),
+        Data::Error(e) => write!(text, "{e}"),
+    };
+    true
 }
