@@ -250,14 +250,7 @@ fn repeated_headers(
     resolved: &[BTreeMap<Field, String>],
     quality: &mut DataQuality,
 ) -> Result<BooleanChunked> {
-    let text = |name: &str| -> Result<StringChunked> {
-        Ok(rows
-            .column(name)
-            .ctx("finding repeated headers")?
-            .str()
-            .ctx("finding repeated headers")?
-            .clone())
-    };
+    let text = |name: &str| text_column(rows, name, "finding repeated headers");
     let (references, received) = (text(Field::Reference.name())?, text(Field::Received.name())?);
     let files = rows
         .column(FILE_COL)
@@ -437,13 +430,14 @@ fn reference_key(reference: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A text column of the table, with `context` in the error if it is missing or not text.
+fn text_column<'a>(rows: &'a DataFrame, name: &str, context: &'static str) -> Result<&'a StringChunked> {
+    rows.column(name).ctx(context)?.str().ctx(context)
+}
+
 /// [`SHARED_COL`] for every row (false on rows set aside).
 fn shared_references(rows: &DataFrame, kept: &BooleanChunked) -> Result<BooleanChunked> {
-    let references = rows
-        .column(Field::Reference.name())
-        .ctx("comparing references")?
-        .str()
-        .ctx("comparing references")?;
+    let references = text_column(rows, Field::Reference.name(), "comparing references")?;
     // Counting a million references is bound by the hash table's memory accesses: the keys are
     // split among the cores by a cheap hash of their own, so each core counts a share of them
     // in a table of its own (a key and its repeats always land in the same share).
@@ -522,11 +516,7 @@ fn unify_column(
     field: Field,
 ) -> Result<Option<(usize, Vec<String>, Column)>> {
     let name = field.name();
-    let text = rows
-        .column(name)
-        .ctx("comparing spellings")?
-        .str()
-        .ctx("comparing spellings")?;
+    let text = text_column(rows, name, "comparing spellings")?;
     // Spellings in order of first appearance, with their counts.
     let mut number: PlHashMap<&str, usize> = PlHashMap::default();
     let mut spellings: Vec<(&str, u64)> = Vec::new();
@@ -676,11 +666,7 @@ fn type_column(
     excel_1904: bool,
 ) -> Result<TypedColumn> {
     let name = field.name();
-    let text = rows
-        .column(name)
-        .ctx("reading cell values")?
-        .str()
-        .ctx("reading cell values")?;
+    let text = text_column(rows, name, "reading cell values")?;
     let mut index: PlHashMap<&str, IdxSize> = PlHashMap::default();
     let mut distinct: Vec<&str> = Vec::new();
     // Whether each distinct text is on a row still in the analysis (rows set aside are typed
