@@ -973,7 +973,8 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         .collect()
         .ctx("merging rows by reference")?;
     // Each complaint in input order: a row of its own, or its merged group at the place of the
-    // group's first row. One gather builds it (filtering then re-sorting would copy twice).
+    // group's first row. The rows kept are filtered in order, then the few merged groups are
+    // written over their first rows (a gather over rows and groups together copies far more).
     let single = rows
         .clone()
         .lazy()
@@ -998,34 +999,51 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         .enumerate()
         .filter_map(|(j, seq)| seq.map(|seq| (seq, j as IdxSize)))
         .collect();
-    let height = rows.height() as IdxSize;
-    let order: Vec<IdxSize> = rows
+    let mut group_positions: Vec<IdxSize> = Vec::with_capacity(group_at.len());
+    let mut group_rows: Vec<IdxSize> = Vec::with_capacity(group_at.len());
+    let mut position: IdxSize = 0;
+    let kept: BooleanChunked = rows
         .column(SEQ_COL)
         .ctx("merging rows")?
         .idx()
         .ctx("merging rows")?
         .iter()
         .zip(single.iter())
-        .enumerate()
-        .filter_map(|(i, (seq, single))| {
-            if single == Some(true) {
-                Some(i as IdxSize)
-            } else {
-                seq.and_then(|seq| group_at.get(&seq)).map(|j| height + j)
+        .map(|(seq, single)| {
+            let group = match single {
+                Some(true) => None,
+                _ => seq.and_then(|seq| group_at.get(&seq)),
+            };
+            if let Some(&j) = group {
+                group_positions.push(position);
+                group_rows.push(j);
             }
+            let kept = single == Some(true) || group.is_some();
+            position += IdxSize::from(kept);
+            Some(kept)
         })
         .collect();
-    let mut stacked = rows
+    let merged = rows
         .lazy()
         .select(output)
         .collect()
+        .ctx("merging rows by reference")?
+        .filter(&kept)
         .ctx("merging rows by reference")?;
-    stacked
-        .vstack_mut_owned(groups)
+    let groups = groups
+        .take(&IdxCa::from_vec("group".into(), group_rows))
         .ctx("merging rows by reference")?;
-    let merged = stacked
-        .take(&IdxCa::from_vec("order".into(), order))
-        .ctx("merging rows by reference")?;
+    let height = merged.height();
+    let merged = DataFrame::new(
+        height,
+        merged
+            .into_columns()
+            .into_iter()
+            .zip(groups.columns())
+            .map(|(column, values)| scatter(column, &group_positions, values))
+            .collect::<Result<Vec<_>>>()?,
+    )
+    .ctx("merging rows by reference")?;
     // Every canonical field is a column, empty when the export does not have it.
     let mut columns: Vec<Expr> = Field::CANONICAL
         .iter()
@@ -1043,6 +1061,37 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         .select(columns)
         .collect()
         .ctx("merging rows by reference")
+}
+
+/// `column` with `values[k]` written at `positions[k]` (a few merged groups over their first
+/// rows). The column is taken so that, owned once, it is written in place rather than copied.
+fn scatter(column: Column, positions: &[IdxSize], values: &Column) -> Result<Column> {
+    if positions.is_empty() {
+        return Ok(column);
+    }
+    let context = "merging rows by reference";
+    let (name, dtype) = (column.name().clone(), column.dtype().clone());
+    let values = values.to_physical_repr();
+    // Dates are days in an Int32: written as such, then typed again.
+    let physical = column.take_materialized_series().to_physical_repr().into_owned();
+    macro_rules! write {
+        ($as:ident) => {{
+            let mut ca = physical.$as().ctx(context)?.clone();
+            drop(physical);
+            (&mut ca).scatter(positions, values.$as().ctx(context)?.iter())
+        }};
+    }
+    let written = match dtype.to_physical() {
+        DataType::String => write!(str),
+        DataType::Boolean => write!(bool),
+        DataType::Int32 => write!(i32),
+        DataType::UInt32 => write!(u32),
+        DataType::UInt64 => write!(u64),
+        DataType::Float64 => write!(f64),
+        other => Err(polars_err!(InvalidOperation: "cannot merge a {other} column")),
+    }
+    .ctx(context)?;
+    Ok(written.cast(&dtype).ctx(context)?.with_name(name).into_column())
 }
 
 /// status = refused when a refusal reason is given; withdrawn when the status or an outcome says
@@ -1152,6 +1201,58 @@ pub(super) fn row_refs(frame: &DataFrame, value: Option<&str>, file_names: &[Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scatter_writes_merged_values_over_their_rows_in_every_column_type() {
+        let date = |d: i32| Some(d);
+        let frame = df![
+            "text" => [Some("a"), None, Some("a long value past the inline limit"), Some("d")],
+            "flag" => [Some(true), None, Some(false), Some(true)],
+            "money" => [Some(1.5), None, Some(2.0), None],
+            "row" => [1u32, 2, 3, 4],
+            "day" => [date(1), None, date(3), date(4)],
+        ]
+        .unwrap()
+        .lazy()
+        .with_column(col("day").cast(DataType::Date))
+        .collect()
+        .unwrap();
+        let merged = df![
+            "text" => [None, Some("another long value past the inline limit")],
+            "flag" => [Some(false), Some(true)],
+            "money" => [Some(9.25), None],
+            "row" => [20u32, 40],
+            "day" => [None, date(40)],
+        ]
+        .unwrap()
+        .lazy()
+        .with_column(col("day").cast(DataType::Date))
+        .collect()
+        .unwrap();
+        let positions: [IdxSize; 2] = [0, 3];
+        let written: Vec<Column> = frame
+            .columns()
+            .iter()
+            .zip(merged.columns())
+            .map(|(column, values)| scatter(column.clone(), &positions, values).unwrap())
+            .collect();
+        let expected = df![
+            "text" => [None, None, Some("a long value past the inline limit"), Some("another long value past the inline limit")],
+            "flag" => [Some(false), None, Some(false), Some(true)],
+            "money" => [Some(9.25), None, Some(2.0), None],
+            "row" => [20u32, 2, 3, 40],
+            "day" => [None, None, date(3), date(40)],
+        ]
+        .unwrap()
+        .lazy()
+        .with_column(col("day").cast(DataType::Date))
+        .collect()
+        .unwrap();
+        let written = DataFrame::new(4, written).unwrap();
+        assert!(written.equals_missing(&expected), "{written}");
+        // The frame the columns came from is unchanged (they were shared, so they were copied).
+        assert_eq!(frame.column("row").unwrap().u32().unwrap().get(0), Some(1));
+    }
 
     #[test]
     fn references_are_shared_when_they_repeat_in_any_case_among_kept_rows() {
