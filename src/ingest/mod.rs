@@ -2,6 +2,7 @@
 //! with the header found and every data row numbered as a spreadsheet user would count it.
 
 mod delimited;
+mod strict;
 mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -70,22 +71,64 @@ pub fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<RawTable>>
 }
 
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
-    let bytes = step("ingest: read", || std::fs::read(path)).map_err(|e| Error::io(path, e))?;
-    let bytes = std::sync::Arc::new(bytes);
-    // The fingerprint is computed on the other core while the file is parsed.
-    let (sha256, table) = std::thread::scope(|scope| {
-        let for_hash = std::sync::Arc::clone(&bytes);
-        let sha256 = scope.spawn(move || sha256_hex(&for_hash));
-        let table = if workbook::looks_like_workbook(&bytes) {
-            workbook::read(path, &bytes, options)
-        } else {
-            delimited::read(path, bytes, options)
-        };
-        (sha256.join().expect("hashing does not panic"), table)
-    });
-    let mut table = table?;
+    let (bytes, sha256) = step("ingest: read", || read_and_hash(path)).map_err(|e| Error::io(path, e))?;
+    let mut table = if workbook::looks_like_workbook(&bytes) {
+        workbook::read(path, &bytes, options)
+    } else {
+        delimited::read(path, bytes, options)
+    }?;
     table.sha256 = sha256;
     Ok(table)
+}
+
+/// Blocks a file is read in, each hashed on another core while the next is read.
+const READ_BLOCK_BYTES: usize = 4 << 20;
+
+/// The file's bytes and their SHA-256 (the fingerprint reports identify inputs by). Hashing
+/// while the file is read keeps both cores free for parsing afterwards.
+fn read_and_hash(path: &Path) -> std::io::Result<(Vec<u8>, String)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let expected = usize::try_from(file.metadata()?.len()).unwrap_or(0);
+    let mut bytes = vec![0u8; expected];
+    let mut filled = 0;
+    let mut hasher = std::thread::scope(|scope| -> std::io::Result<Sha256> {
+        let (blocks, received) = std::sync::mpsc::channel::<&[u8]>();
+        let hashing = scope.spawn(move || {
+            let mut hasher = Sha256::new();
+            for block in received {
+                hasher.update(block);
+            }
+            hasher
+        });
+        for block in bytes.chunks_mut(READ_BLOCK_BYTES) {
+            let mut n = 0;
+            while n < block.len() {
+                match file.read(&mut block[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            filled += n;
+            let full = n == block.len();
+            // The hashing thread only stops when the blocks stop coming.
+            let _ = blocks.send(&block[..n]);
+            if !full {
+                break;
+            }
+        }
+        drop(blocks);
+        Ok(hashing.join().expect("hashing does not panic"))
+    })?;
+    bytes.truncate(filled);
+    // A file that grew since its size was read: the rest, read and hashed now.
+    let mut rest = Vec::new();
+    file.read_to_end(&mut rest)?;
+    hasher.update(&rest);
+    bytes.extend_from_slice(&rest);
+    Ok((bytes, format!("{:x}", hasher.finalize())))
 }
 
 /// The headers the column mapping uses: the only columns worth keeping (free-text narratives
