@@ -37,6 +37,8 @@ pub struct RawTable {
     pub data: DataFrame,
     /// Dates stored as numbers use the 1904 system (old Mac workbooks).
     pub excel_1904: bool,
+    /// The reader already trimmed every cell and made blank ones missing, as normalising would.
+    pub tidy: bool,
     /// Data rows the reader could not split into the header's columns.
     pub rejected: Vec<RejectedRow>,
     /// Things the reader noticed that the user should know (encoding guessed, ...).

@@ -2,7 +2,8 @@
 //! unquoted or wholly quoted (a quote inside written twice), `\n` or `\r\n` line ends, every row
 //! as wide as the header. Such text is split into parts at row boundaries and read on every
 //! core, keeping only the wanted columns. Anything else is declined (`None`) and left to the
-//! general readers, so this reader never has to guess.
+//! general readers, so this reader never has to guess. Cells come out tidy: trimmed, and
+//! missing when blank.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -179,8 +180,9 @@ fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Optio
             Some(_) => return None,
         };
         if let Some(column) = format.slot[field] {
-            match value {
-                Some(value) => builders[column].append_value(&value),
+            // Trimmed, and blank cells missing, as normalising would make them anyway.
+            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                Some(value) => builders[column].append_value(value),
                 None => builders[column].append_null(),
             }
         }
@@ -223,14 +225,14 @@ mod tests {
 
     #[test]
     fn reads_quoted_fields_line_ends_and_empty_cells() {
-        let data = "a,\"b, with comma\",c\r\n,\"say \"\"hi\"\"\",\"two\nlines\"\n\"\",x,\n";
+        let data = "a,\"b, with comma\", c \r\n,\"say \"\"hi\"\"\",\"two\nlines\"\n\"\",x,\"  \"\n";
         let read = read(Source::Utf8(data), b',', 3, &[0, 1, 2], &names(3)).expect("well-formed");
         let some = |v: &str| Some(v.to_string());
         assert_eq!(
             cells(&read),
             [
-                // A quoted empty field is an empty text; an unquoted one is missing.
-                vec![some("a"), None, some("")],
+                // Cells come out tidy: trimmed, and missing when blank, quoted or not.
+                vec![some("a"), None, None],
                 vec![some("b, with comma"), some("say \"hi\""), some("x")],
                 vec![some("c"), some("two\nlines"), None],
             ]

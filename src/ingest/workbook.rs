@@ -122,6 +122,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
         data: frame_with_rows(columns, row_numbers)?,
         headers,
         excel_1904,
+        tidy: false,
         rejected: Vec::new(),
         notes: Vec::new(),
     })

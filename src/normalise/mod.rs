@@ -200,6 +200,11 @@ fn combine(raws: &[RawTable], resolved: &[BTreeMap<Field, String>], mapped: &[Fi
                 None => Ok(Column::full_null(f.name().into(), height, &DataType::String)),
             })
             .collect::<Result<_>>()?;
+        if !raw.tidy {
+            columns = crate::parallel::in_parallel(&columns, |column| {
+                tidy_text(column.clone()).ctx("tidying cells")
+            })?;
+        }
         columns.push(Column::new_scalar(
             FILE_COL.into(),
             Scalar::new(DataType::UInt32, AnyValue::UInt32(i as u32)),
@@ -215,20 +220,13 @@ fn combine(raws: &[RawTable], resolved: &[BTreeMap<Field, String>], mapped: &[Fi
             }
         });
     }
-    let mut rows = combined.unwrap_or_default();
-    let tidied = crate::parallel::in_parallel(mapped, |f| {
-        let column = rows.column(f.name()).ctx("tidying cells")?.clone();
-        tidy_text(column).ctx("tidying cells")
-    })?;
-    for column in tidied {
-        rows.with_column(column).ctx("tidying cells")?;
-    }
+    let rows = combined.unwrap_or_default();
     rows.with_row_index(SEQ_COL.into(), None)
         .ctx("combining input files")
 }
 
-/// Cells trimmed, blank cells null. Exports are mostly tidy, so a column needing neither is
-/// passed on as it is rather than copied.
+/// Cells trimmed, blank cells null (the strict CSV reader does this as it reads). Exports are
+/// mostly tidy, so a column needing neither is passed on as it is rather than copied.
 fn tidy_text(column: Column) -> PolarsResult<Column> {
     let text = column.str()?;
     let untidy =
