@@ -68,9 +68,10 @@ fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Lays the editions out one after the other, so the second reuses Typst's memoised layout of
-/// everything the two have in common (most of the report), and writes each edition's PDF on a
-/// second thread while the next is laid out.
+/// Lays out and writes the editions side by side, one per thread. Typst lays out a single
+/// document on about one and a half cores (its page runs in parallel), so two at once finish
+/// sooner than one after the other, even though the second then reuses little of the first's
+/// memoised layout (10k sample export: 0.33 s end to end instead of 0.36 s).
 pub(super) fn compile_editions(
     out: &Path,
     templates: &Templates,
@@ -80,18 +81,11 @@ pub(super) fn compile_editions(
     editions: [Result<(Edition, ReportData)>; 2],
 ) -> Result<Vec<Vec<PathBuf>>> {
     let editions: Vec<(Edition, ReportData)> = editions.into_iter().collect::<Result<_>>()?;
-    std::thread::scope(|scope| {
-        let mut writers = Vec::new();
-        for (edition, data) in &editions {
-            let suffix = if *edition == Edition::Web { "-web" } else { "" };
-            let stem = format!("{stem}{suffix}");
-            let laid_out = lay_out_edition(templates, main, data, &stem, *edition)?;
-            writers.push(scope.spawn(move || write_edition(out, laid_out, &stem, data_stem, *edition)));
-        }
-        writers
-            .into_iter()
-            .map(|w| w.join().expect("writing a report panicked"))
-            .collect()
+    crate::parallel::in_parallel(&editions, |(edition, data)| {
+        let suffix = if *edition == Edition::Web { "-web" } else { "" };
+        let stem = format!("{stem}{suffix}");
+        let laid_out = lay_out_edition(templates, main, data, &stem, *edition)?;
+        write_edition(out, laid_out, &stem, data_stem, *edition)
     })
 }
 
