@@ -642,7 +642,8 @@ fn parse_cells(
     }
     let mut typed = parsed.lazy().select(keep).collect().ctx("reading cell values")?;
     // The reader's chunks are joined once, now that only the untyped text columns still have
-    // them: the filters and the gather of the merge are much faster over contiguous columns.
+    // them: the merge's filters are much faster over contiguous columns (at 1M, 0.13–0.17 s
+    // instead of 0.2–0.29 s, for a join of 0.04–0.06 s).
     typed.rechunk_mut_par();
     Ok(typed)
 }
