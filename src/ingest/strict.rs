@@ -128,8 +128,8 @@ fn parts(bytes: &[u8]) -> Vec<(usize, usize)> {
     bounds.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-/// Reads the rows in bytes `start..end` of `source`; `None` unless they are well-formed and end exactly
-/// at `end`.
+/// Reads the rows in bytes `start..end` of `source`; `None` unless they are well-formed and
+/// end exactly at `end`.
 fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Option<Vec<StringChunked>> {
     let bytes = source.bytes();
     let rows_guess = (end - start) / (format.width * 4).max(1);
