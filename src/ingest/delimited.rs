@@ -58,7 +58,8 @@ fn read_decoding_first(
     let delimiter = sniff_delimiter(head);
     let encoding = decoded.encoding;
 
-    // The csv crate finds the header and where the data starts; polars reads the data rows.
+    // The csv crate finds the header and where the data starts; the readers below read the
+    // data rows.
     let found = match find_header(path, head, delimiter, options) {
         Ok(found) if decoded.whole || found.within_head => found,
         Err(e) if decoded.whole => return Err(e),
