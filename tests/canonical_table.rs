@@ -70,12 +70,22 @@ fn long_export_joins_stage_rows_on_reference() {
 
 #[test]
 fn windows_1252_tab_delimited_with_a_quoted_line_break() {
-    let t = load_config(common::fixture("windows_1252.toml"), vec![]);
+    let (_, normalised) = load(&InputArgs {
+        config: common::fixture("windows_1252.toml"),
+        inputs: vec![],
+    })
+    .expect("loads");
+    let t = &normalised.complaints;
     assert_eq!(
-        column(&t, "category"),
+        column(t, "category"),
         [s("Rent £ arrears"), s("Café noise,\r\nlate night")]
     );
-    assert_eq!(column(&t, "tenure"), [s("LCHO"), s("LCRA")]);
+    assert_eq!(column(t, "tenure"), [s("LCHO"), s("LCRA")]);
+    // CRLF line ends: the rows are numbered as a spreadsheet shows them (the header is row 1),
+    // and nothing is read between the header's \r and \n (once an empty row 2 was excluded).
+    assert_eq!(column(t, "source_row"), [s("2"), s("3")]);
+    assert_eq!(normalised.quality.rows_read, 2);
+    assert!(normalised.quality.exclusions.is_empty());
 }
 
 /// The same four complaints as a CSV and as an XLSX with real date cells, an Excel serial typed
