@@ -472,10 +472,16 @@ fn read_row_by_row(data: &[u8], delimiter: u8, headers: &[String], header_row: u
                     row,
                     reason: "opens a quote (\") that is never closed, so the rest of the file would be read into one cell; close the quote in the export".into(),
                 });
-                let next_line = raw
+                // The record may begin with the \n of the line end before it (the csv crate
+                // stops between \r and \n): the next line is the one after the record's own.
+                let own = raw
+                    .iter()
+                    .position(|&b| b != b'\r' && b != b'\n')
+                    .unwrap_or(raw.len());
+                let next_line = raw[own..]
                     .iter()
                     .position(|&b| b == b'\n')
-                    .map_or(part.len(), |p| start + p + 1);
+                    .map_or(part.len(), |p| start + own + p + 1);
                 offset += next_line;
                 continue 'restart;
             }
@@ -706,6 +712,34 @@ mod tests {
             let found = find_header(Path::new("t.csv"), text, b',', &options).expect("header");
             assert_eq!((found.header_index, found.data_start), (0, start), "{text:?}");
             assert!(text[found.data_start..].starts_with("A1"));
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_sets_aside_only_its_own_row_whatever_the_line_ends() {
+        let headers: Vec<String> = ["Ref", "Received", "Subject"].map(String::from).to_vec();
+        for eol in ["\n", "\r\n"] {
+            let data = [
+                "A1,01/05/2024,Repairs",
+                "A2,02/05/2024,\"Repairs",
+                "A3,03/05/2024,Damp",
+                "A4,04/05/2024,Noise",
+                "",
+            ]
+            .join(eol);
+            let (frame, rejected, _) = read_row_by_row(data.as_bytes(), b',', &headers, 1).expect("read");
+            let rejected: Vec<usize> = rejected.iter().map(|r| r.row).collect();
+            assert_eq!(rejected, [3], "{eol:?}");
+            let refs: Vec<Option<&str>> = frame.column("Ref").unwrap().str().unwrap().iter().collect();
+            assert_eq!(refs, [Some("A1"), Some("A3"), Some("A4")], "{eol:?}");
+            let rows: Vec<Option<u32>> = frame
+                .column(super::super::ROW_COLUMN)
+                .unwrap()
+                .u32()
+                .unwrap()
+                .iter()
+                .collect();
+            assert_eq!(rows, [Some(2), Some(4), Some(5)], "{eol:?}");
         }
     }
 
