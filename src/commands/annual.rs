@@ -82,34 +82,29 @@ pub(super) fn compile_editions(
 ) -> Result<Vec<Vec<PathBuf>>> {
     let editions: Vec<(Edition, ReportData)> = editions.into_iter().collect::<Result<_>>()?;
     crate::parallel::in_parallel(&editions, |(edition, data)| {
-        let suffix = if *edition == Edition::Web { "-web" } else { "" };
-        let stem = format!("{stem}{suffix}");
-        let laid_out = lay_out_edition(templates, main, data, &stem, *edition)?;
-        write_edition(out, laid_out, &stem, data_stem, *edition)
+        compile_edition(out, templates, main, stem, data_stem, *edition, data)
     })
 }
 
-/// An edition laid out, with the report data and charts to write beside its PDF.
-struct LaidOutEdition {
-    document: world::LaidOut,
-    json: Vec<u8>,
-    assets: Vec<(String, Vec<u8>)>,
-}
-
-fn lay_out_edition(
+/// Compiles one edition and writes its PDF, its report data and its charts.
+fn compile_edition(
+    out: &Path,
     templates: &Templates,
     main: &str,
-    data: &ReportData,
     stem: &str,
+    data_stem: &str,
     edition: Edition,
-) -> Result<LaidOutEdition> {
+    data: &ReportData,
+) -> Result<Vec<PathBuf>> {
+    let web = if edition == Edition::Web { "-web" } else { "" };
+    let stem = format!("{stem}{web}");
     let json = serde_json::to_vec_pretty(data).expect("report data serialises");
     let assets: Vec<(String, Vec<u8>)> = data
         .charts
         .values()
         .map(|c| (c.path.clone(), c.svg.clone().into_bytes()))
         .collect();
-    let document = world::layout(
+    let pdf = world::compile(
         templates,
         CompileInput {
             main,
@@ -120,28 +115,6 @@ fn lay_out_edition(
             ident: format!("{stem}-{}", data.organisation),
         },
     )?;
-    Ok(LaidOutEdition {
-        document,
-        json,
-        assets,
-    })
-}
-
-/// Writes one edition's PDF, its report data and its charts.
-fn write_edition(
-    out: &Path,
-    edition_laid_out: LaidOutEdition,
-    stem: &str,
-    data_stem: &str,
-    edition: Edition,
-) -> Result<Vec<PathBuf>> {
-    let LaidOutEdition {
-        document,
-        json,
-        assets,
-    } = edition_laid_out;
-    let pdf = document.pdf()?;
-    let web = if edition == Edition::Web { "-web" } else { "" };
     let mut written = vec![write(out.join(format!("{stem}.pdf")), &pdf)?];
     written.push(write(out.join(format!("{data_stem}{web}.json")), &json)?);
     for (path, svg) in assets {
