@@ -8,6 +8,7 @@ use crate::report::world::{self, CompileInput, Templates};
 use crate::report::{Edition, ReportData, ReportInputs, Suppression, build_annual};
 
 pub fn run(args: &AnnualArgs) -> Result<i32> {
+    world::warm_up_in_background();
     let analysis = super::analyse(&args.report.input, args.period.as_deref(), args.as_at.as_deref())?;
     let inputs = ReportInputs::load(&analysis)?;
     let suppression = suppression(&analysis);
