@@ -60,7 +60,7 @@ fn one_run(args: &[&str]) -> (Duration, f64) {
         let poller = scope.spawn(|| {
             let mut peak_kib = 0u64;
             while !exited.load(std::sync::atomic::Ordering::Relaxed) {
-                peak_kib = peak_kib.max(peak_rss_kib(&status_file).unwrap_or(0));
+                peak_kib = peak_kib.max(complaints_report::timings::peak_rss_kib(&status_file).unwrap_or(0));
                 std::thread::sleep(Duration::from_millis(2));
             }
             peak_kib
@@ -78,13 +78,6 @@ fn one_run(args: &[&str]) -> (Duration, f64) {
         "complaints-report {args:?} failed"
     );
     (elapsed, peak_kib as f64 / 1024.0)
-}
-
-/// VmHWM of a running process, from its /proc status file.
-fn peak_rss_kib(status_file: &Path) -> Option<u64> {
-    let status = std::fs::read_to_string(status_file).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn main() {

@@ -19,14 +19,16 @@ pub fn step<T>(name: &str, work: impl FnOnce() -> T) -> T {
     eprintln!(
         "timing: {name}: {:.3} s (peak RSS so far {} MiB)",
         started.elapsed().as_secs_f64(),
-        peak_rss_kib().map_or("?".into(), |k| (k / 1024).to_string())
+        peak_rss_kib(std::path::Path::new("/proc/self/status"))
+            .map_or("?".into(), |k| (k / 1024).to_string())
     );
     value
 }
 
-/// The process's peak resident set size (Linux; `None` elsewhere).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+/// A process's peak resident set size in KiB (VmHWM), from its status file under /proc
+/// ("/proc/self/status" for this one): Linux only, `None` elsewhere.
+pub fn peak_rss_kib(status_file: &std::path::Path) -> Option<u64> {
+    let status = std::fs::read_to_string(status_file).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -241,25 +241,41 @@ impl World for ReportWorld {
     }
 }
 
-/// A document laid out by Typst, ready to be written as PDF.
-pub struct LaidOut {
-    world: ReportWorld,
-    document: typst_layout::PagedDocument,
-    origin: String,
-    main: String,
-    accessible: bool,
-    ident: String,
-    layout_time: std::time::Duration,
-}
-
-/// Compiles `input.main` from the templates to PDF bytes.
+/// Compiles `input.main` from the templates to PDF bytes (tagged PDF/UA-1 for the accessible
+/// edition). Layouts are memoised process-wide (comemo), so a compilation reuses whatever
+/// another has already laid out the same way.
 pub fn compile(templates: &Templates, input: CompileInput) -> Result<Vec<u8>> {
-    layout(templates, input)?.pdf()
+    let mut options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(input.ident.clone()),
+        creator: Smart::Custom(Some(format!("complaints-report {}", env!("CARGO_PKG_VERSION")))),
+        ..Default::default()
+    };
+    if input.accessible {
+        options.standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
+            .map_err(|e| Error::Template(format!("{:?}", e)))?;
+    }
+    let main = input.main;
+    let world = report_world(templates, input)?;
+    options.timestamp = Some(typst_pdf::Timestamp::new_utc(world.today));
+    let fail = |errors: &[SourceDiagnostic]| Error::Template(describe(&world, errors, &templates.origin));
+    let started = std::time::Instant::now();
+    let document = typst::compile::<typst_layout::PagedDocument>(&world)
+        .output
+        .map_err(|errors| fail(&errors))?;
+    let laid_out = started.elapsed();
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| fail(&errors))?;
+    if crate::timings::enabled() {
+        eprintln!(
+            "timing: {main}: layout {:.3} s, PDF {:.3} s",
+            laid_out.as_secs_f64(),
+            (started.elapsed() - laid_out).as_secs_f64()
+        );
+    }
+    Ok(pdf)
 }
 
-/// Lays out `input.main` from the templates. Layouts are memoised process-wide (comemo), so a
-/// second edition laid out after the first reuses every part that is the same in both.
-pub fn layout(templates: &Templates, input: CompileInput) -> Result<LaidOut> {
+/// The World one compilation reads: the templates, the report data and the charts.
+fn report_world(templates: &Templates, input: CompileInput) -> Result<ReportWorld> {
     let mut files = HashMap::new();
     let mut names = HashMap::new();
     let mut add = |path: &str, bytes: Vec<u8>| {
@@ -295,55 +311,13 @@ pub fn layout(templates: &Templates, input: CompileInput) -> Result<LaidOut> {
             Some((id, Source::new(id, text.to_string())))
         })
         .collect();
-    let world = ReportWorld {
+    Ok(ReportWorld {
         main: file_id(input.main),
         files,
         sources,
         names,
         today,
-    };
-    let started = std::time::Instant::now();
-    let compiled = typst::compile::<typst_layout::PagedDocument>(&world);
-    let document = compiled
-        .output
-        .map_err(|errors| Error::Template(describe(&world, &errors, &templates.origin)))?;
-    Ok(LaidOut {
-        world,
-        document,
-        origin: templates.origin.clone(),
-        main: input.main.to_string(),
-        accessible: input.accessible,
-        ident: input.ident,
-        layout_time: started.elapsed(),
     })
-}
-
-impl LaidOut {
-    /// Writes the laid-out document as PDF (tagged PDF/UA-1 for the accessible edition).
-    pub fn pdf(self) -> Result<Vec<u8>> {
-        let started = std::time::Instant::now();
-        let mut options = typst_pdf::PdfOptions {
-            ident: Smart::Custom(self.ident),
-            creator: Smart::Custom(Some(format!("complaints-report {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Some(typst_pdf::Timestamp::new_utc(self.world.today)),
-            ..Default::default()
-        };
-        if self.accessible {
-            options.standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
-                .map_err(|e| Error::Template(format!("{:?}", e)))?;
-        }
-        let pdf = typst_pdf::pdf(&self.document, &options)
-            .map_err(|errors| Error::Template(describe(&self.world, &errors, &self.origin)));
-        if crate::timings::enabled() {
-            eprintln!(
-                "timing: {}: layout {:.3} s, PDF {:.3} s",
-                self.main,
-                self.layout_time.as_secs_f64(),
-                started.elapsed().as_secs_f64()
-            );
-        }
-        pdf
-    }
 }
 
 fn drawable_json(json: Vec<u8>) -> Vec<u8> {
