@@ -58,14 +58,26 @@ impl Rules {
     }
 }
 
+/// The values of `code_version`: the Code a complaint is judged under.
+pub const CODE_VERSIONS: [&str; 2] = ["2022", "2024"];
+
+/// The values of `stage{k}_timeliness`, each at its index in `stage{k}_timeliness_class`.
+pub const TIMELINESS: [&str; 5] = [
+    "within_base",
+    "within_extension",
+    "late",
+    "open_in_time",
+    "open_overdue",
+];
+
 /// Working days allowed (spec §1.2, §1.3, CV-2).
-pub const ACK_DAYS: i32 = 5;
+pub const ACK_DAYS: u32 = 5;
 
 struct StageTimescales {
-    response_2024: i32,
-    cap_2024: i32,
-    response_2022: i32,
-    cap_2022: i32,
+    response_2024: u32,
+    cap_2024: u32,
+    response_2022: u32,
+    cap_2022: u32,
 }
 
 const STAGE1: StageTimescales = StageTimescales {
@@ -141,8 +153,8 @@ pub fn classify(complaints: DataFrame, calendar: &Calendar, rules: &Rules) -> Re
     let refused = col(Field::Status.name()).eq(lit("refused")).fill_null(lit(false));
     let mut lazy = complaints.lazy().with_columns([
         when(code_2024.clone())
-            .then(lit("2024"))
-            .otherwise(lit("2022"))
+            .then(lit(CODE_VERSIONS[1]))
+            .otherwise(lit(CODE_VERSIONS[0]))
             .alias("code_version"),
         refused.alias("refused"),
     ]);
@@ -185,7 +197,7 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
     let ack = when(response_valid.clone().and(ack_raw.clone().gt(response.clone())))
         .then(response.clone())
         .otherwise(ack_raw.clone());
-    let ack_due = calendar.add_wd_expr(received.clone(), lit(ACK_DAYS));
+    let ack_due = calendar.add_wd_expr(received.clone(), ACK_DAYS);
 
     // Steps 2–3: the response clock and the base deadline.
     let t = &s.timescales;
@@ -205,11 +217,15 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
     } else {
         received.clone()
     };
+    // The working days a Code allows after `start`, by the Code the stage is judged under.
+    let after = |start: Expr, days_2024: u32, days_2022: u32| match days_2024 == days_2022 {
+        true => calendar.add_wd_expr(start, days_2024),
+        false => when(code_2024.clone())
+            .then(calendar.add_wd_expr(start.clone(), days_2024))
+            .otherwise(calendar.add_wd_expr(start, days_2022)),
+    };
     let clock = when(code_2024.clone()).then(clock_2024).otherwise(clock_2022);
-    let days = when(code_2024.clone())
-        .then(lit(days_2024))
-        .otherwise(lit(t.response_2022));
-    let cap = when(code_2024).then(lit(t.cap_2024)).otherwise(lit(t.cap_2022));
+    let due = after(clock, days_2024, t.response_2022);
 
     // Steps 4–5: extensions.
     let notified = col(s.notified.name());
@@ -218,7 +234,7 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
         .fill_null(lit(false))
         .or(agreed.clone().is_not_null());
     let notified_in_time = notified.clone().is_null().or(notified.clone().lt_eq(c("due")));
-    let cap_date = calendar.add_wd_expr(c("due"), cap.clone());
+    let cap_date = after(c("due"), t.cap_2024, t.cap_2022);
     let requested = agreed.fill_null(c("cap_date"));
     let extended = when(c("extension_recognised"))
         .then(earlier(c("ext_requested"), c("cap_date")))
@@ -229,15 +245,19 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
 
     // Step 6–7: classification.
     let as_at = date_lit(rules.as_at);
-    let timeliness = when(col("refused").or(received.clone().is_null()).or(c("withdrawn")))
-        .then(lit(NULL).cast(DataType::String))
+    // The class as its index in TIMELINESS, then as its name (one gather of the names rather
+    // than text at every branch).
+    let class = |class: &str| lit(TIMELINESS.iter().position(|c| *c == class).expect("a class") as u32);
+    let no_class = || lit(NULL).cast(DataType::UInt32);
+    let timeliness_class = when(col("refused").or(received.clone().is_null()).or(c("withdrawn")))
+        .then(no_class())
         .when(c("response_valid"))
         .then(
             when(response.clone().lt_eq(c("due")))
-                .then(lit("within_base"))
+                .then(class("within_base"))
                 .when(c("extension_recognised").and(response.clone().lt_eq(c("extended_deadline"))))
-                .then(lit("within_extension"))
-                .otherwise(lit("late")),
+                .then(class("within_extension"))
+                .otherwise(class("late")),
         )
         .when(
             response
@@ -247,10 +267,12 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
         )
         .then(
             when(as_at.lt_eq(c("deadline")))
-                .then(lit("open_in_time"))
-                .otherwise(lit("open_overdue")),
+                .then(class("open_in_time"))
+                .otherwise(class("open_overdue")),
         )
-        .otherwise(lit(NULL).cast(DataType::String));
+        .otherwise(no_class());
+    let names = Series::new("timeliness".into(), TIMELINESS);
+    let timeliness = lit(names).gather(c("timeliness_class"), true);
 
     vec![
         vec![
@@ -270,7 +292,7 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
                 .is_not_null()
                 .and(ack_raw.is_null())
                 .alias(stage_col(s.k, "ack_missing")),
-            calendar.add_wd_expr(clock, days).alias(stage_col(s.k, "due")),
+            due.alias(stage_col(s.k, "due")),
         ],
         vec![
             asked
@@ -300,6 +322,7 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
                 .otherwise(lit(NULL).cast(DataType::Int32))
                 .alias(stage_col(s.k, "working_days")),
         ],
+        vec![timeliness_class.alias(stage_col(s.k, "timeliness_class"))],
         vec![timeliness.alias(stage_col(s.k, "timeliness"))],
     ]
 }

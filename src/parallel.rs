@@ -35,6 +35,25 @@ pub fn in_parallel<T: Sync, R: Send>(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Like [`in_parallel`], but each item is handed over to `work` (columns to be consumed).
+pub fn in_parallel_owned<T: Send, R: Send>(
+    items: Vec<T>,
+    work: impl Fn(T) -> crate::Result<R> + Sync,
+) -> crate::Result<Vec<R>> {
+    let items: Vec<std::sync::Mutex<Option<T>>> = items
+        .into_iter()
+        .map(|i| std::sync::Mutex::new(Some(i)))
+        .collect();
+    in_parallel(&items, |item| {
+        let item = item
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .expect("each item is taken once");
+        work(item)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +77,12 @@ mod tests {
         );
         assert_eq!(in_parallel(&[2], work).unwrap(), [20]);
         assert!(in_parallel(&[] as &[u64], work).unwrap().is_empty());
+    }
+
+    #[test]
+    fn owned_items_are_handed_over_in_order() {
+        let items: Vec<String> = (0..5).map(|i| i.to_string()).collect();
+        let joined = in_parallel_owned(items, |s| Ok(s + "!")).unwrap();
+        assert_eq!(joined, ["0!", "1!", "2!", "3!", "4!"]);
     }
 }

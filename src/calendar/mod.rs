@@ -201,30 +201,38 @@ impl Calendar {
         Ok((self.wd_number(b)? - self.wd_number(a)?) as i64)
     }
 
+    /// A table by day number since 1970, up to the end of coverage, of `value` for each day
+    /// covered (null before coverage): what the expressions below gather from.
+    fn by_day(&self, value: impl Fn(NaiveDate) -> Option<i32>) -> Series {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+        let last = crate::normalise::days_since_epoch(self.last).max(0);
+        let table: Vec<Option<i32>> = (0..=last)
+            .map(|day| {
+                let date = epoch + chrono::Duration::days(i64::from(day));
+                if date < self.first { None } else { value(date) }
+            })
+            .collect();
+        Series::new("by_day".into(), table)
+    }
+
+    /// `table`'s entry for each date of a Date column: null for a missing date or one outside
+    /// the table (a day before 1970 casts to a null index).
+    fn gather_by_day(table: Series, date: Expr) -> Expr {
+        lit(table).gather(date.cast(DataType::Int32).cast(DataType::UInt32), true)
+    }
+
     /// W(date) as a polars expression over a Date column; null outside coverage.
     pub fn wd_number_expr(&self, date: Expr) -> Expr {
-        let first = crate::normalise::days_since_epoch(self.first) as i64;
-        let index = date.cast(DataType::Int64) - lit(first);
-        let table = Series::new("cumulative".into(), &self.cumulative);
-        when(index.clone().gt_eq(lit(0i64)))
-            .then(lit(table).gather(index, true))
-            .otherwise(lit(NULL).cast(DataType::Int32))
+        Self::gather_by_day(self.by_day(|d| self.wd_number(d).ok()), date)
     }
 
     /// add_wd(date, n) as a polars expression; null when the answer is outside coverage.
-    pub fn add_wd_expr(&self, date: Expr, n: Expr) -> Expr {
-        let days: Vec<i32> = self
-            .workdays
-            .iter()
-            .map(|d| crate::normalise::days_since_epoch(*d))
-            .collect();
-        let table = Series::new("workdays".into(), days);
-        let target = self.wd_number_expr(date.clone()).cast(DataType::Int64)
-            + n.clone().cast(DataType::Int64)
-            - lit(1i64);
-        when(n.eq(lit(0)))
-            .then(date)
-            .otherwise(lit(table).gather(target, true).cast(DataType::Date))
+    pub fn add_wd_expr(&self, date: Expr, n: u32) -> Expr {
+        let table = self
+            .by_day(|d| self.add_wd(d, n).ok().map(crate::normalise::days_since_epoch))
+            .cast(&DataType::Date)
+            .expect("days cast to dates");
+        Self::gather_by_day(table, date)
     }
 
     /// wd_between(a, b) as a polars expression.
@@ -369,36 +377,54 @@ mod tests {
     #[test]
     fn expressions_agree_with_the_scalar_functions() {
         let cal = ew();
+        // Inside coverage, then outside it: before 1970, before 2019, too late for 5 working
+        // days, after the end, and missing.
         let starts = [
-            "2024-04-08",
-            "2025-04-17",
-            "2024-12-23",
-            "2024-06-01",
-            "2025-05-08",
+            Some("2024-04-08"),
+            Some("2025-04-17"),
+            Some("2024-12-23"),
+            Some("2024-06-01"),
+            Some("2025-05-08"),
+            Some("1969-12-31"),
+            Some("2018-12-31"),
+            Some("2027-12-27"),
+            Some("2028-01-03"),
+            None,
         ];
-        let days: Vec<i32> = starts
+        let days: Vec<Option<i32>> = starts
             .iter()
-            .map(|s| crate::normalise::days_since_epoch(d(s)))
+            .map(|s| s.map(|s| crate::normalise::days_since_epoch(d(s))))
             .collect();
         let frame = df!("start" => days).unwrap();
         let out = frame
             .lazy()
             .with_column(col("start").cast(DataType::Date))
             .select([
-                cal.add_wd_expr(col("start"), lit(5)).alias("due"),
-                cal.wd_between_expr(col("start"), cal.add_wd_expr(col("start"), lit(20)))
+                cal.add_wd_expr(col("start"), 5).alias("due"),
+                cal.wd_between_expr(col("start"), cal.add_wd_expr(col("start"), 20))
                     .alias("between"),
+                cal.wd_number_expr(col("start")).alias("number"),
             ])
             .collect()
             .unwrap();
         let due = out.column("due").unwrap().cast(&DataType::String).unwrap();
-        let due: Vec<&str> = due.str().unwrap().iter().map(|v| v.unwrap()).collect();
-        let want: Vec<String> = starts
+        let due: Vec<Option<&str>> = due.str().unwrap().iter().collect();
+        let want: Vec<Option<String>> = starts
             .iter()
-            .map(|s| cal.add_wd(d(s), 5).unwrap().to_string())
+            .map(|s| s.and_then(|s| cal.add_wd(d(s), 5).ok()).map(|d| d.to_string()))
             .collect();
-        assert_eq!(due, want);
+        assert_eq!(due, want.iter().map(|w| w.as_deref()).collect::<Vec<_>>());
+        assert_eq!(want.iter().filter(|w| w.is_some()).count(), 5);
         let between = out.column("between").unwrap().cast(&DataType::Int64).unwrap();
-        assert!(between.i64().unwrap().iter().all(|v| v == Some(20)));
+        let between: Vec<Option<i64>> = between.i64().unwrap().iter().collect();
+        assert_eq!(between[..5], [Some(20); 5]);
+        assert!(between[5..].iter().all(Option::is_none), "{between:?}");
+        let number = out.column("number").unwrap().cast(&DataType::Int64).unwrap();
+        let number: Vec<Option<i64>> = number.i64().unwrap().iter().collect();
+        let want: Vec<Option<i64>> = starts
+            .iter()
+            .map(|s| s.and_then(|s| cal.wd_number(d(s)).ok()).map(i64::from))
+            .collect();
+        assert_eq!(number, want);
     }
 }

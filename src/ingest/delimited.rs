@@ -10,7 +10,8 @@ use polars::prelude::*;
 
 use super::strict;
 use super::{
-    HEADER_SEARCH_ROWS, RawTable, ReadOptions, RejectedRow, choose_header_row, raw_frame, unique_headers,
+    HEADER_SEARCH_ROWS, RawColumn, RawTable, ReadOptions, RejectedRow, choose_header_row, text_columns,
+    unique_headers,
 };
 use crate::error::{Error, Result};
 
@@ -24,19 +25,18 @@ const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// rows: peak RSS 1.05 GiB with a 1 MiB head, 0.79 GiB with this one).
 const HEAD_BYTES: usize = 64 << 10;
 
-/// Reads delimited text. Takes the file's bytes so that, once transcoded, they can be let go:
-/// a 200 MB export is not held twice while it is parsed.
-pub(super) fn read(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<RawTable> {
+/// Reads delimited text.
+pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
     read_decoding_first(path, bytes, options, HEAD_BYTES)
 }
 
 fn read_decoding_first(
     path: &Path,
-    bytes: Vec<u8>,
+    bytes: &[u8],
     options: &ReadOptions,
     head_bytes: usize,
 ) -> Result<RawTable> {
-    let mut decoded = crate::timings::step("ingest: decode", || decode(&bytes, head_bytes));
+    let mut decoded = crate::timings::step("ingest: decode", || decode(bytes, head_bytes));
     let head: &str = &decoded.text;
     if decoded.whole && head.trim().is_empty() {
         return Err(Error::not_a_table(
@@ -65,13 +65,13 @@ fn read_decoding_first(
         Err(e) if decoded.whole => return Err(e),
         // The header search ran off the decoded head (very long rows): decode it all.
         _ => {
-            decoded = decode(&bytes, usize::MAX);
+            decoded = decode(bytes, usize::MAX);
             find_header(path, &decoded.text, delimiter, options)?
         }
     };
     let headers = unique_headers(&found.rows[found.header_index]);
     let header_row = found.header_index + 1;
-    let rows = decoded.into_data(found.data_start, &bytes);
+    let rows = decoded.into_data(found.data_start, bytes);
     let format = format!("CSV ({encoding}, {} delimited)", delimiter_name(delimiter));
 
     // An odd number of quote marks means a quote is never closed: a fast reader would swallow
@@ -88,17 +88,14 @@ fn read_decoding_first(
         false => None,
     };
     let tidy = strict.is_some();
-    let (data, rejected, notes) = match strict {
-        Some(frame) => (frame, Vec::new(), Vec::new()),
+    let ((columns, rows), rejected, notes) = match strict {
+        Some(read) => (read, Vec::new(), Vec::new()),
         None => {
             let (transcoded, data_span) =
-                crate::timings::step("ingest: decode rows", || rows.into_text(&bytes));
-            // Once transcoded, the file's bytes are let go: a 200 MB export is not held twice.
-            let bytes = transcoded.is_none().then_some(bytes);
-            let data: &[u8] = match (&transcoded, &bytes) {
-                (Some(text), _) => &text.as_bytes()[data_span],
-                (None, Some(bytes)) => &bytes[data_span],
-                (None, None) => &[],
+                crate::timings::step("ingest: decode rows", || rows.into_text(bytes));
+            let data: &[u8] = match &transcoded {
+                Some(text) => &text.as_bytes()[data_span],
+                None => &bytes[data_span],
             };
             let polars = balanced
                 .then(|| {
@@ -109,7 +106,7 @@ fn read_decoding_first(
                 })
                 .flatten();
             match polars {
-                Some(frame) => (frame, Vec::new(), Vec::new()),
+                Some(read) => (read, Vec::new(), Vec::new()),
                 None => read_row_by_row(data, delimiter, &headers, header_row)?,
             }
         }
@@ -120,7 +117,8 @@ fn read_decoding_first(
         format,
         header_row,
         headers,
-        data,
+        columns,
+        rows,
         excel_1904: false,
         tidy,
         rejected,
@@ -375,13 +373,16 @@ fn delimiter_name(delimiter: u8) -> &'static str {
     }
 }
 
+/// Columns by header and each row's number: what a reader of the data rows gives.
+type Read = (Vec<(String, RawColumn)>, Vec<u32>);
+
 fn read_with_polars(
     data: &[u8],
     delimiter: u8,
     headers: &[String],
-    wanted: &[PlSmallStr],
+    wanted: &[(PlSmallStr, bool)],
     header_row: usize,
-) -> PolarsResult<DataFrame> {
+) -> PolarsResult<Read> {
     let schema: Schema = headers
         .iter()
         .map(|h| polars::prelude::Field::new(h.as_str().into(), DataType::String))
@@ -396,9 +397,15 @@ fn read_with_polars(
     // Every column is parsed (polars stops checking row widths when it projects, and a row
     // with too many fields must be caught), but only the mapped ones are kept.
     if !wanted.is_empty() {
-        frame = frame.select(wanted.iter().cloned())?;
+        frame = frame.select(wanted.iter().map(|(name, _)| name.clone()))?;
     }
-    with_row_numbers(frame, header_row)
+    let height = frame.height();
+    let columns = frame
+        .into_columns()
+        .into_iter()
+        .map(|c| Ok((c.name().to_string(), RawColumn::Text(c.str()?.clone()))))
+        .collect::<PolarsResult<_>>()?;
+    Ok((columns, row_numbers(height, header_row)))
 }
 
 /// The data rows by the strict reader, or `None` when it declines them.
@@ -406,32 +413,40 @@ fn read_strict(
     source: strict::Source,
     delimiter: u8,
     headers: &[String],
-    wanted: &[PlSmallStr],
+    wanted: &[(PlSmallStr, bool)],
     header_row: usize,
-) -> Option<DataFrame> {
-    let names: Vec<PlSmallStr> = match wanted.is_empty() {
-        true => headers.iter().map(|h| h.as_str().into()).collect(),
+) -> Option<Read> {
+    let names: Vec<(PlSmallStr, bool)> = match wanted.is_empty() {
+        true => headers.iter().map(|h| (h.as_str().into(), false)).collect(),
         false => wanted.to_vec(),
     };
-    let positions: Vec<usize> = names
+    let positions: Vec<(usize, strict::Keep)> = names
         .iter()
-        .map(|name| headers.iter().position(|h| h.as_str() == name.as_str()))
+        .map(|(name, reference)| {
+            let keep = match reference {
+                true => strict::Keep::Text,
+                false => strict::Keep::Coded,
+            };
+            headers
+                .iter()
+                .position(|h| h.as_str() == name.as_str())
+                .map(|p| (p, keep))
+        })
         .collect::<Option<_>>()?;
+    let names: Vec<PlSmallStr> = names.into_iter().map(|(name, _)| name).collect();
     let columns = strict::read(source, delimiter, headers.len(), &positions, &names)?;
-    let height = columns.first().map_or(0, |c| c.len());
-    let frame = DataFrame::new(height, columns.into_iter().map(IntoColumn::into_column).collect()).ok()?;
-    with_row_numbers(frame, header_row).ok()
+    let height = columns.first().map_or(0, RawColumn::len);
+    let columns = names.iter().map(|n| n.to_string()).zip(columns).collect();
+    Some((columns, row_numbers(height, header_row)))
 }
 
-/// Each data row's spreadsheet row number, in [`super::ROW_COLUMN`].
-fn with_row_numbers(mut frame: DataFrame, header_row: usize) -> PolarsResult<DataFrame> {
+/// Each data row's spreadsheet row number, when the rows follow the header one to a line.
+fn row_numbers(height: usize, header_row: usize) -> Vec<u32> {
     let first = (header_row + 1) as u32;
-    let rows: Vec<u32> = (first..first + frame.height() as u32).collect();
-    frame.with_column(Column::new(super::ROW_COLUMN.into(), rows))?;
-    Ok(frame)
+    (first..first + height as u32).collect()
 }
 
-type RowByRow = (DataFrame, Vec<RejectedRow>, Vec<String>);
+type RowByRow = (Read, Vec<RejectedRow>, Vec<String>);
 
 /// The slow path for files polars refuses: every record is read with the csv crate; a row with
 /// more non-empty values than headers is rejected (its values would land in the wrong columns),
@@ -505,7 +520,7 @@ fn read_row_by_row(data: &[u8], delimiter: u8, headers: &[String], header_row: u
             headers.len()
         )]
     };
-    Ok((raw_frame(headers, columns, rows)?, rejected, notes))
+    Ok(((text_columns(headers, columns), rows), rejected, notes))
 }
 
 #[cfg(test)]
@@ -537,17 +552,11 @@ mod tests {
             header_row: None,
             matcher: &matcher,
         };
-        read_decoding_first(Path::new("t.csv"), bytes.to_vec(), &options, head_bytes).expect("readable")
+        read_decoding_first(Path::new("t.csv"), bytes, &options, head_bytes).expect("readable")
     }
 
     fn cells(table: &RawTable, header: &str) -> Vec<Option<String>> {
-        let column = table.data.column(header).expect("column");
-        column
-            .str()
-            .expect("text")
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect()
+        table.column(header).expect("column").cells()
     }
 
     #[test]
@@ -642,7 +651,10 @@ mod tests {
         let headers: Vec<String> = ["Reference", "Date received", "Subject", "Outcome"]
             .map(String::from)
             .to_vec();
-        let wanted: Vec<PlSmallStr> = ["Reference", "Subject", "Outcome"].map(PlSmallStr::from).to_vec();
+        // The reference is read as text, the others coded.
+        let wanted: Vec<(PlSmallStr, bool)> = [("Reference", true), ("Subject", false), ("Outcome", false)]
+            .map(|(h, r)| (h.into(), r))
+            .to_vec();
         let (mut read_by_both, mut declined) = (0, 0);
         for seed in 1..400u64 {
             let data = random_csv(seed * 7919, 1 + (seed as usize % 12), headers.len());
@@ -662,32 +674,29 @@ mod tests {
                 declined += 1;
                 continue;
             };
-            assert!(strict.equals_missing(&strict_1252), "{data:?}");
+            let cells = |read: &Read| -> Vec<(String, Vec<Option<String>>)> {
+                read.0.iter().map(|(h, c)| (h.clone(), c.cells())).collect()
+            };
+            assert_eq!(cells(&strict), cells(&strict_1252), "{data:?}");
+            assert_eq!(strict.1, strict_1252.1);
             let polars = read_with_polars(data.as_bytes(), b',', &headers, &wanted, 1)
                 .unwrap_or_else(|e| panic!("polars refuses what the strict reader read: {e}\n{data:?}"));
-            assert_eq!(strict.get_column_names(), polars.get_column_names());
-            for name in polars.get_column_names() {
-                // The same cells, once polars' are tidied as normalising does (the strict
-                // reader trims them and makes blank ones missing as it reads).
-                let cells = |frame: &DataFrame| -> Vec<Option<String>> {
-                    let column = frame
-                        .column(name.as_str())
-                        .expect("column")
-                        .cast(&DataType::String)
-                        .expect("text");
-                    column
-                        .str()
-                        .expect("text")
-                        .iter()
-                        .map(|v| v.map(String::from))
-                        .collect()
-                };
-                let tidied: Vec<Option<String>> = cells(&polars)
-                    .into_iter()
-                    .map(|v| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
-                    .collect();
-                assert_eq!(cells(&strict), tidied, "column {name} of {data:?}");
-            }
+            assert_eq!(strict.1, polars.1, "row numbers of {data:?}");
+            // The same cells, once polars' are tidied as normalising does (the strict reader
+            // trims them and makes blank ones missing as it reads).
+            let tidied: Vec<(String, Vec<Option<String>>)> = cells(&polars)
+                .into_iter()
+                .map(|(h, column)| {
+                    let column = column
+                        .into_iter()
+                        .map(|v| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
+                        .collect();
+                    (h, column)
+                })
+                .collect();
+            assert_eq!(cells(&strict), tidied, "{data:?}");
+            assert!(matches!(strict.0[0].1, RawColumn::Text(_)));
+            assert!(matches!(strict.0[1].1, RawColumn::Coded(_)));
             read_by_both += 1;
         }
         // Both kinds of input were tried.
@@ -727,19 +736,17 @@ mod tests {
                 "",
             ]
             .join(eol);
-            let (frame, rejected, _) = read_row_by_row(data.as_bytes(), b',', &headers, 1).expect("read");
+            let ((columns, rows), rejected, _) =
+                read_row_by_row(data.as_bytes(), b',', &headers, 1).expect("read");
             let rejected: Vec<usize> = rejected.iter().map(|r| r.row).collect();
             assert_eq!(rejected, [3], "{eol:?}");
-            let refs: Vec<Option<&str>> = frame.column("Ref").unwrap().str().unwrap().iter().collect();
-            assert_eq!(refs, [Some("A1"), Some("A3"), Some("A4")], "{eol:?}");
-            let rows: Vec<Option<u32>> = frame
-                .column(super::super::ROW_COLUMN)
-                .unwrap()
-                .u32()
-                .unwrap()
-                .iter()
-                .collect();
-            assert_eq!(rows, [Some(2), Some(4), Some(5)], "{eol:?}");
+            let refs = columns[0].1.cells();
+            assert_eq!(
+                refs,
+                [Some("A1".into()), Some("A3".into()), Some("A4".into())],
+                "{eol:?}"
+            );
+            assert_eq!(rows, [2, 4, 5], "{eol:?}");
         }
     }
 

@@ -1,14 +1,17 @@
 //! Stage 1 — ingest: read each export (CSV, XLSX, XLSM, XLS, ODS) into a raw table of text cells,
 //! with the header found and every data row numbered as a spreadsheet user would count it.
 
+mod coded;
 mod delimited;
 mod strict;
 mod workbook;
 
+pub use coded::CodedText;
+
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 
 use crate::timings::step;
 
@@ -33,8 +36,11 @@ pub struct RawTable {
     pub header_row: usize,
     /// Headers as written, made unique ("Notes", "Notes (2)").
     pub headers: Vec<String>,
-    /// One String column per header plus [`ROW_COLUMN`] (UInt32).
-    pub data: DataFrame,
+    /// The columns read, by header: the mapped ones (every one when none is mapped), each as
+    /// many cells long as `rows`.
+    pub columns: Vec<(String, RawColumn)>,
+    /// Each data row's spreadsheet row number.
+    pub rows: Vec<u32>,
     /// Dates stored as numbers use the 1904 system (old Mac workbooks).
     pub excel_1904: bool,
     /// The reader already trimmed every cell and made blank ones missing, as normalising would.
@@ -54,7 +60,59 @@ pub struct RejectedRow {
 impl RawTable {
     /// Data rows read, including rows the reader had to reject.
     pub fn rows_read(&self) -> usize {
-        self.data.height() + self.rejected.len()
+        self.rows.len() + self.rejected.len()
+    }
+
+    /// The column under `header`, if it was read.
+    pub fn column(&self, header: &str) -> Option<&RawColumn> {
+        self.columns.iter().find(|(h, _)| h == header).map(|(_, c)| c)
+    }
+}
+
+/// The cells of one column as read: text, or coded (the strict CSV reader codes every column
+/// but the reference as it reads).
+#[derive(Debug, Clone)]
+pub enum RawColumn {
+    Text(StringChunked),
+    Coded(CodedText),
+}
+
+impl RawColumn {
+    pub fn len(&self) -> usize {
+        match self {
+            RawColumn::Text(text) => text.len(),
+            RawColumn::Coded(coded) => coded.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The cells as text.
+    pub fn into_text(self) -> StringChunked {
+        match self {
+            RawColumn::Text(text) => text,
+            RawColumn::Coded(coded) => coded.to_text(PlSmallStr::EMPTY),
+        }
+    }
+
+    /// The cells coded; text cells are tidied first when `tidy` (trimmed, blank ones missing).
+    pub fn into_coded(self, tidy: bool) -> CodedText {
+        match self {
+            RawColumn::Text(text) => CodedText::from_text(&text, tidy),
+            RawColumn::Coded(coded) => coded,
+        }
+    }
+
+    /// Every cell's text (for tests and messages about a few rows).
+    pub fn cells(&self) -> Vec<Option<String>> {
+        match self {
+            RawColumn::Text(text) => text.iter().map(|v| v.map(str::to_string)).collect(),
+            RawColumn::Coded(coded) => (0..coded.len())
+                .map(|r| coded.get(r).map(str::to_string))
+                .collect(),
+        }
     }
 }
 
@@ -73,78 +131,116 @@ pub fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<RawTable>>
 }
 
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
-    let (bytes, sha256) = step("ingest: read", || read_and_hash(path)).map_err(|e| Error::io(path, e))?;
-    let mut table = if workbook::looks_like_workbook(&bytes) {
-        workbook::read(path, &bytes, options)
-    } else {
-        delimited::read(path, bytes, options)
-    }?;
+    let bytes = step("ingest: read", || FileBytes::open(path)).map_err(|e| Error::io(path, e))?;
+    // The fingerprint (SHA-256) is worked out on another core while the file is parsed.
+    let (table, sha256) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sha256_hex(&bytes));
+        let table = if workbook::looks_like_workbook(&bytes) {
+            workbook::read(path, &bytes, options)
+        } else {
+            delimited::read(path, &bytes, options)
+        };
+        (table, hashing.join().expect("hashing does not panic"))
+    });
+    let mut table = table?;
     table.sha256 = sha256;
     Ok(table)
 }
 
-/// Blocks a file is read in, each hashed on another core while the next is read.
-const READ_BLOCK_BYTES: usize = 4 << 20;
+/// Files from this size on are mapped into memory rather than read into it.
+const MAP_FROM_BYTES: u64 = 4 << 20;
 
-/// The file's bytes and their SHA-256 (the fingerprint reports identify inputs by). Hashing
-/// while the file is read keeps both cores free for parsing afterwards.
-fn read_and_hash(path: &Path) -> std::io::Result<(Vec<u8>, String)> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let expected = usize::try_from(file.metadata()?.len()).unwrap_or(0);
-    let mut bytes = vec![0u8; expected];
-    let mut filled = 0;
-    let mut hasher = std::thread::scope(|scope| -> std::io::Result<Sha256> {
-        let (blocks, received) = std::sync::mpsc::channel::<&[u8]>();
-        let hashing = scope.spawn(move || {
-            let mut hasher = Sha256::new();
-            for block in received {
-                hasher.update(block);
-            }
-            hasher
-        });
-        for block in bytes.chunks_mut(READ_BLOCK_BYTES) {
-            let mut n = 0;
-            while n < block.len() {
-                match file.read(&mut block[n..]) {
-                    Ok(0) => break,
-                    Ok(k) => n += k,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            filled += n;
-            let full = n == block.len();
-            // The hashing thread only stops when the blocks stop coming.
-            let _ = blocks.send(&block[..n]);
-            if !full {
-                break;
-            }
-        }
-        drop(blocks);
-        Ok(hashing.join().expect("hashing does not panic"))
-    })?;
-    bytes.truncate(filled);
-    // A file that grew since its size was read: the rest, read and hashed now.
-    let mut rest = Vec::new();
-    file.read_to_end(&mut rest)?;
-    hasher.update(&rest);
-    bytes.extend_from_slice(&rest);
-    Ok((bytes, format!("{:x}", hasher.finalize())))
+/// An input file's bytes: a large file is mapped straight from the operating system's cache
+/// (reading a 200 MB export into fresh memory took 0.3 s, nearly all of it the kernel
+/// providing and clearing pages; mapping it takes a few milliseconds), a small one read.
+enum FileBytes {
+    Read(Vec<u8>),
+    #[cfg(unix)]
+    Mapped(memmap2::Mmap),
 }
 
-/// The headers the column mapping uses: the only columns worth keeping (free-text narratives
-/// are often the bulk of an export and are never analysed).
-fn wanted_headers(headers: &[String], options: &ReadOptions) -> Vec<PlSmallStr> {
+impl FileBytes {
+    fn open(path: &Path) -> std::io::Result<FileBytes> {
+        let file = std::fs::File::open(path)?;
+        #[cfg(unix)]
+        if file.metadata()?.len() >= MAP_FROM_BYTES {
+            bus_errors::report_as_changed_file();
+            // SAFETY: a mapped file changed by another program while it is read would change
+            // the bytes under the reader, and one cut short would fault on the lost pages. The
+            // first cannot break memory safety here (the bytes are only ever read as bytes, and
+            // text is checked as it is decoded), and the second is turned into an error message
+            // and exit code 1 by `bus_errors` instead of a crash.
+            let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }?;
+            return Ok(FileBytes::Mapped(map));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+        Ok(FileBytes::Read(bytes))
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Read(bytes) => bytes,
+            #[cfg(unix)]
+            FileBytes::Mapped(map) => map,
+        }
+    }
+}
+
+/// A mapped input file cut short by another program while it is read makes the next read of a
+/// lost page raise SIGBUS, which would kill the process without a word: the handler says what
+/// happened and exits with code 1, as for a file that cannot be read.
+#[cfg(unix)]
+mod bus_errors {
+    extern "C" fn changed_file(_signal: libc::c_int) {
+        const MESSAGE: &[u8] =
+            b"error: an input file was changed (cut short) while it was being read: run again once it is complete\n";
+        // SAFETY: write and _exit are async-signal-safe.
+        unsafe {
+            libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
+            libc::_exit(1);
+        }
+    }
+
+    pub(super) fn report_as_changed_file() {
+        static INSTALLED: std::sync::Once = std::sync::Once::new();
+        INSTALLED.call_once(|| {
+            // SAFETY: a zeroed sigaction is valid (empty mask, no flags); the handler only calls
+            // async-signal-safe functions.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = changed_file as extern "C" fn(libc::c_int) as libc::sighandler_t;
+                libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
+            }
+        });
+    }
+}
+
+/// The headers the column mapping uses, in file order: the only columns worth keeping
+/// (free-text narratives are often the bulk of an export and are never analysed). Each comes
+/// with whether it is the reference, the one column of mostly distinct values.
+fn wanted_headers(headers: &[String], options: &ReadOptions) -> Vec<(PlSmallStr, bool)> {
     let resolved = options.matcher.resolve(headers);
+    let reference = resolved
+        .by_field
+        .get(&crate::canonical::Field::Reference)
+        .copied();
     let mut wanted: Vec<usize> = resolved.by_field.values().copied().collect();
     wanted.sort_unstable();
-    wanted.into_iter().map(|i| headers[i].as_str().into()).collect()
+    wanted.dedup();
+    wanted
+        .into_iter()
+        .map(|i| (headers[i].as_str().into(), Some(i) == reference))
+        .collect()
 }
 
 /// Lower-case hex SHA-256 of some bytes (inputs and config are identified by it in reports).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
+    format!("{:x}", sha2::Sha256::digest(bytes))
 }
 
 /// Picks the header row among the first rows: the configured one, else the first holding the
@@ -188,24 +284,16 @@ fn unique_headers(cells: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Builds the raw data frame from text columns and row numbers.
-fn raw_frame(headers: &[String], columns: Vec<Vec<Option<String>>>, rows: Vec<u32>) -> Result<DataFrame> {
-    let columns = headers
+/// Text columns named by their headers, from cells.
+fn text_columns(headers: &[String], columns: Vec<Vec<Option<String>>>) -> Vec<(String, RawColumn)> {
+    headers
         .iter()
         .zip(columns)
-        .map(|(h, values)| Column::new(h.as_str().into(), values))
-        .collect();
-    frame_with_rows(columns, rows)
-}
-
-/// The raw data frame: the text columns and [`ROW_COLUMN`].
-fn frame_with_rows(mut columns: Vec<Column>, rows: Vec<u32>) -> Result<DataFrame> {
-    let height = rows.len();
-    columns.push(Column::new(ROW_COLUMN.into(), rows));
-    DataFrame::new(height, columns).map_err(|source| Error::Polars {
-        context: "building the raw table",
-        source,
-    })
+        .map(|(h, values)| {
+            let text: StringChunked = values.into_iter().collect();
+            (h.clone(), RawColumn::Text(text))
+        })
+        .collect()
 }
 
 /// At most `max_chars` characters of `value`, with an ellipsis when cut (for messages).

@@ -10,6 +10,9 @@ use std::ops::Range;
 
 use polars::prelude::*;
 
+use super::RawColumn;
+use super::coded::{CodedText, Coder};
+
 /// Data rows for the strict reader: UTF-8 text, or Windows-1252 bytes decoded a cell at a time
 /// (only cells with a byte past ASCII need decoding; the file is never copied whole).
 #[derive(Clone, Copy)]
@@ -26,39 +29,82 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// A cell's text. The range starts and ends beside ASCII bytes (delimiters, quotes, line
-    /// ends) or at the ends of the rows, so it never splits a UTF-8 character.
-    fn cell(&self, range: Range<usize>) -> Cow<'a, str> {
+    /// A cell's bytes, trimmed of whitespace (as `str::trim` would trim its text) and with
+    /// doubled quotes undone. The range starts and ends beside ASCII bytes (delimiters, quotes,
+    /// line ends) or at the ends of the rows, so it never splits a UTF-8 character.
+    fn trimmed(&self, range: Range<usize>, doubled: bool) -> Cow<'a, [u8]> {
         match self {
-            Source::Utf8(text) => Cow::Borrowed(&text[range]),
-            // ASCII cells (most) come back borrowed.
+            Source::Utf8(text) => match doubled {
+                false => Cow::Borrowed(text[range].trim().as_bytes()),
+                true => Cow::Owned(text[range].replace("\"\"", "\"").trim().as_bytes().to_vec()),
+            },
             Source::Windows1252(bytes) => {
-                encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(&bytes[range])
-                    .0
+                // Windows-1252's only whitespace past ASCII is the no-break space, 0xA0.
+                let space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ' | 0xA0);
+                let trim = |cell: &'a [u8]| -> &'a [u8] {
+                    let start = cell.iter().position(|b| !space(b)).unwrap_or(cell.len());
+                    let end = cell.iter().rposition(|b| !space(b)).map_or(start, |e| e + 1);
+                    &cell[start..end]
+                };
+                let cell = &bytes[range];
+                match doubled {
+                    false => Cow::Borrowed(trim(cell)),
+                    true => {
+                        // Inside the quotes, quote marks come in pairs: the second of each goes.
+                        let mut unquoted = Vec::with_capacity(cell.len());
+                        let mut second = false;
+                        for &b in trim(cell) {
+                            if b == b'"' {
+                                second = !second;
+                                if !second {
+                                    continue;
+                                }
+                            }
+                            unquoted.push(b);
+                        }
+                        Cow::Owned(unquoted)
+                    }
+                }
             }
         }
     }
+
+    /// A cell's text from its bytes (ASCII cells, most, come back borrowed).
+    fn text<'b>(&self, cell: &'b [u8]) -> Cow<'b, str> {
+        match self {
+            Source::Utf8(_) => String::from_utf8_lossy(cell),
+            Source::Windows1252(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(cell).0,
+        }
+    }
+}
+
+/// How a wanted column comes out of the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// A text column (for a column of mostly distinct values: the reference).
+    Text,
+    /// Coded: each distinct value once (every other column).
+    Coded,
 }
 
 /// Below this size one core reads the text: starting threads would cost more than they save.
 const PARALLEL_FROM_BYTES: usize = 1 << 20;
 
-/// The wanted columns (by position in the row, in the order given) of `source`, which holds
-/// only data rows, as String columns named by `names`; `None` when `source` is not strictly
-/// well-formed or `width` < 2 (a one-column file's blank line is a row, not a gap).
+/// The wanted columns (by position in the row, in the order given, each read as `keep` says)
+/// of `source`, which holds only data rows, named by `names`; `None` when `source` is not
+/// strictly well-formed or `width` < 2 (a one-column file's blank line is a row, not a gap).
 pub(super) fn read(
     source: Source,
     delimiter: u8,
     width: usize,
-    wanted: &[usize],
+    wanted: &[(usize, Keep)],
     names: &[PlSmallStr],
-) -> Option<Vec<StringChunked>> {
-    if width < 2 || wanted.iter().any(|&w| w >= width) || delimiter == b'"' || delimiter >= 0x80 {
+) -> Option<Vec<RawColumn>> {
+    if width < 2 || wanted.iter().any(|&(w, _)| w >= width) || delimiter == b'"' || delimiter >= 0x80 {
         return None;
     }
     let mut slot = vec![None; width];
-    for (i, &w) in wanted.iter().enumerate() {
+    for (i, &(w, _)) in wanted.iter().enumerate() {
         slot[w] = Some(i);
     }
     let parts = parts(source.bytes());
@@ -66,23 +112,28 @@ pub(super) fn read(
         delimiter,
         width,
         slot: &slot,
+        keep: &wanted.iter().map(|&(_, k)| k).collect::<Vec<_>>(),
         names,
     };
-    let read =
+    let read = crate::timings::step("ingest: strict: parts", || {
         crate::parallel::in_parallel(&parts, |&(start, end)| Ok(read_part(source, start, end, &format)))
-            .ok()?
-            .into_iter()
-            .collect::<Option<Vec<_>>>()?;
-    let mut columns: Vec<StringChunked> = Vec::with_capacity(wanted.len());
+    })
+    .ok()?
+    .into_iter()
+    .collect::<Option<Vec<_>>>()?;
+    // The parts' columns joined, a column per core.
+    let mut by_column: Vec<Vec<PartColumn>> = (0..wanted.len()).map(|_| Vec::new()).collect();
     for part in read {
         for (i, column) in part.into_iter().enumerate() {
-            match columns.get_mut(i) {
-                Some(whole) => whole.append_owned(column).ok()?,
-                None => columns.push(column),
-            }
+            by_column[i].push(column);
         }
     }
-    Some(columns)
+    crate::timings::step("ingest: strict: join", || {
+        crate::parallel::in_parallel_owned(by_column, |parts| Ok(join_parts(source, parts)))
+    })
+    .ok()?
+    .into_iter()
+    .collect()
 }
 
 struct Format<'a> {
@@ -90,7 +141,86 @@ struct Format<'a> {
     width: usize,
     /// For each field of a row, the wanted column it goes to.
     slot: &'a [Option<usize>],
+    keep: &'a [Keep],
     names: &'a [PlSmallStr],
+}
+
+/// Code of a missing cell while a part is read.
+const MISSING: IdxSize = IdxSize::MAX;
+
+/// One wanted column of one part of the rows.
+enum PartColumn {
+    Text(StringChunkedBuilder),
+    /// Each row's code into `values` (trimmed bytes as stored), [`MISSING`] for a blank cell.
+    Coded {
+        codes: Vec<IdxSize>,
+        values: Coder,
+    },
+}
+
+/// The parts of one column, in order, as one column.
+fn join_parts(source: Source, parts: Vec<PartColumn>) -> Option<RawColumn> {
+    let mut parts = parts.into_iter();
+    match parts.next()? {
+        PartColumn::Text(first) => {
+            let mut whole = first.finish();
+            for part in parts {
+                let PartColumn::Text(part) = part else { return None };
+                whole.append_owned(part.finish()).ok()?;
+            }
+            Some(RawColumn::Text(whole))
+        }
+        PartColumn::Coded {
+            mut codes,
+            mut values,
+        } => {
+            for part in parts {
+                let PartColumn::Coded {
+                    codes: more,
+                    values: more_values,
+                } = part
+                else {
+                    return None;
+                };
+                // A later part's values join the first's, so its codes are renumbered.
+                let renumbered: Vec<IdxSize> = more_values.values().map(|v| values.code(v)).collect();
+                codes.extend(more.into_iter().map(|c| match c {
+                    MISSING => MISSING,
+                    c => renumbered[c as usize],
+                }));
+            }
+            Some(RawColumn::Coded(CodedText {
+                codes: IdxCa::from_iter_options(
+                    PlSmallStr::EMPTY,
+                    codes.iter().map(|&c| (c != MISSING).then_some(c)),
+                ),
+                values: values.values().map(|v| source.text(v).into_owned()).collect(),
+            }))
+        }
+    }
+}
+
+/// Where an unquoted field starting at `from` ends: the first delimiter, line end or quote
+/// mark, or the end of `bytes`. Eight bytes are looked at a time (a byte equal to `b` shows as
+/// a zero byte of `word ^ b`, which `zero_bytes` marks; the lowest mark is exact).
+fn field_end(bytes: &[u8], from: usize, delimiter: u8) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let [d, n, r, q] = [delimiter, b'\n', b'\r', b'"'].map(|b| ONES * u64::from(b));
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let marks = zero_bytes(word ^ d) | zero_bytes(word ^ n) | zero_bytes(word ^ r) | zero_bytes(word ^ q);
+        if marks != 0 {
+            return at + (marks.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b == delimiter || b == b'\n' || b == b'\r' || b == b'"')
+        .map_or(bytes.len(), |p| at + p)
 }
 
 /// Where to split the text, one part per core: after a line end outside quotes. A guess when
@@ -130,19 +260,27 @@ fn parts(bytes: &[u8]) -> Vec<(usize, usize)> {
 
 /// Reads the rows in bytes `start..end` of `source`; `None` unless they are well-formed and
 /// end exactly at `end`.
-fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Option<Vec<StringChunked>> {
+fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Option<Vec<PartColumn>> {
     let bytes = source.bytes();
     let rows_guess = (end - start) / (format.width * 4).max(1);
-    let mut builders: Vec<StringChunkedBuilder> = format
+    let mut columns: Vec<PartColumn> = format
         .names
         .iter()
-        .map(|name| StringChunkedBuilder::new(name.clone(), rows_guess))
+        .zip(format.keep)
+        .map(|(name, keep)| match keep {
+            Keep::Text => PartColumn::Text(StringChunkedBuilder::new(name.clone(), rows_guess)),
+            Keep::Coded => PartColumn::Coded {
+                codes: Vec::with_capacity(rows_guess),
+                values: Coder::default(),
+            },
+        })
         .collect();
     let mut pos = start;
     let mut field = 0;
     while pos < end {
-        // One field, then what ends it.
-        let (value, after): (Option<Cow<str>>, usize) = if bytes[pos] == b'"' {
+        // One field (the span of its text, and whether it holds doubled quotes), then what
+        // ends it.
+        let (span, doubled, after) = if bytes[pos] == b'"' {
             let mut close = pos + 1;
             let mut doubled = false;
             loop {
@@ -154,22 +292,10 @@ fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Optio
                     break;
                 }
             }
-            let inner = source.cell(pos + 1..close);
-            let value = match doubled {
-                true => Cow::Owned(inner.replace("\"\"", "\"")),
-                false => inner,
-            };
-            (Some(value), close + 1)
+            (pos + 1..close, doubled, close + 1)
         } else {
-            let mut stop = pos;
-            while let Some(&b) = bytes.get(stop) {
-                if b == format.delimiter || b == b'\n' || b == b'\r' || b == b'"' {
-                    break;
-                }
-                stop += 1;
-            }
-            let value = (stop > pos).then(|| source.cell(pos..stop));
-            (value, stop)
+            let stop = field_end(bytes, pos, format.delimiter);
+            (pos..stop, false, stop)
         };
         let (row_ends, next) = match bytes.get(after) {
             None => (true, after),
@@ -181,9 +307,16 @@ fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Optio
         };
         if let Some(column) = format.slot[field] {
             // Trimmed, and blank cells missing, as normalising would make them anyway.
-            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                Some(value) => builders[column].append_value(value),
-                None => builders[column].append_null(),
+            let cell = source.trimmed(span, doubled);
+            match &mut columns[column] {
+                PartColumn::Text(builder) => match cell.is_empty() {
+                    true => builder.append_null(),
+                    false => builder.append_value(source.text(&cell)),
+                },
+                PartColumn::Coded { codes, values } => codes.push(match cell.is_empty() {
+                    true => MISSING,
+                    false => values.code(&cell),
+                }),
             }
         }
         field += 1;
@@ -198,7 +331,7 @@ fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Optio
             return None;
         }
     }
-    (pos == end && field == 0).then(|| builders.into_iter().map(|b| b.finish()).collect())
+    (pos == end && field == 0).then_some(columns)
 }
 
 #[cfg(test)]
@@ -209,10 +342,16 @@ mod tests {
         (0..n).map(|i| format!("c{i}").into()).collect()
     }
 
-    fn cells(columns: &[StringChunked]) -> Vec<Vec<Option<String>>> {
+    fn cells(columns: &[RawColumn]) -> Vec<Vec<Option<String>>> {
+        columns.iter().map(RawColumn::cells).collect()
+    }
+
+    /// Every column coded, but for the first (text), as the reference is.
+    fn keep(columns: &[usize]) -> Vec<(usize, Keep)> {
         columns
             .iter()
-            .map(|c| c.iter().map(|v| v.map(str::to_string)).collect())
+            .enumerate()
+            .map(|(i, &c)| (c, if i == 0 { Keep::Text } else { Keep::Coded }))
             .collect()
     }
 
@@ -226,7 +365,7 @@ mod tests {
     #[test]
     fn reads_quoted_fields_line_ends_and_empty_cells() {
         let data = "a,\"b, with comma\", c \r\n,\"say \"\"hi\"\"\",\"two\nlines\"\n\"\",x,\"  \"\n";
-        let read = read(Source::Utf8(data), b',', 3, &[0, 1, 2], &names(3)).expect("well-formed");
+        let read = read(Source::Utf8(data), b',', 3, &keep(&[0, 1, 2]), &names(3)).expect("well-formed");
         let some = |v: &str| Some(v.to_string());
         assert_eq!(
             cells(&read),
@@ -240,8 +379,34 @@ mod tests {
     }
 
     #[test]
+    fn coded_columns_hold_each_value_once_and_windows_1252_is_trimmed_as_its_text_would_be() {
+        // No-break spaces (0xA0 in Windows-1252) around a value are whitespace; "£" (0xA3) is not.
+        let data = b"A1,\xA0Repairs\xA0,\xA350\nA2,Repairs,\"say \"\"\xA3\"\"\"\nA3,\"Repairs \",\xA350\n";
+        let read =
+            read(Source::Windows1252(data), b',', 3, &keep(&[0, 1, 2]), &names(3)).expect("well-formed");
+        let some = |v: &str| Some(v.to_string());
+        assert_eq!(
+            cells(&read),
+            [
+                vec![some("A1"), some("A2"), some("A3")],
+                vec![some("Repairs"), some("Repairs"), some("Repairs")],
+                vec![some("£50"), some("say \"£\""), some("£50")],
+            ]
+        );
+        let RawColumn::Coded(category) = &read[1] else {
+            panic!("coded")
+        };
+        assert_eq!(category.values, ["Repairs"]);
+        let RawColumn::Coded(amount) = &read[2] else {
+            panic!("coded")
+        };
+        assert_eq!(amount.values, ["£50", "say \"£\""]);
+    }
+
+    #[test]
     fn keeps_only_the_wanted_columns_in_the_order_asked() {
-        let read = read(Source::Utf8("1,2,3\n4,5,6"), b',', 3, &[2, 0], &names(2)).expect("well-formed");
+        let read =
+            read(Source::Utf8("1,2,3\n4,5,6"), b',', 3, &keep(&[2, 0]), &names(2)).expect("well-formed");
         assert_eq!(cells(&read), [text(&["3", "6"]), text(&["1", "4"])]);
     }
 
@@ -258,14 +423,40 @@ mod tests {
             "a,b,",         // row cut off at the end
         ] {
             assert!(
-                read(Source::Utf8(data), b',', 2, &[0, 1], &names(2)).is_none(),
+                read(Source::Utf8(data), b',', 2, &keep(&[0, 1]), &names(2)).is_none(),
                 "{data:?}"
             );
         }
         assert!(
-            read(Source::Utf8("a\nb\n"), b',', 1, &[0], &names(1)).is_none(),
+            read(Source::Utf8("a\nb\n"), b',', 1, &keep(&[0]), &names(1)).is_none(),
             "one column"
         );
+    }
+
+    #[test]
+    fn a_field_ends_at_the_first_delimiter_line_end_or_quote() {
+        for text in [
+            "",
+            "abc",
+            "abcdefghijklmnopqrstuvwxyz",
+            "é£ and more text past eight",
+        ] {
+            for (stop, tail) in [(',', "x"), ('\n', ""), ('\r', "\n"), ('"', "x")] {
+                for offset in 0..text.len().min(12) {
+                    if !text.is_char_boundary(offset) {
+                        continue;
+                    }
+                    let line = format!("{text}{stop}{tail},more");
+                    assert_eq!(
+                        field_end(line.as_bytes(), offset, b','),
+                        text.len(),
+                        "{line:?} from {offset}"
+                    );
+                }
+            }
+            assert_eq!(field_end(text.as_bytes(), 0, b','), text.len());
+            assert_eq!(field_end(format!("{text};x").as_bytes(), 0, b';'), text.len());
+        }
     }
 
     #[test]
@@ -279,8 +470,13 @@ mod tests {
         for (start, _) in &parts {
             assert_eq!(start % row.len(), 0, "{start} is a row boundary");
         }
-        let read = read(Source::Utf8(&data), b',', 3, &[0, 1, 2], &names(3)).expect("well-formed");
-        assert_eq!(read[1].len(), data.len() / row.len());
-        assert!(read[1].iter().all(|v| v == Some("two\nlines, \"quoted\"")));
+        let read = read(Source::Utf8(&data), b',', 3, &keep(&[0, 1, 2]), &names(3)).expect("well-formed");
+        let quoted = read[1].cells();
+        assert_eq!(quoted.len(), data.len() / row.len());
+        assert!(
+            quoted
+                .iter()
+                .all(|v| v.as_deref() == Some("two\nlines, \"quoted\""))
+        );
     }
 }

@@ -6,9 +6,11 @@ use std::path::Path;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
-use polars::prelude::{Column, DataType, IntoColumn, StringChunkedBuilder};
+use polars::prelude::{IdxSize, PlIndexSet, PlSmallStr, StringChunkedBuilder};
 
-use super::{HEADER_SEARCH_ROWS, RawTable, ReadOptions, choose_header_row, frame_with_rows, unique_headers};
+use super::{
+    CodedText, HEADER_SEARCH_ROWS, RawColumn, RawTable, ReadOptions, choose_header_row, unique_headers,
+};
 use crate::config::SheetRef;
 use crate::error::{Error, Result};
 
@@ -84,48 +86,80 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
     })?;
     let headers = unique_headers(&head[header_index]);
 
-    // Only the mapped columns are converted to text; the others stay empty (never analysed).
-    let wanted: Vec<bool> = {
+    // Only the mapped columns are read (every one when none is mapped): the others are never
+    // analysed.
+    let wanted: Vec<(usize, bool)> = {
         let names = super::wanted_headers(&headers, options);
-        headers
-            .iter()
-            .map(|h| names.is_empty() || names.iter().any(|n| n.as_str() == h))
-            .collect()
+        match names.is_empty() {
+            true => (0..headers.len()).map(|j| (j, false)).collect(),
+            false => names
+                .iter()
+                .filter_map(|(name, reference)| {
+                    headers
+                        .iter()
+                        .position(|h| h == name.as_str())
+                        .map(|j| (j, *reference))
+                })
+                .collect(),
+        }
     };
     let data_rows: Vec<usize> = (header_index + 1..rows.len())
         .filter(|&i| rows[i].iter().any(|c| !matches!(c, Data::Empty)))
         .collect();
     let row_numbers: Vec<u32> = data_rows.iter().map(|&i| (first_row + i + 1) as u32).collect();
-    // Each column is built straight from the cells, a column per core: the workbook's XML parse
-    // is single-threaded, so this is the part that can use the other core.
-    let indices: Vec<usize> = (0..headers.len()).collect();
-    let columns = crate::parallel::in_parallel(&indices, |&j| {
-        let name = headers[j].as_str().into();
-        if !wanted[j] {
-            return Ok(Column::full_null(name, data_rows.len(), &DataType::String));
-        }
-        let mut column = StringChunkedBuilder::new(name, data_rows.len());
-        let mut text = String::new();
-        for &i in &data_rows {
-            match rows[i].get(j) {
-                Some(cell) if write_cell_text(cell, &mut text) => column.append_value(&text),
-                _ => column.append_null(),
+    // Each column is built straight from the cells, tidied (trimmed, blank cells missing) and,
+    // but for the reference, coded: a column per core, since the workbook's XML parse is
+    // single-threaded and this is the part that can use the other core.
+    let columns = crate::parallel::in_parallel(&wanted, |&(j, reference)| {
+        let each_cell = |take: &mut dyn FnMut(Option<&str>)| each_tidy_cell(&rows, &data_rows, j, take);
+        let column = match reference {
+            true => {
+                let mut column = StringChunkedBuilder::new(PlSmallStr::EMPTY, data_rows.len());
+                each_cell(&mut |cell| column.append_option(cell));
+                RawColumn::Text(column.finish())
             }
-        }
-        Ok(column.finish().into_column())
+            false => {
+                let mut values: PlIndexSet<String> = PlIndexSet::default();
+                let mut codes: Vec<Option<IdxSize>> = Vec::with_capacity(data_rows.len());
+                each_cell(&mut |cell| {
+                    codes.push(cell.map(|cell| match values.get_index_of(cell) {
+                        Some(code) => code as IdxSize,
+                        None => values.insert_full(cell.to_string()).0 as IdxSize,
+                    }))
+                });
+                RawColumn::Coded(CodedText {
+                    codes: codes.into_iter().collect(),
+                    values: values.into_iter().collect(),
+                })
+            }
+        };
+        Ok((headers[j].clone(), column))
     })?;
     Ok(RawTable {
         file: path.to_path_buf(),
         sha256: String::new(),
         format: format!("spreadsheet, sheet '{sheet}'"),
         header_row: first_row + header_index + 1,
-        data: frame_with_rows(columns, row_numbers)?,
+        columns,
+        rows: row_numbers,
         headers,
         excel_1904,
-        tidy: false,
+        tidy: true,
         rejected: Vec::new(),
         notes: Vec::new(),
     })
+}
+
+/// Column `j`'s cells in `data_rows`, each trimmed, blank ones missing, handed to `take`.
+fn each_tidy_cell(rows: &[&[Data]], data_rows: &[usize], j: usize, take: &mut dyn FnMut(Option<&str>)) {
+    let mut text = String::new();
+    for &i in data_rows {
+        let cell = match rows[i].get(j) {
+            Some(cell) if write_cell_text(cell, &mut text) => Some(text.trim()).filter(|t| !t.is_empty()),
+            _ => None,
+        };
+        take(cell);
+    }
 }
 
 fn is_1904(cell: &Data) -> bool {

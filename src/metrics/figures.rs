@@ -37,121 +37,220 @@ pub fn round_half_up(value: f64, dp: i32) -> f64 {
     ((value * factor) + 0.5 + 1e-9).floor() / factor
 }
 
-/// Counts the rows where each boolean expression holds, in one pass.
-pub fn count<'a>(t: &DataFrame, masks: Vec<(&'a str, Expr)>) -> Result<HashMap<&'a str, u64>> {
-    let exprs: Vec<Expr> = masks
-        .iter()
-        .map(|(name, mask)| {
-            mask.clone()
-                .fill_null(lit(false))
-                .cast(DataType::UInt64)
-                .sum()
-                .alias(*name)
-        })
-        .collect();
-    let out = t.clone().lazy().select(exprs).collect().ctx("counting")?;
-    masks
-        .iter()
-        .map(|(name, _)| Ok((*name, first_u64(&out, name)?)))
-        .collect()
+/// Single-number aggregations over one table, asked for together so that one query answers
+/// them all (polars works the expressions out side by side).
+#[derive(Default)]
+pub struct Batch {
+    exprs: Vec<Expr>,
 }
 
-/// Rows where `mask` holds, grouped by `key` (blank keys as "Not recorded").
+impl Batch {
+    /// The rows where `mask` holds, counted: a boolean's sum counts its true values straight
+    /// from the bits (null ones not).
+    pub fn count(&mut self, name: &str, mask: Expr) {
+        self.exprs.push(mask.sum().alias(name));
+    }
+
+    /// Median, sum and count of a working-days column over the rows where `mask` holds.
+    pub fn working_days(&mut self, name: &str, column: &str, mask: Expr) {
+        let days = col(column)
+            .cast(DataType::Int64)
+            .filter(mask.fill_null(lit(false)));
+        let days = days.drop_nulls();
+        self.exprs.extend([
+            days.clone().median().alias(format!("{name}.median")),
+            days.clone().sum().alias(format!("{name}.sum")),
+            days.count().alias(format!("{name}.n")),
+        ]);
+    }
+
+    /// Total and count, in pence, of an amount in pounds over the rows where `mask` holds.
+    pub fn money(&mut self, name: &str, column: &str, mask: Expr) {
+        // Half away from zero: a cast truncates toward zero.
+        let scaled = col(column) * lit(100.0);
+        let pence = when(scaled.clone().gt_eq(lit(0.0)))
+            .then(scaled.clone() + lit(0.5))
+            .otherwise(scaled - lit(0.5))
+            .cast(DataType::Int64)
+            .filter(mask.fill_null(lit(false)));
+        self.exprs.extend([
+            pence.clone().sum().alias(format!("{name}.pence")),
+            pence.count().alias(format!("{name}.n")),
+        ]);
+    }
+
+    pub fn run(self, t: &DataFrame) -> Result<Answers> {
+        let out = t.clone().lazy().select(self.exprs).collect().ctx("counting")?;
+        let mut values = HashMap::new();
+        for column in out.columns() {
+            let number = column.cast(&DataType::Float64).ctx("reading a figure")?;
+            values.insert(
+                column.name().to_string(),
+                number.f64().ctx("reading a figure")?.get(0),
+            );
+        }
+        Ok(Answers { values })
+    }
+}
+
+/// What a [`Batch`] worked out, by name.
+pub struct Answers {
+    values: HashMap<String, Option<f64>>,
+}
+
+impl Answers {
+    fn value(&self, name: &str) -> Option<f64> {
+        debug_assert!(self.values.contains_key(name), "{name} was not asked for");
+        self.values.get(name).copied().flatten()
+    }
+
+    /// A count (or a sum of whole numbers); 0 when there was nothing to count.
+    pub fn count(&self, name: &str) -> u64 {
+        self.value(name).map_or(0, |v| v.max(0.0) as u64)
+    }
+
+    /// Median and mean of a [`Batch::working_days`], to 1 dp.
+    pub fn working_days(&self, name: &str) -> WorkingDays {
+        let n = self.count(&format!("{name}.n"));
+        let sum = self.count(&format!("{name}.sum"));
+        WorkingDays {
+            // A median of whole days is whole or a half: exact at 1 dp.
+            median: if n == 0 {
+                None
+            } else {
+                self.value(&format!("{name}.median"))
+            },
+            mean: (n > 0).then(|| ((2 * sum * 10 + n) / (2 * n)) as f64 / 10.0),
+        }
+    }
+
+    /// Count, total and mean of a [`Batch::money`], to the penny.
+    pub fn money(&self, name: &str) -> MoneyFigures {
+        let n = self.count(&format!("{name}.n"));
+        let total = self.value(&format!("{name}.pence")).unwrap_or(0.0) as i64;
+        MoneyFigures {
+            count: n,
+            total: total as f64 / 100.0,
+            mean: (n > 0).then(|| ((2 * total + n as i64) / (2 * n as i64)) as f64 / 100.0),
+        }
+    }
+}
+
+/// Rows where `mask` holds, grouped by a text `key` (blank keys as "Not recorded").
 pub fn count_by(t: &DataFrame, key: Expr, mask: Expr) -> Result<BTreeMap<String, u64>> {
-    let out = t
-        .clone()
-        .lazy()
-        .filter(mask.fill_null(lit(false)))
-        .group_by([key
-            .cast(DataType::String)
-            .fill_null(lit(NOT_RECORDED))
-            .alias("__key")])
-        .agg([len().cast(DataType::UInt64).alias("__n")])
-        .collect()
-        .ctx("counting by group")?;
-    let keys = crate::normalise::texts(&out, "__key")?;
-    let counts = out
-        .column("__n")
-        .ctx("counting by group")?
-        .u64()
-        .ctx("counting by group")?;
-    Ok(keys
+    Ok(sums_by_text(t, key, vec![mask.alias("n")])?
         .into_iter()
-        .zip(counts.iter())
-        .map(|(k, n)| (k.unwrap_or_else(|| NOT_RECORDED.to_string()), n.unwrap_or(0)))
+        .map(|(key, sums)| (key, sums["n"]))
+        .filter(|(_, n)| *n > 0)
         .collect())
 }
 
-/// One group's aggregates by name.
-pub type Aggregates = HashMap<String, Option<f64>>;
-
-/// Rows where `mask` holds, grouped by the integer `key`, with `aggs` as numbers per group.
-pub fn grouped(t: &DataFrame, mask: Expr, key: Expr, aggs: Vec<Expr>) -> Result<Vec<(i64, Aggregates)>> {
-    let (out, groups) = aggregate(t, mask, key, aggs)?;
-    let buckets = out
-        .column("__bucket")
-        .ctx("grouping")?
-        .cast(&DataType::Int64)
-        .ctx("grouping")?;
-    let buckets: Vec<Option<i64>> = buckets.i64().ctx("grouping")?.iter().collect();
-    Ok(buckets
-        .into_iter()
-        .zip(groups)
-        .filter_map(|(b, g)| b.map(|b| (b, g)))
-        .collect())
-}
-
-/// Rows where `mask` holds, grouped by a text `key` (blank keys as "Not recorded"), with
-/// `aggs` as numbers per group: several counts by category in one pass.
-pub fn grouped_by_text(
+/// For each value of a text `key` (blank keys as "Not recorded"), the rows where each of the
+/// masks holds, counted: several counts by category in one pass over every row (grouping the
+/// raw key and naming blank ones after, rather than copying the column to fill them in).
+/// Values no mask holds for are left out.
+pub fn sums_by_text(
     t: &DataFrame,
-    mask: Expr,
     key: Expr,
-    aggs: Vec<Expr>,
-) -> Result<Vec<(String, Aggregates)>> {
-    let key = key.cast(DataType::String).fill_null(lit(NOT_RECORDED));
-    let (out, groups) = aggregate(t, mask, key, aggs)?;
-    let keys = crate::normalise::texts(&out, "__bucket")?;
-    Ok(keys
-        .into_iter()
-        .map(|k| k.unwrap_or_else(|| NOT_RECORDED.to_string()))
-        .zip(groups)
-        .collect())
-}
-
-/// The grouped frame (key in `__bucket`) and each group's aggregates by name.
-fn aggregate(t: &DataFrame, mask: Expr, key: Expr, aggs: Vec<Expr>) -> Result<(DataFrame, Vec<Aggregates>)> {
-    let names: Vec<String> = aggs
+    masks: Vec<Expr>,
+) -> Result<BTreeMap<String, HashMap<String, u64>>> {
+    let names: Vec<String> = masks
         .iter()
-        .map(|a| {
-            a.clone()
+        .map(|m| {
+            m.clone()
                 .meta()
                 .output_name()
                 .map(|n| n.to_string())
                 .unwrap_or_default()
         })
         .collect();
+    let sums: Vec<Expr> = masks
+        .into_iter()
+        .zip(&names)
+        .map(|(m, n)| m.sum().alias(n.as_str()))
+        .collect();
+    let out = t
+        .clone()
+        .lazy()
+        .group_by([key.cast(DataType::String).alias("__key")])
+        .agg(sums)
+        .collect()
+        .ctx("counting by group")?;
+    let keys = crate::normalise::texts(&out, "__key")?;
+    let mut columns = Vec::with_capacity(names.len());
+    for name in &names {
+        let counts = out
+            .column(name)
+            .ctx("counting by group")?
+            .cast(&DataType::UInt64)
+            .ctx("counting by group")?;
+        columns.push(counts.u64().ctx("counting by group")?.iter().collect::<Vec<_>>());
+    }
+    let mut by_key: BTreeMap<String, HashMap<String, u64>> = BTreeMap::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        if columns.iter().all(|c| c[i].unwrap_or(0) == 0) {
+            continue;
+        }
+        // A blank key joins any written "Not recorded".
+        let sums = by_key
+            .entry(key.unwrap_or_else(|| NOT_RECORDED.to_string()))
+            .or_default();
+        for (name, column) in names.iter().zip(&columns) {
+            *sums.entry(name.clone()).or_insert(0) += column[i].unwrap_or(0);
+        }
+    }
+    Ok(by_key)
+}
+
+/// For the rows where `mask` holds, how many have each (integer `key`, integer `value`) pair:
+/// each key's distribution of values, from which medians of any grouping of keys follow.
+pub fn histogram(t: &DataFrame, mask: Expr, key: Expr, value: Expr) -> Result<Vec<(i64, i64, u64)>> {
     let out = t
         .clone()
         .lazy()
         .filter(mask.fill_null(lit(false)))
-        .group_by([key.alias("__bucket")])
-        .agg(aggs)
+        .group_by([
+            key.cast(DataType::Int64).alias("__key"),
+            value.cast(DataType::Int64).alias("__value"),
+        ])
+        .agg([len().alias("__n")])
         .collect()
-        .ctx("grouping")?;
-    let mut columns = Vec::new();
-    for name in &names {
-        let c = out
+        .ctx("counting values")?;
+    let column = |name: &str| -> Result<Vec<Option<i64>>> {
+        let values = out
             .column(name)
-            .ctx("grouping")?
-            .cast(&DataType::Float64)
-            .ctx("grouping")?;
-        columns.push(c.f64().ctx("grouping")?.iter().collect::<Vec<Option<f64>>>());
+            .ctx("counting values")?
+            .cast(&DataType::Int64)
+            .ctx("counting values")?;
+        Ok(values.i64().ctx("counting values")?.iter().collect())
+    };
+    let (keys, values, counts) = (column("__key")?, column("__value")?, column("__n")?);
+    Ok(keys
+        .into_iter()
+        .zip(values)
+        .zip(counts)
+        .filter_map(|((k, v), n)| Some((k?, v?, n? as u64)))
+        .collect())
+}
+
+/// The median of values given with their counts: the middle one, or the mean of the middle
+/// two (so a median of whole numbers is whole or a half). `None` when there are none.
+pub fn median_of_counts(counts: &[(i64, u64)]) -> Option<f64> {
+    let mut counts = counts.to_vec();
+    counts.sort_unstable();
+    let n: u64 = counts.iter().map(|(_, c)| c).sum();
+    let value_at = |rank: u64| {
+        let mut seen = 0;
+        counts.iter().find_map(|&(v, c)| {
+            seen += c;
+            (seen > rank).then_some(v)
+        })
+    };
+    match n {
+        0 => None,
+        n if n % 2 == 1 => value_at(n / 2).map(|v| v as f64),
+        n => Some((value_at(n / 2 - 1)? + value_at(n / 2)?) as f64 / 2.0),
     }
-    let groups = (0..out.height())
-        .map(|i| names.iter().cloned().zip(columns.iter().map(|c| c[i])).collect())
-        .collect();
-    Ok((out, groups))
 }
 
 /// start ≤ value ≤ end; false for a missing value.
@@ -161,15 +260,6 @@ pub fn between(value: Expr, start: Expr, end: Expr) -> Expr {
         .gt_eq(start)
         .and(value.lt_eq(end))
         .fill_null(lit(false))
-}
-
-fn first_i64(frame: &DataFrame, name: &str) -> Result<i64> {
-    let column = frame
-        .column(name)
-        .ctx("reading a sum")?
-        .cast(&DataType::Int64)
-        .ctx("reading a sum")?;
-    Ok(column.i64().ctx("reading a sum")?.get(0).unwrap_or(0))
 }
 
 pub fn first_u64(frame: &DataFrame, name: &str) -> Result<u64> {
@@ -184,67 +274,6 @@ pub fn first_u64(frame: &DataFrame, name: &str) -> Result<u64> {
 pub struct WorkingDays {
     pub median: Option<f64>,
     pub mean: Option<f64>,
-}
-
-/// Median and mean of a working-days column over the rows where `mask` holds, to 1 dp.
-pub fn working_days(t: &DataFrame, column: &str, mask: Expr) -> Result<WorkingDays> {
-    let days = col(column).cast(DataType::Int64);
-    let out = t
-        .clone()
-        .lazy()
-        .filter(mask.fill_null(lit(false)).and(col(column).is_not_null()))
-        .select([
-            days.clone().median().alias("median"),
-            days.clone().sum().alias("sum"),
-            days.count().cast(DataType::UInt64).alias("n"),
-        ])
-        .collect()
-        .ctx("working days to respond")?;
-    let n = first_u64(&out, "n")?;
-    let sum = first_i64(&out, "sum")?;
-    let median = out
-        .column("median")
-        .ctx("median")?
-        .cast(&DataType::Float64)
-        .ctx("median")?
-        .f64()
-        .ctx("median")?
-        .get(0);
-    Ok(WorkingDays {
-        // A median of whole days is whole or a half: exact at 1 dp.
-        median: if n == 0 { None } else { median },
-        mean: (n > 0).then(|| {
-            let sum = sum.max(0) as u64;
-            ((2 * sum * 10 + n) / (2 * n)) as f64 / 10.0
-        }),
-    })
-}
-
-/// Count, total and mean of an amount in pounds over the rows where `mask` holds, to the penny.
-pub fn money(t: &DataFrame, column: &str, mask: Expr) -> Result<MoneyFigures> {
-    // Half away from zero: a cast truncates toward zero.
-    let scaled = col(column) * lit(100.0);
-    let pence = when(scaled.clone().gt_eq(lit(0.0)))
-        .then(scaled.clone() + lit(0.5))
-        .otherwise(scaled - lit(0.5))
-        .cast(DataType::Int64);
-    let out = t
-        .clone()
-        .lazy()
-        .filter(mask.fill_null(lit(false)))
-        .select([
-            pence.clone().sum().alias("pence"),
-            pence.count().cast(DataType::UInt64).alias("n"),
-        ])
-        .collect()
-        .ctx("compensation")?;
-    let n = first_u64(&out, "n")?;
-    let total = first_i64(&out, "pence")?;
-    Ok(MoneyFigures {
-        count: n,
-        total: total as f64 / 100.0,
-        mean: (n > 0).then(|| ((2 * total + n as i64) / (2 * n as i64)) as f64 / 100.0),
-    })
 }
 
 #[cfg(test)]
@@ -273,6 +302,20 @@ mod tests {
         assert_eq!(per_1000(1977, 41500), Some(47.6));
         assert_eq!(per_1000(1, 8000), Some(0.1)); // 0.125 → 0.1
         assert_eq!(per_1000(3, 8000), Some(0.4)); // 0.375 → 0.4
+    }
+
+    #[test]
+    fn medians_from_counts() {
+        assert_eq!(median_of_counts(&[]), None);
+        assert_eq!(median_of_counts(&[(7, 1)]), Some(7.0));
+        // 1 2 2 3 | 5 9: an even count averages the middle two.
+        assert_eq!(
+            median_of_counts(&[(9, 1), (2, 2), (1, 1), (3, 1), (5, 1)]),
+            Some(2.5)
+        );
+        assert_eq!(median_of_counts(&[(4, 3), (10, 2)]), Some(4.0));
+        assert_eq!(median_of_counts(&[(4, 2), (10, 2)]), Some(7.0));
+        assert_eq!(median_of_counts(&[(0, 5), (1, 0)]), Some(0.0));
     }
 
     #[test]

@@ -294,33 +294,111 @@ fn has_received_in(t: &DataFrame, p: Period) -> Result<bool> {
     Ok(figures::first_u64(&n, "len")? > 0)
 }
 
-/// Boolean expressions saying how each stage row relates to the period.
+/// Boolean columns saying how each stage row relates to the period: worked out once as columns
+/// (with the comparisons of text the figures need), then read by every figure's query, whose
+/// counts are then sums of bits.
 #[derive(Clone)]
 struct StageMasks {
     received_in: Expr,
     responded_in: Expr,
     open_at: Expr,
     overdue_at: Expr,
+    /// Responded in the period, by timeliness class and outcome.
+    within_base: Expr,
+    within_extension: Expr,
+    within: Expr,
+    late: Expr,
+    upheld: Expr,
+    partly_upheld: Expr,
+    not_upheld: Expr,
+    no_outcome: Expr,
 }
 
-const MASK_NAMES: [&str; 4] = ["received_in", "responded_in", "open_at", "overdue_at"];
+const MASK_NAMES: [&str; 12] = [
+    "received_in",
+    "responded_in",
+    "open_at",
+    "overdue_at",
+    "within_base",
+    "within_extension",
+    "within",
+    "late",
+    "upheld",
+    "partly_upheld",
+    "not_upheld",
+    "no_outcome",
+];
+
+/// Effective tenure flags, as columns (see [`effective_tenure`]).
+const LCRA: &str = "__lcra";
+const LCHO: &str = "__lcho";
 
 fn mask_column(k: u8, name: &str) -> String {
     format!("__s{k}_{name}")
 }
 
-/// The period's masks as columns: worked out once, then read by every figure's query.
-fn mask_columns(p: Period) -> Vec<Expr> {
-    [1u8, 2]
+/// The period's masks as columns, in two steps (the second reads the first's).
+fn mask_columns(p: Period) -> [Vec<Expr>; 2] {
+    let period = [1u8, 2].into_iter().flat_map(|k| {
+        let c = |name: &str| col(stage_col(k, name).as_str());
+        let responded = col(responded_field(k).name());
+        let not_refused = col("refused").not();
+        let in_period = |e: Expr| figures::between(e, date_lit(p.start), date_lit(p.end));
+        let received_in = in_period(c("received")).and(not_refused.clone());
+        let responded_in = in_period(responded.clone())
+            .and(c("response_valid"))
+            .and(c("withdrawn").not())
+            .and(not_refused.clone());
+        let as_at = date_lit(p.as_at);
+        let open_at = not_refused
+            .and(c("withdrawn").not())
+            .and(c("received").lt_eq(as_at.clone()).fill_null(lit(false)))
+            .and(responded.clone().is_null().or(responded.gt(as_at.clone())));
+        let overdue_at = open_at.clone().and(as_at.gt(c("deadline")).fill_null(lit(false)));
+        [received_in, responded_in, open_at, overdue_at]
+            .into_iter()
+            .zip(MASK_NAMES)
+            .map(move |(mask, name)| mask.fill_null(lit(false)).alias(mask_column(k, name)))
+    });
+    let tenure = |t: &str| col("__tenure").eq(lit(t)).fill_null(lit(false));
+    let first = period
+        .chain([tenure("LCRA").alias(LCRA), tenure("LCHO").alias(LCHO)])
+        .collect();
+    let responded = [1u8, 2].into_iter().flat_map(|k| {
+        let responded_in = col(mask_column(k, "responded_in").as_str());
+        let class = |name: &str| {
+            let index = crate::classify::TIMELINESS
+                .iter()
+                .position(|c| *c == name)
+                .expect("a class");
+            col(stage_col(k, "timeliness_class").as_str()).eq(lit(index as u32))
+        };
+        let outcome = col(if k == 1 {
+            Field::Stage1Outcome.name()
+        } else {
+            Field::Stage2Outcome.name()
+        });
+        let is_outcome = |v: &str| outcome.clone().eq(lit(v));
+        [
+            class("within_base"),
+            class("within_extension"),
+            class("within_base").or(class("within_extension")),
+            class("late"),
+            is_outcome("upheld"),
+            is_outcome("partly_upheld"),
+            is_outcome("not_upheld"),
+            outcome.clone().is_null(),
+        ]
         .into_iter()
-        .flat_map(|k| {
-            let m = stage_mask_exprs(k, p);
-            [m.received_in, m.responded_in, m.open_at, m.overdue_at]
-                .into_iter()
-                .zip(MASK_NAMES)
-                .map(move |(mask, name)| mask.fill_null(lit(false)).alias(mask_column(k, name)))
+        .zip(&MASK_NAMES[4..])
+        .map(move |(mask, name)| {
+            responded_in
+                .clone()
+                .and(mask.fill_null(lit(false)))
+                .alias(mask_column(k, name))
         })
-        .collect()
+    });
+    [first, responded.collect()]
 }
 
 /// Stage `k`'s masks, read from the columns [`mask_columns`] added.
@@ -331,34 +409,14 @@ fn stage_masks(k: u8) -> StageMasks {
         responded_in: c("responded_in"),
         open_at: c("open_at"),
         overdue_at: c("overdue_at"),
-    }
-}
-
-fn stage_mask_exprs(k: u8, p: Period) -> StageMasks {
-    let c = |name: &str| col(stage_col(k, name).as_str());
-    let responded = col(if k == 1 {
-        Field::Stage1Responded.name()
-    } else {
-        Field::Stage2Responded.name()
-    });
-    let not_refused = col("refused").not();
-    let in_period = |e: Expr| figures::between(e, date_lit(p.start), date_lit(p.end));
-    let received_in = in_period(c("received")).and(not_refused.clone());
-    let responded_in = in_period(responded.clone())
-        .and(c("response_valid"))
-        .and(c("withdrawn").not())
-        .and(not_refused.clone());
-    let as_at = date_lit(p.as_at);
-    let open_at = not_refused
-        .and(c("withdrawn").not())
-        .and(c("received").lt_eq(as_at.clone()).fill_null(lit(false)))
-        .and(responded.clone().is_null().or(responded.gt(as_at.clone())));
-    let overdue_at = open_at.clone().and(as_at.gt(c("deadline")).fill_null(lit(false)));
-    StageMasks {
-        received_in,
-        responded_in,
-        open_at,
-        overdue_at,
+        within_base: c("within_base"),
+        within_extension: c("within_extension"),
+        within: c("within"),
+        late: c("late"),
+        upheld: c("upheld"),
+        partly_upheld: c("partly_upheld"),
+        not_upheld: c("not_upheld"),
+        no_outcome: c("no_outcome"),
     }
 }
 
@@ -372,74 +430,76 @@ fn compute_one(
 ) -> Result<Metrics> {
     let mut warnings = Vec::new();
     let tenure = effective_tenure(t, config, &mut warnings);
-    let t = &t
-        .clone()
-        .lazy()
-        .with_column(tenure.alias("__tenure"))
-        .with_columns(mask_columns(p))
-        .collect()
-        .ctx("tenure")?;
-    check_coverage(t)?;
-    // The figures are independent queries over one table, and most are too small for polars to
-    // spread over the cores itself: half of them are worked out on another thread.
-    let (first_half, second_half) = std::thread::scope(|scope| {
-        let second_half = scope.spawn(|| -> Result<_> {
+    let [mut masks, responded_masks] = mask_columns(p);
+    masks.extend(month_columns(p));
+    let t = &crate::timings::step("metrics: masks", || {
+        t.clone()
+            .lazy()
+            .with_column(tenure.alias("__tenure"))
+            .with_columns(masks)
+            .with_columns(responded_masks)
+            .collect()
+            .ctx("tenure")
+    })?;
+    let months = period_months(p).len();
+    // Every single-number figure in one query.
+    let mut batch = figures::Batch::default();
+    for k in [1u8, 2] {
+        coverage_counts(&mut batch, k);
+        stage_counts(&mut batch, k);
+        extension_counts(&mut batch, k);
+    }
+    tsm_counts(&mut batch);
+    satisfaction_counts(&mut batch);
+    compensation_sums(&mut batch);
+    quality_counts(&mut batch);
+    month_counts(&mut batch, months);
+    code_version_counts(&mut batch);
+    batch.count(
+        "resolved_s1",
+        stage_masks(1)
+            .responded_in
+            .and(col(Field::Stage2Requested.name()).is_null()),
+    );
+    // The grouped figures are independent queries, most too small for polars to spread over the
+    // cores itself: they are worked out on another thread beside the single numbers.
+    let (answers, grouped) = std::thread::scope(|scope| {
+        let grouped = scope.spawn(|| -> Result<_> {
+            use crate::timings::step;
             Ok((
-                monthly(t, p)?,
+                step("metrics: months", || month_medians(t, months))?,
                 PerStage {
-                    stage1: extensions(t, 1)?,
-                    stage2: extensions(t, 2)?,
-                },
-                compensation(t)?,
-                PerStage {
-                    stage1: age_bands(t, 1, p, calendar)?,
+                    stage1: step("metrics: ages", || age_bands(t, 1, p, calendar))?,
                     stage2: age_bands(t, 2, p, calendar)?,
                 },
-                category_outcomes(t)?,
-                figures::count_by(t, col(Field::Channel.name()), stage_masks(1).received_in)?,
-                figures::count_by(t, col("code_version"), stage_masks(1).received_in)?,
+                step("metrics: categories", || by_category(t))?,
+                step("metrics: channels", || {
+                    figures::count_by(t, col(Field::Channel.name()), stage_masks(1).received_in)
+                })?,
+                step("metrics: refused", || refused_summary(t, p))?,
             ))
         });
-        let first_half = (|| -> Result<_> {
-            let counts = figures::count(
-                t,
-                vec![
-                    (
-                        "resolved_s1",
-                        stage_masks(1)
-                            .responded_in
-                            .and(col(Field::Stage2Requested.name()).is_null()),
-                    ),
-                    (
-                        "tenure_unknown",
-                        stage_masks(1).received_in.and(col("__tenure").is_null()),
-                    ),
-                ],
-            )?;
-            Ok((
-                stage_metrics(t, 1)?,
-                stage_metrics(t, 2)?,
-                counts,
-                refused_summary(t, p)?,
-                satisfaction(t)?,
-                by_category(t)?,
-                tsm(t, config)?,
-            ))
-        })();
-        let second_half = second_half.join().expect("computing figures does not panic");
-        (first_half, second_half)
+        let answers = crate::timings::step("metrics: batch", || batch.run(t));
+        (answers, grouped.join().expect("computing figures does not panic"))
     });
-    let (stage1, stage2, counts, refused, satisfaction, categories, tsm) = first_half?;
-    let (
-        (months, quarters),
-        extensions,
-        compensation,
-        open_age_bands,
-        category_outcomes,
-        channels,
-        code_versions,
-    ) = second_half?;
-    let quality_counts = quality_counts(t, counts["tenure_unknown"])?;
+    let a = answers?;
+    for k in [1u8, 2] {
+        check_coverage(t, &a, k)?;
+    }
+    let (medians, open_age_bands, (categories, category_outcomes), channels, refused) = grouped?;
+    let (months, quarters) = monthly(p, &a, medians);
+    let (stage1, stage2) = (stage_metrics(&a, 1), stage_metrics(&a, 2));
+    let quality_counts = QualityCounts {
+        acknowledgement_missing: PerStage {
+            stage1: a.count("a1"),
+            stage2: a.count("a2"),
+        },
+        response_before_receipt: PerStage {
+            stage1: a.count("v1"),
+            stage2: a.count("v2"),
+        },
+        tenure_not_lcra_or_lcho: a.count("tenure_unknown"),
+    };
     if quality_counts.tenure_not_lcra_or_lcho > 0 {
         warnings.push(format!(
             "{} stage-1 complaint(s) received in the period have a tenure that is neither LCRA nor LCHO (or none): they count in the stage totals but not in the TSM tenure figures",
@@ -460,21 +520,28 @@ fn compute_one(
             complaints: quality.complaints,
         },
         escalation_rate_pct: pct(stage2.received, stage1.received),
-        resolved_at_stage1_pct: pct(counts["resolved_s1"], stage1.responded),
+        resolved_at_stage1_pct: pct(a.count("resolved_s1"), stage1.responded),
         stage1,
         stage2,
         refused,
-        satisfaction,
+        satisfaction: Satisfaction {
+            responses: a.count("responses"),
+            satisfied: a.count("satisfied"),
+            pct: pct(a.count("satisfied"), a.count("responses")),
+        },
         categories,
-        tsm,
+        tsm: tsm(&a, config),
         months,
         quarters,
-        extensions,
-        compensation,
+        extensions: PerStage {
+            stage1: extensions(&a, 1),
+            stage2: extensions(&a, 2),
+        },
+        compensation: compensation(&a),
         open_age_bands,
         category_outcomes,
         channels,
-        code_versions,
+        code_versions: code_versions(&a),
         data_quality: quality_counts,
         method: Method {
             response_clock: rules.response_clock,
@@ -490,35 +557,43 @@ fn compute_one(
     })
 }
 
+/// Stages the period needs whose deadline the calendar cannot compute.
+fn uncovered(k: u8) -> Expr {
+    let m = stage_masks(k);
+    let c = |name: &str| col(stage_col(k, name).as_str());
+    m.received_in
+        .or(m.responded_in)
+        .or(m.open_at)
+        .and(c("received").is_not_null())
+        .and(c("ack_due").is_null().or(c("due").is_null()))
+}
+
+fn coverage_counts(batch: &mut figures::Batch, k: u8) {
+    batch.count(&format!("uncovered_s{k}"), uncovered(k));
+}
+
 /// A deadline the calendar cannot compute, for a stage the period needs, is an error.
-fn check_coverage(t: &DataFrame) -> Result<()> {
-    for k in [1u8, 2] {
-        let m = stage_masks(k);
-        let c = |name: &str| col(stage_col(k, name).as_str());
-        let relevant = m.received_in.or(m.responded_in).or(m.open_at);
-        let missing = t
-            .clone()
-            .lazy()
-            .filter(
-                relevant
-                    .and(c("received").is_not_null())
-                    .and(c("ack_due").is_null().or(c("due").is_null())),
-            )
-            .select([col(Field::Reference.name()), c("received")])
-            .collect()
-            .ctx("checking calendar coverage")?;
-        if missing.height() > 0 {
-            let refs = crate::normalise::texts(&missing, Field::Reference.name())?;
-            let dates = crate::normalise::texts(&missing, &stage_col(k, "received"))?;
-            return Err(Error::Calendar(format!(
-                "{} stage {k} deadline(s) fall outside the working-day calendar (e.g. complaint {} received {}): give [calendar] holidays_file a gov.uk bank-holidays.json (or one date per line) covering those years",
-                missing.height(),
-                refs[0].clone().unwrap_or_default(),
-                dates[0].clone().unwrap_or_default()
-            )));
-        }
+fn check_coverage(t: &DataFrame, a: &figures::Answers, k: u8) -> Result<()> {
+    let count = a.count(&format!("uncovered_s{k}"));
+    if count == 0 {
+        return Ok(());
     }
-    Ok(())
+    let c = |name: &str| col(stage_col(k, name).as_str());
+    let missing = t
+        .clone()
+        .lazy()
+        .filter(uncovered(k))
+        .select([col(Field::Reference.name()), c("received")])
+        .limit(1)
+        .collect()
+        .ctx("checking calendar coverage")?;
+    let refs = crate::normalise::texts(&missing, Field::Reference.name())?;
+    let dates = crate::normalise::texts(&missing, &stage_col(k, "received"))?;
+    Err(Error::Calendar(format!(
+        "{count} stage {k} deadline(s) fall outside the working-day calendar (e.g. complaint {} received {}): give [calendar] holidays_file a gov.uk bank-holidays.json (or one date per line) covering those years",
+        refs.first().cloned().flatten().unwrap_or_default(),
+        dates.first().cloned().flatten().unwrap_or_default()
+    )))
 }
 
 /// LCRA / LCHO for the TSM split; everything else null. With a plain `homes = n` and no tenure
@@ -540,68 +615,66 @@ fn effective_tenure(t: &DataFrame, config: &Config, warnings: &mut Vec<String>) 
         .otherwise(lit(NULL).cast(DataType::String))
 }
 
-fn stage_metrics(t: &DataFrame, k: u8) -> Result<StageMetrics> {
+/// The name of one of stage `k`'s counts.
+fn stage_count(k: u8, name: &str) -> String {
+    format!("s{k}.{name}")
+}
+
+fn stage_counts(batch: &mut figures::Batch, k: u8) {
     let m = stage_masks(k);
     let c = |name: &str| col(stage_col(k, name).as_str());
-    let outcome = col(if k == 1 {
-        Field::Stage1Outcome.name()
-    } else {
-        Field::Stage2Outcome.name()
-    });
-    let timeliness = |class: &str| {
-        m.responded_in
-            .clone()
-            .and(c("timeliness").eq(lit(class)).fill_null(lit(false)))
-    };
-    let is_outcome = |v: &str| {
-        m.responded_in
-            .clone()
-            .and(outcome.clone().eq(lit(v)).fill_null(lit(false)))
-    };
-    let counts = figures::count(
-        t,
-        vec![
-            ("received", m.received_in.clone()),
-            ("withdrawn", m.received_in.clone().and(c("withdrawn"))),
-            ("ack_on_time", m.received_in.clone().and(c("ack_on_time"))),
-            ("responded", m.responded_in.clone()),
-            ("within_base", timeliness("within_base")),
-            ("within_extension", timeliness("within_extension")),
-            ("late", timeliness("late")),
-            ("open", m.open_at.clone()),
-            ("overdue", m.overdue_at.clone()),
-            ("upheld", is_outcome("upheld")),
-            ("partly_upheld", is_outcome("partly_upheld")),
-            ("not_upheld", is_outcome("not_upheld")),
-            ("no_outcome", m.responded_in.clone().and(outcome.is_null())),
-        ],
-    )?;
-    let days = figures::working_days(t, &stage_col(k, "working_days"), m.responded_in)?;
-    let responded = counts["responded"];
-    let known = counts["upheld"] + counts["partly_upheld"] + counts["not_upheld"];
-    Ok(StageMetrics {
-        received: counts["received"],
-        withdrawn: counts["withdrawn"],
-        acknowledged_on_time: counts["ack_on_time"],
-        acknowledged_on_time_pct: pct(counts["ack_on_time"], counts["received"]),
+    for (name, mask) in [
+        ("received", m.received_in.clone()),
+        ("withdrawn", m.received_in.clone().and(c("withdrawn"))),
+        ("ack_on_time", m.received_in.clone().and(c("ack_on_time"))),
+        ("responded", m.responded_in.clone()),
+        ("within_base", m.within_base),
+        ("within_extension", m.within_extension),
+        ("late", m.late),
+        ("open", m.open_at),
+        ("overdue", m.overdue_at),
+        ("upheld", m.upheld),
+        ("partly_upheld", m.partly_upheld),
+        ("not_upheld", m.not_upheld),
+        ("no_outcome", m.no_outcome),
+    ] {
+        batch.count(&stage_count(k, name), mask);
+    }
+    batch.working_days(
+        &stage_count(k, "days"),
+        &stage_col(k, "working_days"),
+        m.responded_in,
+    );
+}
+
+fn stage_metrics(a: &figures::Answers, k: u8) -> StageMetrics {
+    let count = |name: &str| a.count(&stage_count(k, name));
+    let days = a.working_days(&stage_count(k, "days"));
+    let responded = count("responded");
+    let known = count("upheld") + count("partly_upheld") + count("not_upheld");
+    StageMetrics {
+        received: count("received"),
+        withdrawn: count("withdrawn"),
+        acknowledged_on_time: count("ack_on_time"),
+        acknowledged_on_time_pct: pct(count("ack_on_time"), count("received")),
         responded,
-        within_base: counts["within_base"],
-        within_extension: counts["within_extension"],
-        late: counts["late"],
-        within_timescale_pct: pct(counts["within_base"] + counts["within_extension"], responded),
-        within_base_pct: pct(counts["within_base"], responded),
+        within_base: count("within_base"),
+        within_extension: count("within_extension"),
+        late: count("late"),
+        within_timescale_pct: pct(count("within_base") + count("within_extension"), responded),
+        within_base_pct: pct(count("within_base"), responded),
         median_working_days_to_respond: days.median,
         mean_working_days_to_respond: days.mean,
-        open_at_end: counts["open"],
-        open_overdue_at_end: counts["overdue"],
+        open_at_end: count("open"),
+        open_overdue_at_end: count("overdue"),
         outcomes: Outcomes {
-            upheld: counts["upheld"],
-            partly_upheld: counts["partly_upheld"],
-            not_upheld: counts["not_upheld"],
+            upheld: count("upheld"),
+            partly_upheld: count("partly_upheld"),
+            not_upheld: count("not_upheld"),
             other: responded - known,
-            not_recorded: counts["no_outcome"],
+            not_recorded: count("no_outcome"),
         },
-    })
+    }
 }
 
 fn refused_summary(t: &DataFrame, p: Period) -> Result<Refused> {
@@ -613,70 +686,111 @@ fn refused_summary(t: &DataFrame, p: Period) -> Result<Refused> {
     })
 }
 
-fn satisfaction(t: &DataFrame) -> Result<Satisfaction> {
+/// Stage-1 complaints received in the period by the Code version they are judged under.
+fn code_version_counts(batch: &mut figures::Batch) {
+    for version in crate::classify::CODE_VERSIONS {
+        batch.count(
+            &format!("code_version.{version}"),
+            stage_masks(1)
+                .received_in
+                .and(col("code_version").eq(lit(version))),
+        );
+    }
+}
+
+fn code_versions(a: &figures::Answers) -> BTreeMap<String, u64> {
+    crate::classify::CODE_VERSIONS
+        .iter()
+        .map(|v| (v.to_string(), a.count(&format!("code_version.{v}"))))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+fn satisfaction_counts(batch: &mut figures::Batch) {
     let responded = stage_masks(1).responded_in.or(stage_masks(2).responded_in);
     let answer = col(Field::Satisfaction.name());
-    let counts = figures::count(
-        t,
-        vec![
-            ("responses", responded.clone().and(answer.clone().is_not_null())),
-            (
-                "satisfied",
-                responded.and(answer.eq(lit("satisfied")).fill_null(lit(false))),
-            ),
-        ],
-    )?;
-    Ok(Satisfaction {
-        responses: counts["responses"],
-        satisfied: counts["satisfied"],
-        pct: pct(counts["satisfied"], counts["responses"]),
-    })
+    batch.count("responses", responded.clone().and(answer.clone().is_not_null()));
+    batch.count(
+        "satisfied",
+        responded.and(answer.eq(lit("satisfied")).fill_null(lit(false))),
+    );
 }
 
-fn by_category(t: &DataFrame) -> Result<BTreeMap<String, StageCounts>> {
-    let mut out: BTreeMap<String, StageCounts> = BTreeMap::new();
-    for (category, n) in figures::count_by(t, col(Field::Category.name()), stage_masks(1).received_in)? {
-        out.entry(category).or_default().stage1 = n;
+/// Complaints received in the period by category, per stage, and stage responses in the period
+/// (both stages) by category and outcome: one grouping by category.
+fn by_category(t: &DataFrame) -> Result<(BTreeMap<String, StageCounts>, BTreeMap<String, Outcomes>)> {
+    let (m1, m2) = (stage_masks(1), stage_masks(2));
+    let named = |mask: Expr, name: &str| mask.alias(name);
+    let mut masks = vec![
+        named(m1.received_in.clone(), "r1"),
+        named(m2.received_in.clone(), "r2"),
+    ];
+    for (k, m) in [(1u8, &m1), (2, &m2)] {
+        masks.extend([
+            named(m.responded_in.clone(), &format!("total{k}")),
+            named(m.upheld.clone(), &format!("upheld{k}")),
+            named(m.partly_upheld.clone(), &format!("partly_upheld{k}")),
+            named(m.not_upheld.clone(), &format!("not_upheld{k}")),
+            named(m.no_outcome.clone(), &format!("missing{k}")),
+        ]);
     }
-    for (category, n) in figures::count_by(t, col(Field::Category.name()), stage_masks(2).received_in)? {
-        out.entry(category).or_default().stage2 = n;
+    let groups = figures::sums_by_text(t, col(Field::Category.name()), masks)?;
+    let mut categories: BTreeMap<String, StageCounts> = BTreeMap::new();
+    let mut outcomes: BTreeMap<String, Outcomes> = BTreeMap::new();
+    for (name, sums) in groups {
+        let get = |v: &str| sums.get(v).copied().unwrap_or(0);
+        if get("r1") + get("r2") > 0 {
+            categories.insert(
+                name.clone(),
+                StageCounts {
+                    stage1: get("r1"),
+                    stage2: get("r2"),
+                },
+            );
+        }
+        if get("total1") + get("total2") > 0 {
+            let o = outcomes.entry(name).or_default();
+            for k in [1u8, 2] {
+                let get = |v: &str| get(&format!("{v}{k}"));
+                let (u, pu, nu) = (get("upheld"), get("partly_upheld"), get("not_upheld"));
+                o.upheld += u;
+                o.partly_upheld += pu;
+                o.not_upheld += nu;
+                o.other += get("total") - u - pu - nu;
+                o.not_recorded += get("missing");
+            }
+        }
     }
-    Ok(out)
+    Ok((categories, outcomes))
 }
 
-fn tsm(t: &DataFrame, config: &Config) -> Result<BTreeMap<String, TsmFigures>> {
+fn tsm_name(tenure: &str, name: &str) -> String {
+    format!("tsm.{tenure}.{name}")
+}
+
+fn tsm_counts(batch: &mut figures::Batch) {
+    for (tenure, flag) in [("LCRA", LCRA), ("LCHO", LCHO)] {
+        let is = col(flag);
+        let (m1, m2) = (stage_masks(1), stage_masks(2));
+        for (name, mask) in [
+            ("r1", m1.received_in),
+            ("r2", m2.received_in),
+            ("d1", m1.responded_in),
+            ("d2", m2.responded_in),
+            ("w1", m1.within),
+            ("w2", m2.within),
+            ("b1", m1.within_base),
+            ("b2", m2.within_base),
+        ] {
+            batch.count(&tsm_name(tenure, name), mask.and(is.clone()));
+        }
+    }
+}
+
+fn tsm(a: &figures::Answers, config: &Config) -> BTreeMap<String, TsmFigures> {
     let mut out = BTreeMap::new();
     for tenure in ["LCRA", "LCHO"] {
-        let is = col("__tenure").eq(lit(tenure)).fill_null(lit(false));
-        let (m1, m2) = (stage_masks(1), stage_masks(2));
-        let within = |k: u8, m: &StageMasks, base_only: bool| {
-            let class = col(stage_col(k, "timeliness").as_str());
-            let ok = if base_only {
-                class.clone().eq(lit("within_base"))
-            } else {
-                class
-                    .clone()
-                    .eq(lit("within_base"))
-                    .or(class.eq(lit("within_extension")))
-            };
-            m.responded_in
-                .clone()
-                .and(is.clone())
-                .and(ok.fill_null(lit(false)))
-        };
-        let counts = figures::count(
-            t,
-            vec![
-                ("r1", m1.received_in.clone().and(is.clone())),
-                ("r2", m2.received_in.clone().and(is.clone())),
-                ("d1", m1.responded_in.clone().and(is.clone())),
-                ("d2", m2.responded_in.clone().and(is.clone())),
-                ("w1", within(1, &m1, false)),
-                ("w2", within(2, &m2, false)),
-                ("b1", within(1, &m1, true)),
-                ("b2", within(2, &m2, true)),
-            ],
-        )?;
+        let count = |name: &str| a.count(&tsm_name(tenure, name));
         let homes = config
             .homes
             .map(|h| if tenure == "LCRA" { h.lcra() } else { h.lcho() });
@@ -685,25 +799,25 @@ fn tsm(t: &DataFrame, config: &Config) -> Result<BTreeMap<String, TsmFigures>> {
             tenure.to_string(),
             TsmFigures {
                 homes,
-                stage1_received: counts["r1"],
-                stage2_received: counts["r2"],
-                CH01_stage1_per_1000: rate(counts["r1"]),
-                CH01_stage2_per_1000: rate(counts["r2"]),
-                stage1_responded: counts["d1"],
-                stage2_responded: counts["d2"],
-                CH02_stage1_pct: pct(counts["w1"], counts["d1"]),
-                CH02_stage2_pct: pct(counts["w2"], counts["d2"]),
-                CH02_stage1_base_only_pct: pct(counts["b1"], counts["d1"]),
-                CH02_stage2_base_only_pct: pct(counts["b2"], counts["d2"]),
+                stage1_received: count("r1"),
+                stage2_received: count("r2"),
+                CH01_stage1_per_1000: rate(count("r1")),
+                CH01_stage2_per_1000: rate(count("r2")),
+                stage1_responded: count("d1"),
+                stage2_responded: count("d2"),
+                CH02_stage1_pct: pct(count("w1"), count("d1")),
+                CH02_stage2_pct: pct(count("w2"), count("d2")),
+                CH02_stage1_base_only_pct: pct(count("b1"), count("d1")),
+                CH02_stage2_base_only_pct: pct(count("b2"), count("d2")),
             },
         );
     }
-    Ok(out)
+    out
 }
 
-/// Month and quarter rows over the period (quarters count from the period start: Q1 = April–June
-/// for a financial year). Each stage is grouped once by month and once by quarter.
-fn monthly(t: &DataFrame, p: Period) -> Result<(Vec<PeriodRow>, Vec<PeriodRow>)> {
+/// The period's months (quarters count from the period start: Q1 = April–June for a
+/// financial year), with their labels and starts only.
+fn period_months(p: Period) -> Vec<PeriodRow> {
     let mut months = Vec::new();
     let mut start = NaiveDate::from_ymd_opt(p.start.year(), p.start.month(), 1).expect("valid");
     while start <= p.end {
@@ -714,57 +828,137 @@ fn monthly(t: &DataFrame, p: Period) -> Result<(Vec<PeriodRow>, Vec<PeriodRow>)>
         });
         start = start + Months::new(1);
     }
+    months
+}
+
+/// Each date's month of the period (0 = the month the period starts in), null outside the
+/// period: a gather from a table of the period's days.
+fn month_of_period(date: Expr, p: Period) -> Expr {
+    let months: Vec<i32> = p
+        .start
+        .iter_days()
+        .take_while(|d| *d <= p.end)
+        .map(|d| (d.year() - p.start.year()) * 12 + d.month() as i32 - p.start.month() as i32)
+        .collect();
+    let day = date.cast(DataType::Int32) - lit(days_since_epoch(p.start));
+    lit(Series::new("months".into(), months)).gather(day.cast(DataType::UInt32), true)
+}
+
+fn month_column(k: u8, event: &str) -> String {
+    format!("__month_s{k}_{event}")
+}
+
+/// The month of each stage's receipt and response, as columns.
+fn month_columns(p: Period) -> Vec<Expr> {
+    [1u8, 2]
+        .into_iter()
+        .flat_map(|k| {
+            [
+                ("received", col(stage_col(k, "received").as_str())),
+                ("responded", col(responded_field(k).name())),
+            ]
+            .map(|(event, date)| month_of_period(date, p).alias(month_column(k, event)))
+        })
+        .collect()
+}
+
+fn month_count(i: usize, k: u8, name: &str) -> String {
+    format!("month.{i}.s{k}.{name}")
+}
+
+/// Each month's counts for both stages: received by received date; responded and within the
+/// timescale by response date.
+fn month_counts(batch: &mut figures::Batch, months: usize) {
+    for k in [1u8, 2] {
+        let m = stage_masks(k);
+        for i in 0..months {
+            let is_month = |event: &str| col(month_column(k, event).as_str()).eq(lit(i as i32));
+            batch.count(
+                &month_count(i, k, "received"),
+                m.received_in.clone().and(is_month("received")),
+            );
+            batch.count(
+                &month_count(i, k, "responded"),
+                m.responded_in.clone().and(is_month("responded")),
+            );
+            batch.count(
+                &month_count(i, k, "within"),
+                m.within.clone().and(is_month("responded")),
+            );
+        }
+    }
+}
+
+/// Medians of stage-1 working days to respond, by month and by quarter of the period, from one
+/// count of each month's working days.
+fn month_medians(t: &DataFrame, months: usize) -> Result<Medians> {
+    let counts = figures::histogram(
+        t,
+        stage_masks(1).responded_in,
+        col(month_column(1, "responded").as_str()),
+        col(stage_col(1, "working_days").as_str()),
+    )?;
+    let medians = |of: &dyn Fn(usize) -> usize, rows: usize| -> Vec<Option<f64>> {
+        (0..rows)
+            .map(|row| {
+                let days: Vec<(i64, u64)> = counts
+                    .iter()
+                    .filter(|(month, ..)| usize::try_from(*month).is_ok_and(|m| of(m) == row))
+                    .map(|&(_, days, n)| (days, n))
+                    .collect();
+                figures::median_of_counts(&days)
+            })
+            .collect()
+    };
+    Ok(Medians {
+        months: medians(&|m| m, months),
+        quarters: medians(&|m| m / 3, months.div_ceil(3)),
+    })
+}
+
+/// Medians of stage-1 working days to respond, for each month and quarter of the period.
+struct Medians {
+    months: Vec<Option<f64>>,
+    quarters: Vec<Option<f64>>,
+}
+
+/// Month and quarter rows over the period, from the batch's counts and the medians.
+fn monthly(p: Period, a: &figures::Answers, medians: Medians) -> (Vec<PeriodRow>, Vec<PeriodRow>) {
+    let mut months = period_months(p);
+    for (i, row) in months.iter_mut().enumerate() {
+        row.stage1_received = a.count(&month_count(i, 1, "received"));
+        row.stage2_received = a.count(&month_count(i, 2, "received"));
+        row.stage1_responded = a.count(&month_count(i, 1, "responded"));
+        row.stage1_within = a.count(&month_count(i, 1, "within"));
+        row.stage2_responded = a.count(&month_count(i, 2, "responded"));
+        row.stage2_within = a.count(&month_count(i, 2, "within"));
+        row.median_working_days_stage1 = medians.months.get(i).copied().flatten();
+    }
+    set_percentages(&mut months);
+    // A quarter's counts are its months' sums; only its median needs the rows.
     let mut quarters: Vec<PeriodRow> = months
         .chunks(3)
         .enumerate()
-        .map(|(i, chunk)| PeriodRow {
-            label: format!("Q{}", i + 1),
-            start: chunk[0].start,
-            ..Default::default()
+        .map(|(i, chunk)| {
+            let mut quarter = PeriodRow {
+                label: format!("Q{}", i + 1),
+                start: chunk[0].start,
+                median_working_days_stage1: medians.quarters.get(i).copied().flatten(),
+                ..Default::default()
+            };
+            for m in chunk {
+                quarter.stage1_received += m.stage1_received;
+                quarter.stage2_received += m.stage2_received;
+                quarter.stage1_responded += m.stage1_responded;
+                quarter.stage1_within += m.stage1_within;
+                quarter.stage2_responded += m.stage2_responded;
+                quarter.stage2_within += m.stage2_within;
+            }
+            quarter
         })
         .collect();
-    // Each event's month is worked out once, for both the months and the quarters.
-    let mut t = t.clone();
-    for k in [1u8, 2] {
-        for (event, name) in [
-            ("received", stage_col(k, "received")),
-            ("responded", responded_field(k).name().to_string()),
-        ] {
-            let months = months_since(&t, &name, p.start)?;
-            t.with_column(months.with_name(month_column(k, event).into()))
-                .ctx("months")?;
-        }
-    }
-    let t = &t;
-    fill_rows(t, &mut months)?;
-    // A quarter's counts are its months' sums; only its median needs the rows again.
-    for (quarter, its_months) in quarters.iter_mut().zip(months.chunks(3)) {
-        for m in its_months {
-            quarter.stage1_received += m.stage1_received;
-            quarter.stage2_received += m.stage2_received;
-            quarter.stage1_responded += m.stage1_responded;
-            quarter.stage1_within += m.stage1_within;
-            quarter.stage2_responded += m.stage2_responded;
-            quarter.stage2_within += m.stage2_within;
-        }
-    }
-    let medians = figures::grouped(
-        t,
-        stage_masks(1).responded_in,
-        col(month_column(1, "responded").as_str()).floor_div(lit(3i64)),
-        vec![
-            col(stage_col(1, "working_days").as_str())
-                .median()
-                .alias("median"),
-        ],
-    )?;
-    for (index, values) in medians {
-        if let Some(quarter) = usize::try_from(index).ok().and_then(|i| quarters.get_mut(i)) {
-            quarter.median_working_days_stage1 = values["median"];
-        }
-    }
     set_percentages(&mut quarters);
-    Ok((months, quarters))
+    (months, quarters)
 }
 
 fn set_percentages(rows: &mut [PeriodRow]) {
@@ -772,35 +966,6 @@ fn set_percentages(rows: &mut [PeriodRow]) {
         row.stage1_within_pct = pct(row.stage1_within, row.stage1_responded);
         row.stage2_within_pct = pct(row.stage2_within, row.stage2_responded);
     }
-}
-
-/// Whole months from `start`'s month to each date's month. Dates cluster in a few years, so
-/// each distinct day is converted once, through a table over the column's range.
-fn months_since(t: &DataFrame, name: &str, start: NaiveDate) -> Result<Column> {
-    let days = t
-        .column(name)
-        .ctx("months")?
-        .cast(&DataType::Int32)
-        .ctx("months")?;
-    let days = days.i32().ctx("months")?;
-    let (Some(first), Some(last)) = (days.min(), days.max()) else {
-        return Ok(Column::full_null("".into(), t.height(), &DataType::Int64));
-    };
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
-    let month_of = |day: i32| -> Option<i64> {
-        let date = epoch.checked_add_signed(chrono::Duration::days(day as i64))?;
-        Some((date.year() as i64 - start.year() as i64) * 12 + date.month() as i64 - start.month() as i64)
-    };
-    let table: Vec<Option<i64>> = (first..=last).map(month_of).collect();
-    let months: Int64Chunked = days
-        .iter()
-        .map(|d| d.and_then(|d| table[(d - first) as usize]))
-        .collect();
-    Ok(months.into_column())
-}
-
-fn month_column(k: u8, event: &str) -> String {
-    format!("__month_s{k}_{event}")
 }
 
 fn responded_field(k: u8) -> Field {
@@ -811,97 +976,34 @@ fn responded_field(k: u8) -> Field {
     }
 }
 
-/// Counts per month for both stages.
-fn fill_rows(t: &DataFrame, rows: &mut [PeriodRow]) -> Result<()> {
-    for k in [1u8, 2] {
-        let m = stage_masks(k);
-        let class = col(stage_col(k, "timeliness").as_str());
-        let within = class
-            .clone()
-            .eq(lit("within_base"))
-            .or(class.eq(lit("within_extension")))
-            .fill_null(lit(false));
-        let received = figures::grouped(
-            t,
-            m.received_in,
-            col(month_column(k, "received").as_str()),
-            vec![len().alias("n")],
-        )?;
-        let answered = figures::grouped(
-            t,
-            m.responded_in,
-            col(month_column(k, "responded").as_str()),
-            vec![
-                len().alias("n"),
-                within.cast(DataType::UInt64).sum().alias("within"),
-                col(stage_col(k, "working_days").as_str())
-                    .median()
-                    .alias("median"),
-            ],
-        )?;
-        let count = rows.len();
-        let at = move |index: i64| usize::try_from(index).ok().filter(|&i| i < count);
-        for (index, values) in received {
-            if let Some(i) = at(index) {
-                let n = values["n"].unwrap_or(0.0) as u64;
-                if k == 1 {
-                    rows[i].stage1_received = n
-                } else {
-                    rows[i].stage2_received = n
-                }
-            }
-        }
-        for (index, values) in answered {
-            if let Some(i) = at(index) {
-                let (n, w) = (
-                    values["n"].unwrap_or(0.0) as u64,
-                    values["within"].unwrap_or(0.0) as u64,
-                );
-                let row = &mut rows[i];
-                if k == 1 {
-                    row.stage1_responded = n;
-                    row.stage1_within = w;
-                    row.median_working_days_stage1 = values["median"];
-                } else {
-                    row.stage2_responded = n;
-                    row.stage2_within = w;
-                }
-            }
-        }
-    }
-    set_percentages(rows);
-    Ok(())
-}
-
-fn extensions(t: &DataFrame, k: u8) -> Result<Extensions> {
+fn extension_counts(batch: &mut figures::Batch, k: u8) {
     let m = stage_masks(k).responded_in;
     let c = |name: &str| col(stage_col(k, name).as_str());
-    let counts = figures::count(
-        t,
-        vec![
-            (
-                "used",
-                m.clone()
-                    .and(c("extension_recognised").or(c("extension_notified_late"))),
-            ),
-            ("recognised", m.clone().and(c("extension_recognised"))),
-            ("beyond_cap", m.clone().and(c("extension_beyond_cap"))),
-            ("late", m.clone().and(c("extension_notified_late"))),
-            ("missing", m.and(c("extension_notice_missing"))),
-        ],
-    )?;
-    Ok(Extensions {
-        used: counts["used"],
-        recognised: counts["recognised"],
-        beyond_cap: counts["beyond_cap"],
-        notified_late: counts["late"],
-        notice_date_missing: counts["missing"],
-    })
+    for (name, mask) in [
+        ("used", c("extension_recognised").or(c("extension_notified_late"))),
+        ("recognised", c("extension_recognised")),
+        ("beyond_cap", c("extension_beyond_cap")),
+        ("late", c("extension_notified_late")),
+        ("missing", c("extension_notice_missing")),
+    ] {
+        batch.count(&stage_count(k, &format!("extension.{name}")), m.clone().and(mask));
+    }
+}
+
+fn extensions(a: &figures::Answers, k: u8) -> Extensions {
+    let count = |name: &str| a.count(&stage_count(k, &format!("extension.{name}")));
+    Extensions {
+        used: count("used"),
+        recognised: count("recognised"),
+        beyond_cap: count("beyond_cap"),
+        notified_late: count("late"),
+        notice_date_missing: count("missing"),
+    }
 }
 
 /// Compensation on complaints whose final response (stage 2 if escalated, else stage 1) is in
 /// the period.
-fn compensation(t: &DataFrame) -> Result<Compensation> {
+fn compensation_sums(batch: &mut figures::Batch) {
     let (m1, m2) = (stage_masks(1), stage_masks(2));
     let paid = col(Field::Compensation.name()).gt(lit(0.0)).fill_null(lit(false));
     let final_s1 = m1
@@ -909,11 +1011,15 @@ fn compensation(t: &DataFrame) -> Result<Compensation> {
         .and(col(Field::Stage2Responded.name()).is_null())
         .and(paid.clone());
     let final_s2 = m2.responded_in.and(paid);
-    let s1 = figures::money(t, Field::Compensation.name(), final_s1)?;
-    let s2 = figures::money(t, Field::Compensation.name(), final_s2)?;
+    batch.money("compensation.s1", Field::Compensation.name(), final_s1);
+    batch.money("compensation.s2", Field::Compensation.name(), final_s2);
+}
+
+fn compensation(a: &figures::Answers) -> Compensation {
+    let (s1, s2) = (a.money("compensation.s1"), a.money("compensation.s2"));
     let count = s1.count + s2.count;
     let total = round_half_up(s1.total + s2.total, 2);
-    Ok(Compensation {
+    Compensation {
         count,
         total,
         mean: (count > 0).then(|| round_half_up(total / count as f64, 2)),
@@ -921,7 +1027,7 @@ fn compensation(t: &DataFrame) -> Result<Compensation> {
             stage1: s1,
             stage2: s2,
         },
-    })
+    }
 }
 
 fn age_bands(t: &DataFrame, k: u8, p: Period, calendar: &Calendar) -> Result<AgeBands> {
@@ -937,112 +1043,39 @@ fn age_bands(t: &DataFrame, k: u8, p: Period, calendar: &Calendar) -> Result<Age
         .ctx("ageing open cases")?;
     let age = || col("age");
     let band = |lo: i32, hi: i32| age().gt_eq(lit(lo)).and(age().lt_eq(lit(hi)));
-    let counts = figures::count(
-        &open,
-        vec![
-            ("a", band(0, 10)),
-            ("b", band(11, 20)),
-            ("c", band(21, 40)),
-            ("d", age().gt(lit(40))),
-        ],
-    )?;
+    let mut batch = figures::Batch::default();
+    batch.count("a", band(0, 10));
+    batch.count("b", band(11, 20));
+    batch.count("c", band(21, 40));
+    batch.count("d", age().gt(lit(40)));
+    let counts = batch.run(&open)?;
     Ok(AgeBands {
-        up_to_10: counts["a"],
-        from_11_to_20: counts["b"],
-        from_21_to_40: counts["c"],
-        over_40: counts["d"],
+        up_to_10: counts.count("a"),
+        from_11_to_20: counts.count("b"),
+        from_21_to_40: counts.count("c"),
+        over_40: counts.count("d"),
     })
 }
 
-fn category_outcomes(t: &DataFrame) -> Result<BTreeMap<String, Outcomes>> {
-    let mut out: BTreeMap<String, Outcomes> = BTreeMap::new();
+fn quality_counts(batch: &mut figures::Batch) {
     for k in [1u8, 2] {
-        let outcome = col(if k == 1 {
-            Field::Stage1Outcome.name()
-        } else {
-            Field::Stage2Outcome.name()
-        });
-        let count_of = |v: &str| {
-            outcome
+        let m = stage_masks(k);
+        let responded = col(responded_field(k).name());
+        batch.count(
+            &format!("a{k}"),
+            m.received_in
                 .clone()
-                .eq(lit(v))
-                .fill_null(lit(false))
-                .cast(DataType::UInt64)
-                .sum()
-                .alias(v)
-        };
-        let groups = figures::grouped_by_text(
-            t,
-            stage_masks(k).responded_in,
-            col(Field::Category.name()),
-            vec![
-                len().alias("total"),
-                count_of("upheld"),
-                count_of("partly_upheld"),
-                count_of("not_upheld"),
-                outcome
-                    .clone()
-                    .is_null()
-                    .cast(DataType::UInt64)
-                    .sum()
-                    .alias("missing"),
-            ],
-        )?;
-        for (name, values) in groups {
-            let get = |v: &str| values.get(v).copied().flatten().unwrap_or(0.0) as u64;
-            let o = out.entry(name).or_default();
-            let (u, pu, nu) = (get("upheld"), get("partly_upheld"), get("not_upheld"));
-            o.upheld += u;
-            o.partly_upheld += pu;
-            o.not_upheld += nu;
-            o.other += get("total") - u - pu - nu;
-            o.not_recorded += get("missing");
-        }
+                .and(col(stage_col(k, "ack_missing").as_str())),
+        );
+        batch.count(
+            &format!("v{k}"),
+            m.received_in
+                .and(responded.is_not_null())
+                .and(col(stage_col(k, "response_valid").as_str()).not()),
+        );
     }
-    Ok(out)
-}
-
-fn quality_counts(t: &DataFrame, tenure_unknown: u64) -> Result<QualityCounts> {
-    let counts = figures::count(
-        t,
-        vec![
-            (
-                "a1",
-                stage_masks(1)
-                    .received_in
-                    .and(col(stage_col(1, "ack_missing").as_str())),
-            ),
-            (
-                "a2",
-                stage_masks(2)
-                    .received_in
-                    .and(col(stage_col(2, "ack_missing").as_str())),
-            ),
-            ("v1", invalid_response_in(1)),
-            ("v2", invalid_response_in(2)),
-        ],
-    )?;
-    Ok(QualityCounts {
-        acknowledgement_missing: PerStage {
-            stage1: counts["a1"],
-            stage2: counts["a2"],
-        },
-        response_before_receipt: PerStage {
-            stage1: counts["v1"],
-            stage2: counts["v2"],
-        },
-        tenure_not_lcra_or_lcho: tenure_unknown,
-    })
-}
-
-fn invalid_response_in(k: u8) -> Expr {
-    let responded = col(if k == 1 {
-        Field::Stage1Responded.name()
-    } else {
-        Field::Stage2Responded.name()
-    });
-    stage_masks(k)
-        .received_in
-        .and(responded.is_not_null())
-        .and(col(stage_col(k, "response_valid").as_str()).not())
+    batch.count(
+        "tenure_unknown",
+        stage_masks(1).received_in.and(col("__tenure").is_null()),
+    );
 }

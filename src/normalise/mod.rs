@@ -15,7 +15,7 @@ pub use quality::{DataQuality, Example, Exclusion, FileSummary, Warning};
 use crate::canonical::{Field, Kind, SOURCE_FILE, SOURCE_ROW};
 use crate::config::{Config, Shape};
 use crate::error::{Error, PolarsContext, Result};
-use crate::ingest::{ROW_COLUMN, RawTable};
+use crate::ingest::{CodedText, ROW_COLUMN, RawColumn, RawTable};
 use crate::mapping::{ColumnMatcher, closest_header};
 use crate::timings::step;
 use dates::parse_date;
@@ -38,7 +38,6 @@ const SHARED_COL: &str = "__shared";
 /// filtering copies every column, and a million-row export would pay for it at every step.
 const SET_ASIDE_COL: &str = "__set_aside";
 const KEY_COL: &str = "__key";
-const PROBLEM_SUFFIX: &str = "__problem";
 const RAW_SUFFIX: &str = "__raw";
 
 /// Turns the raw tables into the canonical complaints table. Takes the tables so their text
@@ -76,24 +75,23 @@ pub fn normalise(mut raws: Vec<RawTable>, config: &Config) -> Result<Normalised>
     }
     let reader = CellReader::new(&config.values, config.input.date_order);
     let q = &mut quality;
-    let mut rows = step("normalise: combine", || combine(&raws, &resolved, &mapped))?;
-    for raw in &mut raws {
-        raw.data = DataFrame::empty();
-    }
+    let (mut rows, mut dictionaries) = step("normalise: combine", || combine(&mut raws, &resolved, &mapped))?;
     let raws = &raws;
     let unusable = step("normalise: unusable rows", || -> Result<BooleanChunked> {
-        Ok(&repeated_headers(&rows, &resolved, q)? | &missing_required(&rows, q)?)
+        Ok(&repeated_headers(&rows, &dictionaries, &resolved, q)? | &missing_required(&rows, q)?)
     })?;
     set_aside(&mut rows, &unusable.with_name(SET_ASIDE_COL.into()))?;
     let rows = step("normalise: duplicates", || {
         exclude_exact_duplicates(rows, &mapped, q)
     })?;
-    let rows = step("normalise: spellings", || unify_spellings(rows, &mapped, q))?;
+    step("normalise: spellings", || {
+        unify_spellings(&rows, &mut dictionaries, &mapped, q)
+    })?;
     let mut rows = step("normalise: parse cells", || {
-        parse_cells(rows, &mapped, &reader, raws, q)
+        parse_cells(rows, &dictionaries, &mapped, &reader, raws, q)
     })?;
     if long {
-        rows = split_stage_rows(rows, q)?;
+        rows = split_stage_rows(rows, &dictionaries, q)?;
     }
     let complaints = step("normalise: merge", || merge_by_reference(rows, long, q))?;
     let complaints = step("normalise: status", || derive_status(complaints))?;
@@ -182,98 +180,155 @@ fn resolve_file(raw: &RawTable, matcher: &ColumnMatcher) -> Result<BTreeMap<Fiel
         .collect())
 }
 
-/// All files' mapped columns under canonical names, trimmed, blanks as null, in input order.
-/// Built from the files' own columns (no copy) and tidied a column per core.
-fn combine(raws: &[RawTable], resolved: &[BTreeMap<Field, String>], mapped: &[Field]) -> Result<DataFrame> {
-    let mut combined: Option<DataFrame> = None;
-    for (i, (raw, headers)) in raws.iter().zip(resolved).enumerate() {
-        let height = raw.data.height();
-        let mut columns: Vec<Column> = mapped
-            .iter()
-            .map(|f| match headers.get(f) {
-                Some(header) => Ok(raw
-                    .data
-                    .column(header)
-                    .ctx("combining input files")?
-                    .clone()
-                    .with_name(f.name().into())),
-                None => Ok(Column::full_null(f.name().into(), height, &DataType::String)),
-            })
-            .collect::<Result<_>>()?;
-        if !raw.tidy {
-            columns = crate::parallel::in_parallel(&columns, |column| {
-                tidy_text(column.clone()).ctx("tidying cells")
-            })?;
-        }
-        columns.push(Column::new_scalar(
-            FILE_COL.into(),
-            Scalar::new(DataType::UInt32, AnyValue::UInt32(i as u32)),
-            height,
-        ));
-        columns.push(raw.data.column(ROW_COLUMN).ctx("combining input files")?.clone());
-        let frame = DataFrame::new(height, columns).ctx("combining input files")?;
-        combined = Some(match combined {
-            None => frame,
-            Some(mut earlier) => {
-                earlier.vstack_mut_owned(frame).ctx("combining input files")?;
-                earlier
-            }
-        });
+/// The distinct values of each coded column of the combined rows: every mapped field but the
+/// reference, whose cells are codes into them.
+type Dictionaries = BTreeMap<Field, Vec<String>>;
+
+/// All files' mapped columns under canonical names, tidied (trimmed, blanks as null), in input
+/// order: the reference as text, every other field coded. The files' columns are taken, so
+/// their text is let go as it is coded; a field is combined per core.
+fn combine(
+    raws: &mut [RawTable],
+    resolved: &[BTreeMap<Field, String>],
+    mapped: &[Field],
+) -> Result<(DataFrame, Dictionaries)> {
+    /// One file's column of a field: its cells (none when the file lacks the field), how many
+    /// rows the file has, and whether its reader tidied them.
+    #[derive(Clone)]
+    struct FileColumn {
+        cells: Option<RawColumn>,
+        height: usize,
+        tidy: bool,
     }
-    let rows = combined.unwrap_or_default();
-    rows.with_row_index(SEQ_COL.into(), None)
-        .ctx("combining input files")
+    let mut by_field: Vec<Vec<FileColumn>> = vec![Vec::new(); mapped.len()];
+    for (raw, headers) in raws.iter_mut().zip(resolved) {
+        let mut columns = std::mem::take(&mut raw.columns);
+        for (i, f) in mapped.iter().enumerate() {
+            let cells = headers.get(f).and_then(|header| {
+                let at = columns.iter().position(|(h, _)| h == header)?;
+                Some(columns.swap_remove(at).1)
+            });
+            by_field[i].push(FileColumn {
+                cells,
+                height: raw.rows.len(),
+                tidy: raw.tidy,
+            });
+        }
+    }
+    let fields: Vec<(Field, Vec<FileColumn>)> = mapped.iter().copied().zip(by_field).collect();
+    let combined = crate::parallel::in_parallel_owned(fields, |(field, files)| {
+        let name: PlSmallStr = field.name().into();
+        if field == Field::Reference {
+            let mut whole: Option<StringChunked> = None;
+            for FileColumn { cells, height, tidy } in files {
+                let text = match cells {
+                    Some(cells) if tidy => cells.into_text(),
+                    Some(cells) => tidy_text(cells.into_text()),
+                    None => StringChunked::full_null(PlSmallStr::EMPTY, height),
+                };
+                match &mut whole {
+                    None => whole = Some(text),
+                    Some(whole) => whole.append_owned(text).ctx("combining input files")?,
+                }
+            }
+            let text = whole.unwrap_or_default().with_name(name);
+            return Ok((text.into_column(), None));
+        }
+        let mut whole: Option<CodedText> = None;
+        for FileColumn { cells, height, tidy } in files {
+            let coded = match cells {
+                Some(cells) => cells.into_coded(!tidy),
+                None => CodedText::missing(height),
+            };
+            match &mut whole {
+                None => whole = Some(coded),
+                Some(whole) => whole.append(coded),
+            }
+        }
+        let CodedText { codes, values } = whole.unwrap_or_default();
+        Ok((codes.with_name(name).into_column(), Some((field, values))))
+    })?;
+    let mut dictionaries = Dictionaries::new();
+    let mut columns = Vec::with_capacity(combined.len() + 3);
+    for (column, values) in combined {
+        columns.push(column);
+        dictionaries.extend(values);
+    }
+    let files = raws
+        .iter()
+        .enumerate()
+        .flat_map(|(i, raw)| std::iter::repeat_n(i as u32, raw.rows.len()));
+    columns.push(Column::new(FILE_COL.into(), files.collect::<Vec<u32>>()));
+    let row_numbers: Vec<u32> = raws.iter().flat_map(|raw| raw.rows.iter().copied()).collect();
+    columns.push(Column::new(ROW_COLUMN.into(), row_numbers));
+    let height = columns.last().map_or(0, Column::len);
+    let rows = DataFrame::new(height, columns)
+        .ctx("combining input files")?
+        .with_row_index(SEQ_COL.into(), None)
+        .ctx("combining input files")?;
+    Ok((rows, dictionaries))
 }
 
-/// Cells trimmed, blank cells null (the strict CSV reader does this as it reads). Exports are
-/// mostly tidy, so a column needing neither is passed on as it is rather than copied.
-fn tidy_text(column: Column) -> PolarsResult<Column> {
-    let text = column.str()?;
+/// Cells trimmed, blank cells null (the strict CSV reader and the workbook reader do this as
+/// they read). A column needing neither is passed on as it is rather than copied.
+fn tidy_text(text: StringChunked) -> StringChunked {
     let untidy =
         |v: &str| v.is_empty() || v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace);
     if !text.iter().flatten().any(untidy) {
-        return Ok(column);
+        return text;
     }
-    let tidied: StringChunked = text
-        .iter()
+    text.iter()
         .map(|v| v.map(str::trim).filter(|v| !v.is_empty()))
-        .collect();
-    Ok(tidied.with_name(text.name().clone()).into_column())
+        .collect()
+}
+
+/// A coded column of the rows.
+fn codes<'a>(rows: &'a DataFrame, field: Field, context: &'static str) -> Result<&'a IdxCa> {
+    rows.column(field.name()).ctx(context)?.idx().ctx(context)
 }
 
 /// A copy of the header row among the data (exports pasted together) is not a complaint.
 /// Returns the rows to set aside.
 fn repeated_headers(
     rows: &DataFrame,
+    dictionaries: &Dictionaries,
     resolved: &[BTreeMap<Field, String>],
     quality: &mut DataQuality,
 ) -> Result<BooleanChunked> {
-    let text = |name: &str| text_column(rows, name, "finding repeated headers");
-    let (references, received) = (text(Field::Reference.name())?, text(Field::Received.name())?);
-    let files = rows
-        .column(FILE_COL)
-        .ctx("finding repeated headers")?
-        .u32()
-        .ctx("finding repeated headers")?
-        .clone();
+    let context = "finding repeated headers";
+    let same = |cell: &str, header: &str| cell.chars().flat_map(char::to_lowercase).eq(header.chars());
     let headers: Vec<[String; 2]> = resolved
         .iter()
         .map(|h| [Field::Reference, Field::Received].map(|f| h[&f].trim().to_lowercase()))
         .collect();
-    let same = |cell: Option<&str>, header: &str| {
-        cell.is_some_and(|c| c.chars().flat_map(char::to_lowercase).eq(header.chars()))
-    };
+    // Each file's received header among the received values (usually in none).
+    let received_values = dictionaries.get(&Field::Received).map_or(&[][..], Vec::as_slice);
+    let header_codes: Vec<Vec<IdxSize>> = headers
+        .iter()
+        .map(|[_, received]| {
+            (0..received_values.len() as IdxSize)
+                .filter(|&code| same(&received_values[code as usize], received))
+                .collect()
+        })
+        .collect();
+    if header_codes.iter().all(Vec::is_empty) {
+        return Ok(BooleanChunked::full(PlSmallStr::EMPTY, false, rows.height()));
+    }
+    let references = text_column(rows, Field::Reference.name(), context)?;
+    let received = codes(rows, Field::Received, context)?;
+    let files = rows.column(FILE_COL).ctx(context)?.u32().ctx(context)?;
     let repeated: BooleanChunked = files
         .iter()
         .zip(references.iter())
         .zip(received.iter())
         .map(|((file, reference), received)| {
-            let header = file.and_then(|f| headers.get(f as usize));
-            Some(header.is_some_and(|[r, d]| same(reference, r) && same(received, d)))
+            let file = file.map_or(usize::MAX, |f| f as usize);
+            let is_header = |code: IdxSize| header_codes.get(file).is_some_and(|codes| codes.contains(&code));
+            Some(received.is_some_and(is_header) && reference.is_some_and(|r| same(r, &headers[file][0])))
         })
         .collect();
     if repeated.any() {
-        let copies = rows.filter(&repeated).ctx("finding repeated headers")?;
+        let copies = rows.filter(&repeated).ctx(context)?;
         for r in row_refs(&copies, None, &quality.file_names())? {
             quality.exclude(
                 r.file,
@@ -305,11 +360,18 @@ fn missing_required(rows: &DataFrame, quality: &mut DataQuality) -> Result<Boole
     let missing_rows = rows
         .filter(&missing)
         .ctx("finding rows without reference or received date")?;
-    for r in row_refs(&missing_rows, Some(received), &quality.file_names())? {
-        let (file, row, reference_value, received_value) = (r.file, r.row, r.reference, r.value);
-        let (code, reason) = match (&reference_value, &received_value) {
-            (None, None) => ("no_reference", "no reference and no received date: fill both in the export, or delete the row if it is not a complaint".to_string()),
-            (None, Some(_)) => ("no_reference", format!("no reference: every complaint needs one; fill in the {} cell", quality.header_of(file, Field::Reference))),
+    let received_codes = codes(
+        &missing_rows,
+        Field::Received,
+        "finding rows without a received date",
+    )?;
+    let refs = row_refs(&missing_rows, None, &quality.file_names())?;
+    for (r, received_code) in refs.into_iter().zip(received_codes.iter()) {
+        let (file, row, reference_value) = (r.file, r.row, r.reference);
+        let has_received = received_code.is_some();
+        let (code, reason) = match (&reference_value, has_received) {
+            (None, false) => ("no_reference", "no reference and no received date: fill both in the export, or delete the row if it is not a complaint".to_string()),
+            (None, true) => ("no_reference", format!("no reference: every complaint needs one; fill in the {} cell", quality.header_of(file, Field::Reference))),
             (Some(_), _) => ("no_received_date", format!("no received date: fill in the {} cell (e.g. 03/05/2024)", quality.header_of(file, Field::Received))),
         };
         quality.exclude(file, row, reference_value, code, reason);
@@ -399,23 +461,16 @@ fn exclude_exact_duplicates(
             format!("exact duplicate of {earlier}: the same record exported twice; nothing to fix unless it is a different complaint"),
         );
     }
-    let dropped: PlHashSet<IdxSize> = duplicates
-        .column(SEQ_COL)
-        .ctx("dropping duplicate rows")?
-        .idx()
-        .ctx("dropping duplicate rows")?
-        .iter()
-        .flatten()
-        .collect();
-    let marked: BooleanChunked = rows
-        .column(SEQ_COL)
-        .ctx("dropping duplicate rows")?
-        .idx()
-        .ctx("dropping duplicate rows")?
-        .iter()
-        .map(|seq| Some(seq.is_some_and(|s| dropped.contains(&s))))
-        .collect();
-    set_aside(&mut rows, &marked)?;
+    // A row's sequence number is its position: rows are only removed at the merge.
+    let mut dropped = vec![false; rows.height()];
+    let seqs = duplicates.column(SEQ_COL).ctx("dropping duplicate rows")?;
+    for seq in seqs.idx().ctx("dropping duplicate rows")?.iter().flatten() {
+        dropped[seq as usize] = true;
+    }
+    set_aside(
+        &mut rows,
+        &BooleanChunked::from_slice(PlSmallStr::EMPTY, &dropped),
+    )?;
     Ok(rows)
 }
 
@@ -436,37 +491,54 @@ fn text_column<'a>(rows: &'a DataFrame, name: &str, context: &'static str) -> Re
 /// [`SHARED_COL`] for every row (false on rows set aside).
 fn shared_references(rows: &DataFrame, kept: &BooleanChunked) -> Result<BooleanChunked> {
     let references = text_column(rows, Field::Reference.name(), "comparing references")?;
-    // Counting a million references is bound by the hash table's memory accesses: the keys are
-    // split among the cores by a cheap hash of their own, so each core counts a share of them
-    // in a table of its own (a key and its repeats always land in the same share).
-    let shares: Vec<u64> =
-        (0..std::thread::available_parallelism().map_or(1, |n| n.get()).min(8) as u64).collect();
-    let share_count = shares.len() as u64;
+    // Each kept reference's key is hashed (a part of the rows per core); rows whose hashes are
+    // equal are found by sorting the hashes (the keys split among the cores by their hash's top
+    // bit), then compared by their keys, so a collision of hashes never joins two references.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let bounds: Vec<(usize, usize)> = (0..cores)
+        .map(|k| (references.len() * k / cores, references.len() * (k + 1) / cores))
+        .collect();
+    let state = PlFixedStateQuality::default();
+    use std::hash::BuildHasher;
+    let hashes: Vec<Vec<Option<u64>>> = crate::parallel::in_parallel(&bounds, |&(start, end)| {
+        let part = |c: &StringChunked| c.slice(start as i64, end - start);
+        let (part_references, part_kept) = (part(references), kept.slice(start as i64, end - start));
+        Ok(part_references
+            .iter()
+            .zip(part_kept.iter())
+            .map(|(reference, kept)| {
+                let reference = reference.filter(|_| kept == Some(true))?;
+                Some(state.hash_one(reference_key(reference).as_bytes()))
+            })
+            .collect())
+    })?;
+    let hashes: Vec<Option<u64>> = hashes.into_iter().flatten().collect();
+    let shares: Vec<u64> = (0..2).collect();
     let shared_rows = crate::parallel::in_parallel(&shares, |&share| {
-        let mut numbers: PlHashMap<std::borrow::Cow<str>, u32> =
-            PlHashMap::with_capacity(references.len() / shares.len() + 1);
-        let mut rows_per_key: Vec<u32> = Vec::new();
-        let mut row_keys: Vec<(IdxSize, u32)> = Vec::new();
-        for (row, (reference, kept)) in references.iter().zip(kept.iter()).enumerate() {
-            let Some(reference) = reference.filter(|_| kept == Some(true)) else {
-                continue;
-            };
-            let key = reference_key(reference);
-            if fnv1a(key.as_bytes()) % share_count != share {
-                continue;
+        let mut keyed: Vec<(u64, IdxSize)> = hashes
+            .iter()
+            .enumerate()
+            .filter_map(|(row, hash)| hash.filter(|h| h >> 63 == share).map(|h| (h, row as IdxSize)))
+            .collect();
+        keyed.sort_unstable();
+        let mut shared: Vec<IdxSize> = Vec::new();
+        for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+            let keys: Vec<Option<std::borrow::Cow<str>>> = run
+                .iter()
+                .map(|&(_, row)| references.get(row as usize).map(reference_key))
+                .collect();
+            let mut counts: PlHashMap<&Option<std::borrow::Cow<str>>, usize> = PlHashMap::default();
+            for key in &keys {
+                *counts.entry(key).or_insert(0) += 1;
             }
-            let number = *numbers.entry(key).or_insert_with(|| {
-                rows_per_key.push(0);
-                (rows_per_key.len() - 1) as u32
-            });
-            rows_per_key[number as usize] += 1;
-            row_keys.push((row as IdxSize, number));
+            shared.extend(
+                run.iter()
+                    .zip(&keys)
+                    .filter(|(_, key)| counts[key] > 1)
+                    .map(|(&(_, row), _)| row),
+            );
         }
-        Ok(row_keys
-            .into_iter()
-            .filter(|&(_, number)| rows_per_key[number as usize] > 1)
-            .map(|(row, _)| row)
-            .collect::<Vec<IdxSize>>())
+        Ok(shared)
     })?;
     let mut shared = vec![false; references.len()];
     for row in shared_rows.into_iter().flatten() {
@@ -475,17 +547,15 @@ fn shared_references(rows: &DataFrame, kept: &BooleanChunked) -> Result<BooleanC
     Ok(BooleanChunked::from_slice(SHARED_COL.into(), &shared))
 }
 
-/// FNV-1a: a cheap hash to share keys among the cores (the tables hash them properly).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// Free-text groupings typed differently ("Repairs", "REPAIRS", "repairs ") are one group: each
 /// takes its most frequent spelling (the first seen on a tie), and the change is reported.
-fn unify_spellings(mut rows: DataFrame, mapped: &[Field], quality: &mut DataQuality) -> Result<DataFrame> {
-    let kept = kept(&rows)?;
+fn unify_spellings(
+    rows: &DataFrame,
+    dictionaries: &mut Dictionaries,
+    mapped: &[Field],
+    quality: &mut DataQuality,
+) -> Result<()> {
+    let kept = kept(rows)?;
     let groupings: Vec<Field> = mapped
         .iter()
         .copied()
@@ -496,70 +566,92 @@ fn unify_spellings(mut rows: DataFrame, mapped: &[Field], quality: &mut DataQual
             )
         })
         .collect();
-    let unified = crate::parallel::in_parallel(&groupings, |&field| unify_column(&rows, &kept, field))?;
+    let dictionaries_read = &*dictionaries;
+    let unified = crate::parallel::in_parallel(&groupings, |&field| {
+        let values = dictionaries_read.get(&field).map_or(&[][..], Vec::as_slice);
+        Ok(unify_column(
+            codes(rows, field, "comparing spellings")?,
+            values,
+            &kept,
+        ))
+    })?;
     for (field, unified) in groupings.into_iter().zip(unified) {
-        if let Some((renamed, changed, column)) = unified {
-            quality.note_spellings(field, renamed, changed);
-            rows.with_column(column).ctx("unifying spellings")?;
+        if let Some(Unified {
+            renamed,
+            changes,
+            values,
+        }) = unified
+        {
+            quality.note_spellings(field, renamed, changes);
+            dictionaries.insert(field, values);
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
-/// One grouping column with each spelling replaced by its group's, with how many spellings
-/// changed and a note for each; None when every group has one spelling.
-fn unify_column(
-    rows: &DataFrame,
-    kept: &BooleanChunked,
-    field: Field,
-) -> Result<Option<(usize, Vec<String>, Column)>> {
-    let name = field.name();
-    let text = text_column(rows, name, "comparing spellings")?;
-    // Spellings in order of first appearance, with their counts.
-    let mut number: PlHashMap<&str, usize> = PlHashMap::default();
-    let mut spellings: Vec<(&str, u64)> = Vec::new();
-    let counted = text.iter().zip(kept.iter()).filter(|(_, k)| *k == Some(true));
-    for value in counted.filter_map(|(v, _)| v) {
-        let n = *number.entry(value).or_insert_with(|| {
-            spellings.push((value, 0));
-            spellings.len() - 1
-        });
-        spellings[n].1 += 1;
-    }
-    let mut best: PlHashMap<String, (&str, u64)> = PlHashMap::default();
-    for &(value, n) in &spellings {
-        let entry = best.entry(values::value_key(value)).or_insert((value, n));
-        if n > entry.1 {
-            *entry = (value, n);
-        }
-    }
-    let mut renamed: PlHashMap<&str, &str> = PlHashMap::default();
-    let mut changed = Vec::new();
-    for &(value, n) in &spellings {
-        let (chosen, _) = best[&values::value_key(value)];
-        if chosen != value {
-            renamed.insert(value, chosen);
-            changed.push(format!("\"{value}\" ×{n} read as \"{chosen}\""));
-        }
-    }
-    if renamed.is_empty() {
-        return Ok(None);
-    }
-    let unified: StringChunked = text
-        .iter()
-        .map(|v| v.map(|v| renamed.get(v).copied().unwrap_or(v)))
-        .collect();
-    Ok(Some((
-        renamed.len(),
-        changed,
-        unified.with_name(name.into()).into_column(),
-    )))
+/// A grouping column's values with each spelling replaced by its group's.
+struct Unified {
+    /// How many spellings changed, and a note for each.
+    renamed: usize,
+    changes: Vec<String>,
+    values: Vec<String>,
 }
 
-/// Types every mapped column. Each distinct text is read once and spread back over the rows,
-/// so a million rows cost as much as their distinct values; columns are typed on every core.
+/// `None` when every group has one spelling among the rows kept.
+fn unify_column(codes: &IdxCa, values: &[String], kept: &BooleanChunked) -> Option<Unified> {
+    let keys: Vec<String> = values.iter().map(|v| values::value_key(v)).collect();
+    let mut groups: PlHashMap<&str, usize> = PlHashMap::default();
+    for key in &keys {
+        *groups.entry(key.as_str()).or_insert(0) += 1;
+    }
+    if groups.values().all(|&n| n == 1) {
+        return None;
+    }
+    // Each spelling's rows among those kept, and the first of them.
+    let mut count = vec![0u64; values.len()];
+    let mut first = vec![usize::MAX; values.len()];
+    for (row, (code, kept)) in codes.iter().zip(kept.iter()).enumerate() {
+        if let (Some(code), Some(true)) = (code, kept) {
+            let code = code as usize;
+            count[code] += 1;
+            first[code] = first[code].min(row);
+        }
+    }
+    // Spellings in order of first appearance; each group takes its most frequent (the first
+    // seen on a tie).
+    let mut spellings: Vec<usize> = (0..values.len()).filter(|&c| count[c] > 0).collect();
+    spellings.sort_by_key(|&c| first[c]);
+    let mut best: PlHashMap<&str, usize> = PlHashMap::default();
+    for &c in &spellings {
+        let chosen = best.entry(keys[c].as_str()).or_insert(c);
+        if count[c] > count[*chosen] {
+            *chosen = c;
+        }
+    }
+    let mut unified = values.to_vec();
+    let mut changes = Vec::new();
+    for &c in &spellings {
+        let chosen = best[keys[c].as_str()];
+        if chosen != c {
+            unified[c] = values[chosen].clone();
+            changes.push(format!(
+                "\"{}\" ×{} read as \"{}\"",
+                values[c], count[c], values[chosen]
+            ));
+        }
+    }
+    (!changes.is_empty()).then_some(Unified {
+        renamed: changes.len(),
+        changes,
+        values: unified,
+    })
+}
+
+/// Types every mapped column but the reference. Each distinct value is read once and spread
+/// back over the rows by its code; columns are typed on every core.
 fn parse_cells(
     mut rows: DataFrame,
+    dictionaries: &Dictionaries,
     mapped: &[Field],
     reader: &CellReader,
     raws: &[RawTable],
@@ -571,10 +663,14 @@ fn parse_cells(
     let to_type: Vec<Field> = mapped
         .iter()
         .copied()
-        .filter(|&f| f.kind() != Kind::Text || f == Field::Category)
+        .filter(|&f| f != Field::Reference)
         .collect();
     let kept = &kept(&rows)?;
-    let typed = crate::parallel::in_parallel(&to_type, |&f| type_column(&rows, kept, f, reader, excel_1904))?;
+    let typed = crate::parallel::in_parallel(&to_type, |&f| {
+        let values = dictionaries.get(&f).map_or(&[][..], Vec::as_slice);
+        type_column(&rows, values, kept, f, reader, excel_1904)
+    })?;
+    let mut problems = Vec::new();
     for TypedColumn {
         field,
         distinct,
@@ -589,12 +685,12 @@ fn parse_cells(
         rows.rename(name, format!("{name}{RAW_SUFFIX}").into())
             .ctx("reading cell values")?;
         rows.with_column(value).ctx("reading cell values")?;
-        if let Some(problem) = problem {
-            rows.with_column(problem).ctx("reading cell values")?;
+        if problem.iter().any(Option::is_some) {
+            problems.push((field, problem));
         }
     }
     let mut parsed = rows;
-    quality.record_cell_problems(&parsed, mapped)?;
+    quality.record_cell_problems(&parsed, dictionaries, &problems)?;
     // Rows whose received date could not be read go to the ledger (their warnings are not repeated).
     let received = Field::Received.name();
     let bad = parsed
@@ -604,13 +700,17 @@ fn parse_cells(
         .collect()
         .ctx("checking received dates")?;
     let raw_received = format!("{received}{RAW_SUFFIX}");
+    let received_values = dictionaries.get(&Field::Received).map_or(&[][..], Vec::as_slice);
     for RowRef {
         file,
         row,
         reference,
         value,
-    } in row_refs(&bad, Some(&raw_received), &quality.file_names())?
-    {
+    } in row_refs(
+        &bad,
+        Some((&raw_received, received_values)),
+        &quality.file_names(),
+    )? {
         let value = value.unwrap_or_default();
         let header = quality.header_of(file, Field::Received);
         let reason = match parse_date(&value, reader.date_order, false) {
@@ -641,85 +741,61 @@ fn parse_cells(
         keep.push(col(raw_stage.as_str()));
     }
     let mut typed = parsed.lazy().select(keep).collect().ctx("reading cell values")?;
-    // The reader's chunks are joined once, now that only the untyped text columns still have
-    // them: the merge's filters are much faster over contiguous columns (at 1M, 0.13–0.17 s
-    // instead of 0.2–0.29 s, for a join of 0.04–0.06 s).
+    // The reference's chunks (one per part the reader split the file into) are joined once:
+    // the merge's filters are faster over contiguous columns.
     typed.rechunk_mut_par();
     Ok(typed)
 }
 
-/// One column typed: the typed values, the problem found in each cell (when any cell has
-/// one) and the distinct texts of the rows kept.
+/// One column typed: the typed values, the problem found in each distinct value (indexed by
+/// code) and the distinct values of the rows kept (dates only: for the check of their order).
 struct TypedColumn {
     field: Field,
     distinct: Vec<String>,
     value: Column,
-    problem: Option<Column>,
+    problem: Vec<Option<String>>,
 }
 
 fn type_column(
     rows: &DataFrame,
+    values: &[String],
     kept: &BooleanChunked,
     field: Field,
     reader: &CellReader,
     excel_1904: bool,
 ) -> Result<TypedColumn> {
     let name = field.name();
-    let text = text_column(rows, name, "reading cell values")?;
-    let mut index: PlHashMap<&str, IdxSize> = PlHashMap::default();
-    let mut distinct: Vec<&str> = Vec::new();
-    // Whether each distinct text is on a row still in the analysis (rows set aside are typed
-    // too, but say nothing about the column's date order).
-    let mut on_kept_row: Vec<bool> = Vec::new();
-    let codes: IdxCa = text
-        .iter()
-        .zip(kept.iter())
-        .map(|(cell, kept)| {
-            cell.map(|v| {
-                let code = *index.entry(v).or_insert_with(|| {
-                    distinct.push(v);
-                    on_kept_row.push(false);
-                    (distinct.len() - 1) as IdxSize
-                });
-                on_kept_row[code as usize] |= kept == Some(true);
-                code
-            })
-        })
-        .collect();
-    let parsed: Vec<values::Parsed> = distinct
-        .iter()
-        .map(|k| reader.read(field, k, excel_1904))
-        .collect();
-    let problems: Vec<Option<String>> = parsed
+    let codes = codes(rows, field, "reading cell values")?;
+    // Which values are on a row still in the analysis (rows set aside are typed too, but say
+    // nothing about the column's date order).
+    let distinct = match field.kind() {
+        Kind::Date => {
+            let mut on_kept_row = vec![false; values.len()];
+            let kept_codes = codes.filter(kept).ctx("reading cell values")?;
+            for code in kept_codes.iter().flatten() {
+                on_kept_row[code as usize] = true;
+            }
+            values
+                .iter()
+                .zip(on_kept_row)
+                .filter(|(_, kept)| *kept)
+                .map(|(v, _)| v.clone())
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let parsed: Vec<values::Parsed> = values.iter().map(|v| reader.read(field, v, excel_1904)).collect();
+    let problem = parsed
         .iter()
         .map(|p| p.problem.as_ref().map(problem_code))
         .collect();
-    let spread = |column: Column, to: String| -> Result<Column> {
-        Ok(column
-            .take(&codes)
-            .ctx("reading cell values")?
-            .with_name(to.into()))
-    };
-    let value = spread(
-        typed_column(field, parsed.into_iter().map(|p| p.value))?,
-        name.to_string(),
-    )?;
-    let problem = if problems.iter().any(Option::is_some) {
-        Some(spread(
-            Column::new("__problem".into(), problems),
-            format!("{name}{PROBLEM_SUFFIX}"),
-        )?)
-    } else {
-        None
-    };
+    let value = typed_column(field, parsed.into_iter().map(|p| p.value))?
+        .take(codes)
+        .ctx("reading cell values")?
+        .with_name(name.into());
     Ok(TypedColumn {
         field,
-        distinct: distinct
-            .into_iter()
-            .zip(on_kept_row)
-            .filter(|(_, kept)| *kept)
-            .map(|(v, _)| v.to_string())
-            .collect(),
+        distinct,
         value,
         problem,
     })
@@ -786,7 +862,11 @@ pub fn days_since_epoch(date: chrono::NaiveDate) -> i32 {
 }
 
 /// One-row-per-stage exports: a stage-2 row's dates and outcome belong in the stage-2 columns.
-fn split_stage_rows(rows: DataFrame, quality: &mut DataQuality) -> Result<DataFrame> {
+fn split_stage_rows(
+    rows: DataFrame,
+    dictionaries: &Dictionaries,
+    quality: &mut DataQuality,
+) -> Result<DataFrame> {
     let stage = Field::Stage.name();
     let unknown = rows
         .clone()
@@ -795,17 +875,17 @@ fn split_stage_rows(rows: DataFrame, quality: &mut DataQuality) -> Result<DataFr
         .collect()
         .ctx("reading stages")?;
     let raw_stage = format!("{stage}{RAW_SUFFIX}");
-    let raw_stage = if unknown.column(&raw_stage).is_ok() {
-        raw_stage
-    } else {
-        stage.to_string()
-    };
+    let stage_values = dictionaries.get(&Field::Stage).map_or(&[][..], Vec::as_slice);
+    let raw_stage = unknown
+        .column(&raw_stage)
+        .is_ok()
+        .then_some((raw_stage.as_str(), stage_values));
     for RowRef {
         file,
         row,
         reference,
         value,
-    } in row_refs(&unknown, Some(&raw_stage), &quality.file_names())?
+    } in row_refs(&unknown, raw_stage, &quality.file_names())?
     {
         let code = if value.is_some() {
             "unknown_stage"
@@ -1164,8 +1244,13 @@ pub(crate) fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>
         .collect())
 }
 
-/// Row references of a small frame, before (file index columns) or after merging (file names).
-pub(super) fn row_refs(frame: &DataFrame, value: Option<&str>, file_names: &[String]) -> Result<Vec<RowRef>> {
+/// Row references of a small frame, before (file index columns) or after merging (file names),
+/// with the text of a coded column (its name and values) when one is asked for.
+pub(super) fn row_refs(
+    frame: &DataFrame,
+    value: Option<(&str, &[String])>,
+    file_names: &[String],
+) -> Result<Vec<RowRef>> {
     let pick = |a: &'static str, b: &'static str| if frame.column(a).is_ok() { a } else { b };
     let files: Vec<usize> = texts(frame, pick(FILE_COL, SOURCE_FILE))?
         .into_iter()
@@ -1179,8 +1264,18 @@ pub(super) fn row_refs(frame: &DataFrame, value: Option<&str>, file_names: &[Str
         .collect();
     let rows = texts(frame, pick(ROW_COLUMN, SOURCE_ROW))?;
     let references = texts(frame, Field::Reference.name())?;
-    let values = match value {
-        Some(name) => texts(frame, name)?,
+    let values: Vec<Option<String>> = match value {
+        Some((name, values)) => {
+            let codes = frame
+                .column(name)
+                .ctx("reading rows")?
+                .idx()
+                .ctx("reading rows")?;
+            codes
+                .iter()
+                .map(|code| code.and_then(|c| values.get(c as usize)).cloned())
+                .collect()
+        }
         None => vec![None; frame.height()],
     };
     Ok(files

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::dates::{DateOrder, OrderEvidence, order_evidence};
-use super::{FILE_COL, PROBLEM_SUFFIX, RAW_SUFFIX, SET_ASIDE_COL};
+use super::{FILE_COL, RAW_SUFFIX, SET_ASIDE_COL};
 use crate::canonical::{Field, Kind};
 use crate::error::{PolarsContext, Result};
 use crate::ingest::{ROW_COLUMN, RawTable};
@@ -193,38 +193,57 @@ impl DataQuality {
     }
 
     /// One warning per field and kind of problem, with each distinct bad value's frequency.
-    pub(super) fn record_cell_problems(&mut self, parsed: &DataFrame, mapped: &[Field]) -> Result<()> {
-        for &field in mapped {
-            let problem_col = format!("{}{PROBLEM_SUFFIX}", field.name());
-            if field == Field::Received || parsed.column(&problem_col).is_err() {
+    /// `problems` holds, for each field with any, the problem of each of its values by code.
+    pub(super) fn record_cell_problems(
+        &mut self,
+        parsed: &DataFrame,
+        dictionaries: &BTreeMap<Field, Vec<String>>,
+        problems: &[(Field, Vec<Option<String>>)],
+    ) -> Result<()> {
+        for (field, problem_of) in problems {
+            let field = *field;
+            if field == Field::Received {
                 continue;
             }
+            let values = dictionaries.get(&field).map_or(&[][..], Vec::as_slice);
             let raw_col = format!("{}{RAW_SUFFIX}", field.name());
+            // Whether each value has a problem, gathered by each row's code.
+            let has_problem = Series::new(
+                "has_problem".into(),
+                problem_of.iter().map(Option::is_some).collect::<Vec<bool>>(),
+            );
             let bad = parsed
                 .clone()
                 .lazy()
                 .filter(
-                    col(problem_col.as_str())
-                        .is_not_null()
+                    lit(has_problem)
+                        .gather(col(raw_col.as_str()), true)
+                        .fill_null(lit(false))
                         .and(col(SET_ASIDE_COL).not()),
                 )
                 .select([
                     col(raw_col.as_str()),
-                    col(problem_col.as_str()),
                     col(FILE_COL),
                     col(ROW_COLUMN),
                     col(Field::Reference.name()),
                 ])
                 .collect()
                 .ctx("collecting cell problems")?;
+            let problems: Vec<Option<&String>> = bad
+                .column(&raw_col)
+                .ctx("collecting cell problems")?
+                .idx()
+                .ctx("collecting cell problems")?
+                .iter()
+                .map(|code| code.and_then(|c| problem_of[c as usize].as_ref()))
+                .collect();
             let mut by_problem: BTreeMap<String, ProblemTally> = BTreeMap::new();
-            let problems = super::texts(&bad, &problem_col)?;
-            for (r, problem) in super::row_refs(&bad, Some(&raw_col), &self.file_names())?
+            for (r, problem) in super::row_refs(&bad, Some((&raw_col, values)), &self.file_names())?
                 .into_iter()
                 .zip(problems)
             {
                 let class = problem
-                    .unwrap_or_default()
+                    .map_or("", |p| p.as_str())
                     .split(':')
                     .next()
                     .unwrap_or_default()
