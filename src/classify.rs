@@ -8,7 +8,9 @@
 //! (received → response); and `stage{k}_received`, `stage{k}_deadline` (the deadline in force),
 //! `stage{k}_extension_recognised`, `stage{k}_extension_beyond_cap`,
 //! `stage{k}_extension_notified_late`, `stage{k}_extension_notice_missing`,
-//! `stage{k}_response_valid`, `stage{k}_withdrawn`, `stage{k}_ack_missing`, `refused`.
+//! `stage{k}_response_valid`, `stage{k}_withdrawn`, `stage{k}_ack_missing`, `refused`, and
+//! `stage{k}_timeliness_class` (the timeliness as its index in [`TIMELINESS`], which the figures
+//! compare rather than text).
 
 use chrono::NaiveDate;
 use polars::prelude::*;

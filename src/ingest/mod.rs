@@ -1,5 +1,8 @@
-//! Stage 1 — ingest: read each export (CSV, XLSX, XLSM, XLS, ODS) into a raw table of text cells,
-//! with the header found and every data row numbered as a spreadsheet user would count it.
+//! Stage 1 — ingest: read each export (CSV, XLSX, XLSM, XLS, ODS) into a raw table of cells, with
+//! the header found and every data row numbered as a spreadsheet user would count it. A column
+//! comes out as text, or coded: each distinct value once and a code per row ([`CodedText`]),
+//! which is how the strict CSV reader and the workbook reader give every column but the
+//! reference.
 
 mod coded;
 mod delimited;
@@ -25,7 +28,7 @@ pub const HEADER_SEARCH_ROWS: usize = 20;
 /// Name of the column holding each data row's spreadsheet row number.
 pub const ROW_COLUMN: &str = "__row";
 
-/// One input file as read: its header and its data rows as text.
+/// One input file as read: its header and its data rows.
 #[derive(Debug, Clone)]
 pub struct RawTable {
     pub file: PathBuf,

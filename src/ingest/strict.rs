@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use polars::prelude::*;
+use polars_arrow::bitmap::BitmapBuilder;
 
 use super::RawColumn;
 use super::coded::{CodedText, Coder};
@@ -145,15 +146,14 @@ struct Format<'a> {
     names: &'a [PlSmallStr],
 }
 
-/// Code of a missing cell while a part is read.
-const MISSING: IdxSize = IdxSize::MAX;
-
 /// One wanted column of one part of the rows.
 enum PartColumn {
     Text(StringChunkedBuilder),
-    /// Each row's code into `values` (trimmed bytes as stored), [`MISSING`] for a blank cell.
+    /// Each row's code into `values` (trimmed bytes as stored), and whether it has one (a blank
+    /// cell has code 0 and no value).
     Coded {
         codes: Vec<IdxSize>,
+        present: BitmapBuilder,
         values: Coder,
     },
 }
@@ -171,29 +171,36 @@ fn join_parts(source: Source, parts: Vec<PartColumn>) -> Option<RawColumn> {
             Some(RawColumn::Text(whole))
         }
         PartColumn::Coded {
-            mut codes,
+            codes,
+            present,
             mut values,
         } => {
+            // Each part's codes become a chunk of the column as they are; a later part's values
+            // join the first's, so its codes are renumbered in place. The chunks are then
+            // joined by copying (later steps are much slower over chunked columns).
+            let mut whole = IdxCa::from_vec_validity(PlSmallStr::EMPTY, codes, present.into_opt_validity());
             for part in parts {
                 let PartColumn::Coded {
-                    codes: more,
+                    codes: mut more,
+                    present: more_present,
                     values: more_values,
                 } = part
                 else {
                     return None;
                 };
-                // A later part's values join the first's, so its codes are renumbered.
                 let renumbered: Vec<IdxSize> = more_values.values().map(|v| values.code(v)).collect();
-                codes.extend(more.into_iter().map(|c| match c {
-                    MISSING => MISSING,
-                    c => renumbered[c as usize],
-                }));
+                if renumbered.iter().enumerate().any(|(i, &c)| i as IdxSize != c) {
+                    for code in &mut more {
+                        // A blank cell's code (0) may have no value to renumber.
+                        *code = renumbered.get(*code as usize).copied().unwrap_or(0);
+                    }
+                }
+                let more =
+                    IdxCa::from_vec_validity(PlSmallStr::EMPTY, more, more_present.into_opt_validity());
+                whole.append_owned(more).ok()?;
             }
             Some(RawColumn::Coded(CodedText {
-                codes: IdxCa::from_iter_options(
-                    PlSmallStr::EMPTY,
-                    codes.iter().map(|&c| (c != MISSING).then_some(c)),
-                ),
+                codes: whole.rechunk().into_owned(),
                 values: values.values().map(|v| source.text(v).into_owned()).collect(),
             }))
         }
@@ -271,6 +278,7 @@ fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Optio
             Keep::Text => PartColumn::Text(StringChunkedBuilder::new(name.clone(), rows_guess)),
             Keep::Coded => PartColumn::Coded {
                 codes: Vec::with_capacity(rows_guess),
+                present: BitmapBuilder::with_capacity(rows_guess),
                 values: Coder::default(),
             },
         })
@@ -313,10 +321,17 @@ fn read_part(source: Source, start: usize, end: usize, format: &Format) -> Optio
                     true => builder.append_null(),
                     false => builder.append_value(source.text(&cell)),
                 },
-                PartColumn::Coded { codes, values } => codes.push(match cell.is_empty() {
-                    true => MISSING,
-                    false => values.code(&cell),
-                }),
+                PartColumn::Coded {
+                    codes,
+                    present,
+                    values,
+                } => {
+                    present.push(!cell.is_empty());
+                    codes.push(match cell.is_empty() {
+                        true => 0,
+                        false => values.code(&cell),
+                    });
+                }
             }
         }
         field += 1;

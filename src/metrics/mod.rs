@@ -360,10 +360,7 @@ fn mask_columns(p: Period) -> [Vec<Expr>; 2] {
             .zip(MASK_NAMES)
             .map(move |(mask, name)| mask.fill_null(lit(false)).alias(mask_column(k, name)))
     });
-    let tenure = |t: &str| col("__tenure").eq(lit(t)).fill_null(lit(false));
-    let first = period
-        .chain([tenure("LCRA").alias(LCRA), tenure("LCHO").alias(LCHO)])
-        .collect();
+    let first = period.collect();
     let responded = [1u8, 2].into_iter().flat_map(|k| {
         let responded_in = col(mask_column(k, "responded_in").as_str());
         let class = |name: &str| {
@@ -429,13 +426,13 @@ fn compute_one(
     p: Period,
 ) -> Result<Metrics> {
     let mut warnings = Vec::new();
-    let tenure = effective_tenure(t, config, &mut warnings);
+    let [lcra, lcho] = effective_tenure(t, config, &mut warnings);
     let [mut masks, responded_masks] = mask_columns(p);
     masks.extend(month_columns(p));
+    masks.extend([lcra.alias(LCRA), lcho.alias(LCHO)]);
     let t = &crate::timings::step("metrics: masks", || {
         t.clone()
             .lazy()
-            .with_column(tenure.alias("__tenure"))
             .with_columns(masks)
             .with_columns(responded_masks)
             .collect()
@@ -596,23 +593,20 @@ fn check_coverage(t: &DataFrame, a: &figures::Answers, k: u8) -> Result<()> {
     )))
 }
 
-/// LCRA / LCHO for the TSM split; everything else null. With a plain `homes = n` and no tenure
-/// column, every complaint is LCRA.
-fn effective_tenure(t: &DataFrame, config: &Config, warnings: &mut Vec<String>) -> Expr {
-    let tenure = col(Field::Tenure.name());
+/// Whether each complaint is LCRA, and whether LCHO, for the TSM split (every other tenure is
+/// neither). With a plain `homes = n` and no tenure column, every complaint is LCRA.
+fn effective_tenure(t: &DataFrame, config: &Config, warnings: &mut Vec<String>) -> [Expr; 2] {
     let all_unknown = t
         .column(Field::Tenure.name())
         .map(|c| c.null_count() == c.len())
         .unwrap_or(true);
     if all_unknown {
         if matches!(config.homes, Some(crate::config::Homes::All(_))) {
-            return lit("LCRA");
+            return [lit(true), lit(false)];
         }
         warnings.push("no tenure column: the TSM figures by LCRA/LCHO cannot be split; map [columns] tenure or give a plain homes = n (all LCRA)".into());
     }
-    when(tenure.clone().eq(lit("LCRA")).or(tenure.clone().eq(lit("LCHO"))))
-        .then(tenure)
-        .otherwise(lit(NULL).cast(DataType::String))
+    ["LCRA", "LCHO"].map(|t| col(Field::Tenure.name()).eq(lit(t)).fill_null(lit(false)))
 }
 
 /// The name of one of stage `k`'s counts.
@@ -1076,6 +1070,6 @@ fn quality_counts(batch: &mut figures::Batch) {
     }
     batch.count(
         "tenure_unknown",
-        stage_masks(1).received_in.and(col("__tenure").is_null()),
+        stage_masks(1).received_in.and(col(LCRA).or(col(LCHO)).not()),
     );
 }

@@ -666,9 +666,11 @@ fn parse_cells(
         .filter(|&f| f != Field::Reference)
         .collect();
     let kept = &kept(&rows)?;
-    let typed = crate::parallel::in_parallel(&to_type, |&f| {
-        let values = dictionaries.get(&f).map_or(&[][..], Vec::as_slice);
-        type_column(&rows, values, kept, f, reader, excel_1904)
+    let typed = step("normalise: parse cells: type", || {
+        crate::parallel::in_parallel(&to_type, |&f| {
+            let values = dictionaries.get(&f).map_or(&[][..], Vec::as_slice);
+            type_column(&rows, values, kept, f, reader, excel_1904)
+        })
     })?;
     let mut problems = Vec::new();
     for TypedColumn {
@@ -690,7 +692,9 @@ fn parse_cells(
         }
     }
     let mut parsed = rows;
-    quality.record_cell_problems(&parsed, dictionaries, &problems)?;
+    step("normalise: parse cells: problems", || {
+        quality.record_cell_problems(&parsed, dictionaries, &problems)
+    })?;
     // Rows whose received date could not be read go to the ledger (their warnings are not repeated).
     let received = Field::Received.name();
     let bad = parsed
@@ -743,7 +747,7 @@ fn parse_cells(
     let mut typed = parsed.lazy().select(keep).collect().ctx("reading cell values")?;
     // The reference's chunks (one per part the reader split the file into) are joined once:
     // the merge's filters are faster over contiguous columns.
-    typed.rechunk_mut_par();
+    step("normalise: parse cells: rechunk", || typed.rechunk_mut_par());
     Ok(typed)
 }
 
@@ -1102,27 +1106,30 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
             Some(kept)
         })
         .collect();
-    let merged = rows
-        .lazy()
-        .select(output)
-        .collect()
-        .ctx("merging rows by reference")?
-        .filter(&kept)
-        .ctx("merging rows by reference")?;
+    let merged = step("normalise: merge: filter", || {
+        rows.lazy()
+            .select(output)
+            .collect()
+            .ctx("merging rows by reference")?
+            .filter(&kept)
+            .ctx("merging rows by reference")
+    })?;
     let groups = groups
         .take(&IdxCa::from_vec("group".into(), group_rows))
         .ctx("merging rows by reference")?;
     let height = merged.height();
-    let merged = DataFrame::new(
-        height,
-        merged
-            .into_columns()
-            .into_iter()
-            .zip(groups.columns())
-            .map(|(column, values)| scatter(column, &group_positions, values))
-            .collect::<Result<Vec<_>>>()?,
-    )
-    .ctx("merging rows by reference")?;
+    let merged = step("normalise: merge: scatter", || {
+        DataFrame::new(
+            height,
+            merged
+                .into_columns()
+                .into_iter()
+                .zip(groups.columns())
+                .map(|(column, values)| scatter(column, &group_positions, values))
+                .collect::<Result<Vec<_>>>()?,
+        )
+        .ctx("merging rows by reference")
+    })?;
     // Every canonical field is a column, empty when the export does not have it.
     let mut columns: Vec<Expr> = Field::CANONICAL
         .iter()
@@ -1200,20 +1207,25 @@ fn derive_status(complaints: DataFrame) -> Result<DataFrame> {
     let finished = present(Field::Closed)
         .or(present(Field::Stage2Responded))
         .or(present(Field::Stage1Responded).and(present(Field::Stage2Requested).not()));
-    let status = when(present(Field::RefusalReason).or(equals(Field::Status, "refused")))
-        .then(lit("refused"))
+    // The derived status as an index into its names (null where the mapped status stands),
+    // then named in one gather: text is built once, not at every branch.
+    const DERIVED: [&str; 4] = ["refused", "withdrawn", "closed", "open"];
+    let derived = |name: &str| lit(DERIVED.iter().position(|d| *d == name).expect("a status") as u32);
+    let class = when(present(Field::RefusalReason).or(equals(Field::Status, "refused")))
+        .then(derived("refused"))
         .when(
             equals(Field::Status, "withdrawn")
                 .or(equals(Field::Stage1Outcome, "withdrawn"))
                 .or(equals(Field::Stage2Outcome, "withdrawn")),
         )
-        .then(lit("withdrawn"))
+        .then(derived("withdrawn"))
         .when(status_col.clone().is_not_null())
-        .then(status_col)
+        .then(lit(NULL).cast(DataType::UInt32))
         .when(finished)
-        .then(lit("closed"))
-        .otherwise(lit("open"))
-        .alias(Field::Status.name());
+        .then(derived("closed"))
+        .otherwise(derived("open"));
+    let names = Series::new("status".into(), DERIVED);
+    let status = coalesce(&[lit(names).gather(class, true), status_col]).alias(Field::Status.name());
     complaints
         .lazy()
         .with_column(status)
