@@ -205,14 +205,16 @@ pub fn sums_by_text(
 /// For the rows where `mask` holds, how many have each (integer `key`, integer `value`) pair:
 /// each key's distribution of values, from which medians of any grouping of keys follow.
 pub fn histogram(t: &DataFrame, mask: Expr, key: Expr, value: Expr) -> Result<Vec<(i64, i64, u64)>> {
+    // One integer key per pair groups several times faster than two keys. The value is
+    // shifted into the low 32 bits, so any i32 key and value pair round-trips.
+    const LOW: i64 = 1 << 32;
+    const SHIFT: i64 = 1 << 31;
+    let pair = key.cast(DataType::Int64) * lit(LOW) + (value.cast(DataType::Int64) + lit(SHIFT));
     let out = t
         .clone()
         .lazy()
         .filter(mask.fill_null(lit(false)))
-        .group_by([
-            key.cast(DataType::Int64).alias("__key"),
-            value.cast(DataType::Int64).alias("__value"),
-        ])
+        .group_by([pair.alias("__pair")])
         .agg([len().alias("__n")])
         .collect()
         .ctx("counting values")?;
@@ -224,13 +226,17 @@ pub fn histogram(t: &DataFrame, mask: Expr, key: Expr, value: Expr) -> Result<Ve
             .ctx("counting values")?;
         Ok(values.i64().ctx("counting values")?.iter().collect())
     };
-    let (keys, values, counts) = (column("__key")?, column("__value")?, column("__n")?);
-    Ok(keys
+    let (pairs, counts) = (column("__pair")?, column("__n")?);
+    let mut out: Vec<(i64, i64, u64)> = pairs
         .into_iter()
-        .zip(values)
         .zip(counts)
-        .filter_map(|((k, v), n)| Some((k?, v?, n? as u64)))
-        .collect())
+        .filter_map(|(pair, n)| {
+            let pair = pair?;
+            Some((pair.div_euclid(LOW), pair.rem_euclid(LOW) - SHIFT, n? as u64))
+        })
+        .collect();
+    out.sort_unstable();
+    Ok(out)
 }
 
 /// The median of values given with their counts: the middle one, or the mean of the middle
@@ -316,6 +322,19 @@ mod tests {
         assert_eq!(median_of_counts(&[(4, 3), (10, 2)]), Some(4.0));
         assert_eq!(median_of_counts(&[(4, 2), (10, 2)]), Some(7.0));
         assert_eq!(median_of_counts(&[(0, 5), (1, 0)]), Some(0.0));
+    }
+
+    #[test]
+    fn histograms_count_each_pair_under_the_mask() {
+        let t = df![
+            "keep" => [true, true, true, false, true, true, true],
+            "month" => [Some(0), Some(0), Some(11), Some(0), None, Some(3), Some(0)],
+            "days" => [Some(5), Some(5), Some(-2), Some(5), Some(1), None, Some(30)],
+        ]
+        .unwrap();
+        let counts = histogram(&t, col("keep"), col("month"), col("days")).unwrap();
+        // Rows with a missing key or value are not counted; the unkept row is not either.
+        assert_eq!(counts, vec![(0, 5, 2), (0, 30, 1), (11, -2, 1)]);
     }
 
     #[test]
