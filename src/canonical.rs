@@ -187,3 +187,55 @@ mod tests {
         );
     }
 }
+
+/// Columns whose values come from a fixed list of names (a stage's timeliness, a derived
+/// status): worked out as each row's index into the list, then named by one gather, so that
+/// text is built once per name rather than at every branch of a `when` chain, and figures can
+/// compare the index.
+pub mod classes {
+    use polars::prelude::*;
+
+    /// `name`'s index in `names`, as a literal.
+    pub fn index(names: &[&str], name: &str) -> Expr {
+        let at = names
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("{name:?} is not one of {names:?}"));
+        lit(at as u32)
+    }
+
+    /// No class: a null index.
+    pub fn none() -> Expr {
+        lit(NULL).cast(DataType::UInt32)
+    }
+
+    /// Each row's name from its index (a null index stays null).
+    pub fn named(names: &[&str], index: Expr) -> Expr {
+        lit(Series::new("names".into(), names)).gather(index, true)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn classes_are_named_from_their_index() {
+            const NAMES: [&str; 3] = ["low", "mid", "high"];
+            let t = df!["score" => [Some(1), Some(5), None, Some(9)]].unwrap();
+            let class = when(col("score").lt(lit(3)))
+                .then(index(&NAMES, "low"))
+                .when(col("score").lt(lit(7)))
+                .then(index(&NAMES, "mid"))
+                .when(col("score").is_not_null())
+                .then(index(&NAMES, "high"))
+                .otherwise(none());
+            let out = t
+                .lazy()
+                .select([named(&NAMES, class).alias("class")])
+                .collect()
+                .unwrap();
+            let names: Vec<Option<&str>> = out.column("class").unwrap().str().unwrap().iter().collect();
+            assert_eq!(names, [Some("low"), Some("mid"), None, Some("high")]);
+        }
+    }
+}

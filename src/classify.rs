@@ -17,7 +17,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::calendar::Calendar;
-use crate::canonical::Field;
+use crate::canonical::{Field, classes};
 use crate::config::ResponseClock;
 use crate::error::{PolarsContext, Result};
 use crate::normalise::days_since_epoch;
@@ -247,10 +247,8 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
 
     // Step 6–7: classification.
     let as_at = date_lit(rules.as_at);
-    // The class as its index in TIMELINESS, then as its name (one gather of the names rather
-    // than text at every branch).
-    let class = |class: &str| lit(TIMELINESS.iter().position(|c| *c == class).expect("a class") as u32);
-    let no_class = || lit(NULL).cast(DataType::UInt32);
+    let class = |class: &str| classes::index(&TIMELINESS, class);
+    let no_class = classes::none;
     let timeliness_class = when(col("refused").or(received.clone().is_null()).or(c("withdrawn")))
         .then(no_class())
         .when(c("response_valid"))
@@ -273,8 +271,7 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
                 .otherwise(class("open_overdue")),
         )
         .otherwise(no_class());
-    let names = Series::new("timeliness".into(), TIMELINESS);
-    let timeliness = lit(names).gather(c("timeliness_class"), true);
+    let timeliness = classes::named(&TIMELINESS, c("timeliness_class"));
 
     vec![
         vec![

@@ -364,11 +364,10 @@ fn mask_columns(p: Period) -> [Vec<Expr>; 2] {
     let responded = [1u8, 2].into_iter().flat_map(|k| {
         let responded_in = col(mask_column(k, "responded_in").as_str());
         let class = |name: &str| {
-            let index = crate::classify::TIMELINESS
-                .iter()
-                .position(|c| *c == name)
-                .expect("a class");
-            col(stage_col(k, "timeliness_class").as_str()).eq(lit(index as u32))
+            col(stage_col(k, "timeliness_class").as_str()).eq(crate::canonical::classes::index(
+                &crate::classify::TIMELINESS,
+                name,
+            ))
         };
         let outcome = col(if k == 1 {
             Field::Stage1Outcome.name()

@@ -12,7 +12,7 @@ use polars::prelude::*;
 
 pub use quality::{DataQuality, Example, Exclusion, FileSummary, Warning};
 
-use crate::canonical::{Field, Kind, SOURCE_FILE, SOURCE_ROW};
+use crate::canonical::{Field, Kind, SOURCE_FILE, SOURCE_ROW, classes};
 use crate::config::{Config, Shape};
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{CodedText, ROW_COLUMN, RawColumn, RawTable};
@@ -1207,10 +1207,9 @@ fn derive_status(complaints: DataFrame) -> Result<DataFrame> {
     let finished = present(Field::Closed)
         .or(present(Field::Stage2Responded))
         .or(present(Field::Stage1Responded).and(present(Field::Stage2Requested).not()));
-    // The derived status as an index into its names (null where the mapped status stands),
-    // then named in one gather: text is built once, not at every branch.
+    // The derived status as a class (none where the mapped status stands).
     const DERIVED: [&str; 4] = ["refused", "withdrawn", "closed", "open"];
-    let derived = |name: &str| lit(DERIVED.iter().position(|d| *d == name).expect("a status") as u32);
+    let derived = |name: &str| classes::index(&DERIVED, name);
     let class = when(present(Field::RefusalReason).or(equals(Field::Status, "refused")))
         .then(derived("refused"))
         .when(
@@ -1220,12 +1219,11 @@ fn derive_status(complaints: DataFrame) -> Result<DataFrame> {
         )
         .then(derived("withdrawn"))
         .when(status_col.clone().is_not_null())
-        .then(lit(NULL).cast(DataType::UInt32))
+        .then(classes::none())
         .when(finished)
         .then(derived("closed"))
         .otherwise(derived("open"));
-    let names = Series::new("status".into(), DERIVED);
-    let status = coalesce(&[lit(names).gather(class, true), status_col]).alias(Field::Status.name());
+    let status = coalesce(&[classes::named(&DERIVED, class), status_col]).alias(Field::Status.name());
     complaints
         .lazy()
         .with_column(status)
