@@ -15,14 +15,36 @@ pub fn step<T>(name: &str, work: impl FnOnce() -> T) -> T {
         return work();
     }
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let value = work();
+    let wall = started.elapsed().as_secs_f64();
+    // CPU time beside wall time shows how many cores a step kept busy.
+    let cpu = match (cpu_before, cpu_seconds()) {
+        (Some(before), Some(after)) => format!("{:.3} s", after - before),
+        _ => "?".into(),
+    };
     eprintln!(
-        "timing: {name}: {:.3} s (peak RSS so far {} MiB)",
-        started.elapsed().as_secs_f64(),
+        "timing: {name}: {wall:.3} s (CPU {cpu}, peak RSS so far {} MiB)",
         peak_rss_kib(std::path::Path::new("/proc/self/status"))
             .map_or("?".into(), |k| (k / 1024).to_string())
     );
     value
+}
+
+/// User and system CPU time of the whole process so far, every thread included (Unix only).
+fn cpu_seconds() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+            return None;
+        }
+        let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        Some(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// A process's peak resident set size in KiB (VmHWM), from its status file under /proc
