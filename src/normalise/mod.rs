@@ -775,9 +775,23 @@ fn type_column(
     let distinct = match field.kind() {
         Kind::Date => {
             let mut on_kept_row = vec![false; values.len()];
-            let kept_codes = codes.filter(kept).ctx("reading cell values")?;
-            for code in kept_codes.iter().flatten() {
-                on_kept_row[code as usize] = true;
+            let mut mark = |code: IdxSize| {
+                if let Some(on) = on_kept_row.get_mut(code as usize) {
+                    *on = true;
+                }
+            };
+            // Straight over the codes and their validity: an iterator of options is several
+            // times slower over a million rows.
+            for codes in codes.filter(kept).ctx("reading cell values")?.downcast_iter() {
+                match codes.validity() {
+                    None => codes.values().iter().for_each(|&code| mark(code)),
+                    Some(present) => codes
+                        .values()
+                        .iter()
+                        .zip(present.iter())
+                        .filter(|(_, present)| *present)
+                        .for_each(|(&code, _)| mark(code)),
+                }
             }
             values
                 .iter()
@@ -793,10 +807,7 @@ fn type_column(
         .iter()
         .map(|p| p.problem.as_ref().map(problem_code))
         .collect();
-    let value = typed_column(field, parsed.into_iter().map(|p| p.value))?
-        .take(codes)
-        .ctx("reading cell values")?
-        .with_name(name.into());
+    let value = typed_column(field, parsed.into_iter().map(|p| p.value), codes)?.with_name(name.into());
     Ok(TypedColumn {
         field,
         distinct,
@@ -815,8 +826,9 @@ fn problem_code(problem: &Problem) -> String {
     }
 }
 
-/// The typed column for a field's values (named `__value`).
-fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>) -> Result<Column> {
+/// The typed column of a field: each row's distinct value (`values`, by code) typed, named
+/// `__value`.
+fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes: &IdxCa) -> Result<Column> {
     let name: PlSmallStr = "__value".into();
     let column = match field.kind() {
         Kind::Date => {
@@ -826,28 +838,28 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>) -> Re
                     _ => None,
                 })
                 .collect();
-            Column::new(name, days)
-                .cast(&DataType::Date)
-                .ctx("typing dates")?
+            Int32Chunked::from_chunk_iter(name, gather_by_codes(&days, codes))
+                .into_date()
+                .into_column()
         }
-        Kind::Flag => Column::new(
-            name,
-            values
+        Kind::Flag => {
+            let flags: Vec<Option<bool>> = values
                 .map(|v| match v {
                     Some(Value::Flag(b)) => Some(b),
                     _ => None,
                 })
-                .collect::<Vec<_>>(),
-        ),
-        Kind::Money => Column::new(
-            name,
-            values
+                .collect();
+            BooleanChunked::from_chunk_iter(name, gather_flags_by_codes(&flags, codes)).into_column()
+        }
+        Kind::Money => {
+            let amounts: Vec<Option<f64>> = values
                 .map(|v| match v {
                     Some(Value::Money(m)) => Some(m),
                     _ => None,
                 })
-                .collect::<Vec<_>>(),
-        ),
+                .collect();
+            Float64Chunked::from_chunk_iter(name, gather_by_codes(&amounts, codes)).into_column()
+        }
         _ => Column::new(
             name,
             values
@@ -856,9 +868,81 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>) -> Re
                     _ => None,
                 })
                 .collect::<Vec<_>>(),
-        ),
+        )
+        .take(codes)
+        .ctx("reading cell values")?,
     };
     Ok(column)
+}
+
+/// Each row's value, `dictionary[code]`, missing where the code or the value is. Polars gathers
+/// by nullable indices one option at a time; this copies the values in one pass and combines
+/// the two validities in another. A code with no value (a blank cell's 0) gives a missing value.
+fn gather_by_codes<T: polars_arrow::types::NativeType>(
+    dictionary: &[Option<T>],
+    codes: &IdxCa,
+) -> Vec<polars_arrow::array::PrimitiveArray<T>> {
+    let values: Vec<T> = dictionary.iter().map(|v| v.unwrap_or_default()).collect();
+    let present: Vec<bool> = dictionary.iter().map(Option::is_some).collect();
+    codes
+        .downcast_iter()
+        .map(|codes| {
+            let gathered: Vec<T> = codes
+                .values()
+                .iter()
+                .map(|&code| values.get(code as usize).copied().unwrap_or_default())
+                .collect();
+            polars_arrow::array::PrimitiveArray::new(
+                T::PRIMITIVE.into(),
+                gathered.into(),
+                validity_by_codes(&present, codes),
+            )
+        })
+        .collect()
+}
+
+/// [`gather_by_codes`] for flags.
+fn gather_flags_by_codes(
+    dictionary: &[Option<bool>],
+    codes: &IdxCa,
+) -> Vec<polars_arrow::array::BooleanArray> {
+    let present: Vec<bool> = dictionary.iter().map(Option::is_some).collect();
+    codes
+        .downcast_iter()
+        .map(|codes| {
+            let gathered: polars_arrow::bitmap::Bitmap = codes
+                .values()
+                .iter()
+                .map(|&code| dictionary.get(code as usize).copied().flatten().unwrap_or(false))
+                .collect();
+            polars_arrow::array::BooleanArray::new(
+                ArrowDataType::Boolean,
+                gathered,
+                validity_by_codes(&present, codes),
+            )
+        })
+        .collect()
+}
+
+/// Which rows have a value: a code, and a value for it (`None`: every row).
+fn validity_by_codes(
+    present: &[bool],
+    codes: &polars_arrow::array::PrimitiveArray<IdxSize>,
+) -> Option<polars_arrow::bitmap::Bitmap> {
+    if !present.is_empty() && present.iter().all(|&p| p) {
+        // Every code has a value: the rows with a code are the rows with a value.
+        return codes.validity().cloned();
+    }
+    let has_value = |code: IdxSize| present.get(code as usize).copied().unwrap_or(false);
+    Some(match codes.validity() {
+        None => codes.values().iter().map(|&code| has_value(code)).collect(),
+        Some(coded) => codes
+            .values()
+            .iter()
+            .zip(coded.iter())
+            .map(|(&code, coded)| coded && has_value(code))
+            .collect(),
+    })
 }
 
 pub fn days_since_epoch(date: chrono::NaiveDate) -> i32 {
@@ -1305,6 +1389,52 @@ pub(super) fn row_refs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_gathered_by_code_missing_where_the_code_or_the_value_is() {
+        // Rows: code 1, blank (code 0, no value), code 0, code 2 (a value that did not parse).
+        let codes = IdxCa::new("codes".into(), [Some(1), None, Some(0), Some(2)]);
+        let days = typed_column(
+            Field::Received,
+            [
+                Some(Value::Date(d(2024, 4, 1))),
+                Some(Value::Date(d(2024, 4, 2))),
+                None,
+            ]
+            .into_iter(),
+            &codes,
+        )
+        .unwrap();
+        assert_eq!(days.dtype(), &DataType::Date);
+        let days: Vec<Option<i32>> = days.to_physical_repr().i32().unwrap().iter().collect();
+        assert_eq!(days, [Some(19815), None, Some(19814), None]);
+        let flags = typed_column(
+            Field::Stage1Extension,
+            [Some(Value::Flag(true)), Some(Value::Flag(false))].into_iter(),
+            &codes.slice(0, 3),
+        )
+        .unwrap();
+        let flags: Vec<Option<bool>> = flags.bool().unwrap().iter().collect();
+        assert_eq!(flags, [Some(false), None, Some(true)]);
+        // A column with no values at all: every row missing, whatever its codes hold.
+        let blank = IdxCa::new("codes".into(), [None::<IdxSize>, None]);
+        let money = typed_column(Field::Compensation, std::iter::empty(), &blank).unwrap();
+        assert_eq!(money.null_count(), 2);
+        // Every value present and no blank rows: no validity needed, nothing missing.
+        let full = IdxCa::from_vec("codes".into(), vec![1, 0, 1]);
+        let money = typed_column(
+            Field::Compensation,
+            [Some(Value::Money(50.0)), Some(Value::Money(12.5))].into_iter(),
+            &full,
+        )
+        .unwrap();
+        let money: Vec<Option<f64>> = money.f64().unwrap().iter().collect();
+        assert_eq!(money, [Some(12.5), Some(50.0), Some(12.5)]);
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
 
     #[test]
     fn scatter_writes_merged_values_over_their_rows_in_every_column_type() {
