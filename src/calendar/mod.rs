@@ -202,37 +202,46 @@ impl Calendar {
     }
 
     /// A table by day number since 1970, up to the end of coverage, of `value` for each day
-    /// covered (null before coverage): what the expressions below gather from.
-    fn by_day(&self, value: impl Fn(NaiveDate) -> Option<i32>) -> Series {
+    /// covered (missing before coverage): what the expressions below gather from.
+    fn by_day(&self, value: impl Fn(NaiveDate) -> Option<i32>) -> Vec<Option<i32>> {
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
         let last = crate::normalise::days_since_epoch(self.last).max(0);
-        let table: Vec<Option<i32>> = (0..=last)
+        (0..=last)
             .map(|day| {
                 let date = epoch + chrono::Duration::days(i64::from(day));
                 if date < self.first { None } else { value(date) }
             })
-            .collect();
-        Series::new("by_day".into(), table)
+            .collect()
     }
 
-    /// `table`'s entry for each date of a Date column: null for a missing date or one outside
-    /// the table (a day before 1970 casts to a null index).
-    fn gather_by_day(table: Series, date: Expr) -> Expr {
-        lit(table).gather(date.cast(DataType::Int32).cast(DataType::UInt32), true)
+    /// `table`'s entry for each date of a Date column, as `dtype`: null for a missing date or
+    /// one outside the table (before 1970 or after the coverage).
+    fn gather_by_day(table: Vec<Option<i32>>, date: Expr, dtype: DataType) -> Expr {
+        let output = dtype.clone();
+        date.map(
+            move |dates: Column| {
+                let days = dates.cast(&DataType::Int32)?;
+                let gathered = Int32Chunked::from_chunk_iter(
+                    dates.name().clone(),
+                    days.i32()?
+                        .downcast_iter()
+                        .map(|days| crate::gather::primitive(&table, days, |day| usize::try_from(day).ok())),
+                );
+                gathered.into_column().cast(&dtype)
+            },
+            move |_, field| Ok(Field::new(field.name().clone(), output.clone())),
+        )
     }
 
     /// W(date) as a polars expression over a Date column; null outside coverage.
     pub fn wd_number_expr(&self, date: Expr) -> Expr {
-        Self::gather_by_day(self.by_day(|d| self.wd_number(d).ok()), date)
+        Self::gather_by_day(self.by_day(|d| self.wd_number(d).ok()), date, DataType::Int32)
     }
 
     /// add_wd(date, n) as a polars expression; null when the answer is outside coverage.
     pub fn add_wd_expr(&self, date: Expr, n: u32) -> Expr {
-        let table = self
-            .by_day(|d| self.add_wd(d, n).ok().map(crate::normalise::days_since_epoch))
-            .cast(&DataType::Date)
-            .expect("days cast to dates");
-        Self::gather_by_day(table, date)
+        let table = self.by_day(|d| self.add_wd(d, n).ok().map(crate::normalise::days_since_epoch));
+        Self::gather_by_day(table, date, DataType::Date)
     }
 
     /// wd_between(a, b) as a polars expression.

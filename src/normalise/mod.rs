@@ -15,6 +15,7 @@ pub use quality::{DataQuality, Example, Exclusion, FileSummary, Warning};
 use crate::canonical::{Field, Kind, SOURCE_FILE, SOURCE_ROW, classes};
 use crate::config::{Config, Shape};
 use crate::error::{Error, PolarsContext, Result};
+use crate::gather;
 use crate::ingest::{CodedText, ROW_COLUMN, RawColumn, RawTable};
 use crate::mapping::{ColumnMatcher, closest_header};
 use crate::timings::step;
@@ -826,8 +827,19 @@ fn problem_code(problem: &Problem) -> String {
     }
 }
 
+/// A code's position among its column's values.
+fn code(code: IdxSize) -> Option<usize> {
+    Some(code as usize)
+}
+
+/// `gather` applied to each chunk of the codes.
+fn by_codes<A>(codes: &IdxCa, gather: impl Fn(&polars_arrow::array::PrimitiveArray<IdxSize>) -> A) -> Vec<A> {
+    codes.downcast_iter().map(gather).collect()
+}
+
 /// The typed column of a field: each row's distinct value (`values`, by code) typed, named
-/// `__value`.
+/// `__value`. Dates, flags and money are gathered by [`gather`]; text by polars (its gather
+/// of text views is fast).
 fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes: &IdxCa) -> Result<Column> {
     let name: PlSmallStr = "__value".into();
     let column = match field.kind() {
@@ -838,7 +850,7 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes
                     _ => None,
                 })
                 .collect();
-            Int32Chunked::from_chunk_iter(name, gather_by_codes(&days, codes))
+            Int32Chunked::from_chunk_iter(name, by_codes(codes, |c| gather::primitive(&days, c, code)))
                 .into_date()
                 .into_column()
         }
@@ -849,7 +861,8 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes
                     _ => None,
                 })
                 .collect();
-            BooleanChunked::from_chunk_iter(name, gather_flags_by_codes(&flags, codes)).into_column()
+            BooleanChunked::from_chunk_iter(name, by_codes(codes, |c| gather::flags(&flags, c, code)))
+                .into_column()
         }
         Kind::Money => {
             let amounts: Vec<Option<f64>> = values
@@ -858,7 +871,8 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes
                     _ => None,
                 })
                 .collect();
-            Float64Chunked::from_chunk_iter(name, gather_by_codes(&amounts, codes)).into_column()
+            Float64Chunked::from_chunk_iter(name, by_codes(codes, |c| gather::primitive(&amounts, c, code)))
+                .into_column()
         }
         _ => Column::new(
             name,
@@ -873,76 +887,6 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes
         .ctx("reading cell values")?,
     };
     Ok(column)
-}
-
-/// Each row's value, `dictionary[code]`, missing where the code or the value is. Polars gathers
-/// by nullable indices one option at a time; this copies the values in one pass and combines
-/// the two validities in another. A code with no value (a blank cell's 0) gives a missing value.
-fn gather_by_codes<T: polars_arrow::types::NativeType>(
-    dictionary: &[Option<T>],
-    codes: &IdxCa,
-) -> Vec<polars_arrow::array::PrimitiveArray<T>> {
-    let values: Vec<T> = dictionary.iter().map(|v| v.unwrap_or_default()).collect();
-    let present: Vec<bool> = dictionary.iter().map(Option::is_some).collect();
-    codes
-        .downcast_iter()
-        .map(|codes| {
-            let gathered: Vec<T> = codes
-                .values()
-                .iter()
-                .map(|&code| values.get(code as usize).copied().unwrap_or_default())
-                .collect();
-            polars_arrow::array::PrimitiveArray::new(
-                T::PRIMITIVE.into(),
-                gathered.into(),
-                validity_by_codes(&present, codes),
-            )
-        })
-        .collect()
-}
-
-/// [`gather_by_codes`] for flags.
-fn gather_flags_by_codes(
-    dictionary: &[Option<bool>],
-    codes: &IdxCa,
-) -> Vec<polars_arrow::array::BooleanArray> {
-    let present: Vec<bool> = dictionary.iter().map(Option::is_some).collect();
-    codes
-        .downcast_iter()
-        .map(|codes| {
-            let gathered: polars_arrow::bitmap::Bitmap = codes
-                .values()
-                .iter()
-                .map(|&code| dictionary.get(code as usize).copied().flatten().unwrap_or(false))
-                .collect();
-            polars_arrow::array::BooleanArray::new(
-                ArrowDataType::Boolean,
-                gathered,
-                validity_by_codes(&present, codes),
-            )
-        })
-        .collect()
-}
-
-/// Which rows have a value: a code, and a value for it (`None`: every row).
-fn validity_by_codes(
-    present: &[bool],
-    codes: &polars_arrow::array::PrimitiveArray<IdxSize>,
-) -> Option<polars_arrow::bitmap::Bitmap> {
-    if !present.is_empty() && present.iter().all(|&p| p) {
-        // Every code has a value: the rows with a code are the rows with a value.
-        return codes.validity().cloned();
-    }
-    let has_value = |code: IdxSize| present.get(code as usize).copied().unwrap_or(false);
-    Some(match codes.validity() {
-        None => codes.values().iter().map(|&code| has_value(code)).collect(),
-        Some(coded) => codes
-            .values()
-            .iter()
-            .zip(coded.iter())
-            .map(|(&code, coded)| coded && has_value(code))
-            .collect(),
-    })
 }
 
 pub fn days_since_epoch(date: chrono::NaiveDate) -> i32 {
