@@ -3,6 +3,7 @@
 //! slower over a million rows; these copy the values in one pass and work out which rows have
 //! one in another.
 
+use polars::prelude::{Column, DataType, Expr, Field, Int32Chunked, IntoColumn};
 use polars_arrow::array::{BooleanArray, PrimitiveArray};
 use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::ArrowDataType;
@@ -28,6 +29,26 @@ pub fn primitive<T: NativeType, I: NativeType>(
         .collect();
     let validity = validity(table, indices, position);
     PrimitiveArray::new(T::PRIMITIVE.into(), gathered.into(), validity)
+}
+
+/// An expression giving, for each date of a Date column, `table[date - first]` (days since 1970)
+/// as `dtype`: null for a missing date, one outside the table, or an empty entry.
+pub fn by_date(table: Vec<Option<i32>>, first: i32, date: Expr, dtype: DataType) -> Expr {
+    let output = dtype.clone();
+    date.map(
+        move |dates: Column| {
+            let days = dates.cast(&DataType::Int32)?;
+            let position = |day: i32| usize::try_from(i64::from(day) - i64::from(first)).ok();
+            let gathered = Int32Chunked::from_chunk_iter(
+                dates.name().clone(),
+                days.i32()?
+                    .downcast_iter()
+                    .map(|days| primitive(&table, days, position)),
+            );
+            gathered.into_column().cast(&dtype)
+        },
+        move |_, field| Ok(Field::new(field.name().clone(), output.clone())),
+    )
 }
 
 /// [`primitive`] for a table of flags.

@@ -214,34 +214,15 @@ impl Calendar {
             .collect()
     }
 
-    /// `table`'s entry for each date of a Date column, as `dtype`: null for a missing date or
-    /// one outside the table (before 1970 or after the coverage).
-    fn gather_by_day(table: Vec<Option<i32>>, date: Expr, dtype: DataType) -> Expr {
-        let output = dtype.clone();
-        date.map(
-            move |dates: Column| {
-                let days = dates.cast(&DataType::Int32)?;
-                let gathered = Int32Chunked::from_chunk_iter(
-                    dates.name().clone(),
-                    days.i32()?
-                        .downcast_iter()
-                        .map(|days| crate::gather::primitive(&table, days, |day| usize::try_from(day).ok())),
-                );
-                gathered.into_column().cast(&dtype)
-            },
-            move |_, field| Ok(Field::new(field.name().clone(), output.clone())),
-        )
-    }
-
     /// W(date) as a polars expression over a Date column; null outside coverage.
     pub fn wd_number_expr(&self, date: Expr) -> Expr {
-        Self::gather_by_day(self.by_day(|d| self.wd_number(d).ok()), date, DataType::Int32)
+        crate::gather::by_date(self.by_day(|d| self.wd_number(d).ok()), 0, date, DataType::Int32)
     }
 
     /// add_wd(date, n) as a polars expression; null when the answer is outside coverage.
     pub fn add_wd_expr(&self, date: Expr, n: u32) -> Expr {
         let table = self.by_day(|d| self.add_wd(d, n).ok().map(crate::normalise::days_since_epoch));
-        Self::gather_by_day(table, date, DataType::Date)
+        crate::gather::by_date(table, 0, date, DataType::Date)
     }
 
     /// wd_between(a, b) as a polars expression.

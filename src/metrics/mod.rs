@@ -827,14 +827,13 @@ fn period_months(p: Period) -> Vec<PeriodRow> {
 /// Each date's month of the period (0 = the month the period starts in), null outside the
 /// period: a gather from a table of the period's days.
 fn month_of_period(date: Expr, p: Period) -> Expr {
-    let months: Vec<i32> = p
+    let months: Vec<Option<i32>> = p
         .start
         .iter_days()
         .take_while(|d| *d <= p.end)
-        .map(|d| (d.year() - p.start.year()) * 12 + d.month() as i32 - p.start.month() as i32)
+        .map(|d| Some((d.year() - p.start.year()) * 12 + d.month() as i32 - p.start.month() as i32))
         .collect();
-    let day = date.cast(DataType::Int32) - lit(days_since_epoch(p.start));
-    lit(Series::new("months".into(), months)).gather(day.cast(DataType::UInt32), true)
+    crate::gather::by_date(months, days_since_epoch(p.start), date, DataType::Int32)
 }
 
 fn month_column(k: u8, event: &str) -> String {
