@@ -208,26 +208,27 @@ impl DataQuality {
             let values = dictionaries.get(&field).map_or(&[][..], Vec::as_slice);
             let raw_col = format!("{}{RAW_SUFFIX}", field.name());
             // Whether each value has a problem, gathered by each row's code.
-            let has_problem = Series::new(
+            let has_problem: Vec<Option<bool>> = problem_of.iter().map(|p| Some(p.is_some())).collect();
+            let codes = parsed
+                .column(&raw_col)
+                .ctx("collecting cell problems")?
+                .idx()
+                .ctx("collecting cell problems")?;
+            let has_problem = BooleanChunked::from_chunk_iter(
                 "has_problem".into(),
-                problem_of.iter().map(Option::is_some).collect::<Vec<bool>>(),
+                codes
+                    .downcast_iter()
+                    .map(|codes| crate::gather::flags(&has_problem, codes, |c| Some(c as usize))),
             );
+            let set_aside = parsed
+                .column(SET_ASIDE_COL)
+                .ctx("collecting cell problems")?
+                .bool()
+                .ctx("collecting cell problems")?;
             let bad = parsed
-                .clone()
-                .lazy()
-                .filter(
-                    lit(has_problem)
-                        .gather(col(raw_col.as_str()), true)
-                        .fill_null(lit(false))
-                        .and(col(SET_ASIDE_COL).not()),
-                )
-                .select([
-                    col(raw_col.as_str()),
-                    col(FILE_COL),
-                    col(ROW_COLUMN),
-                    col(Field::Reference.name()),
-                ])
-                .collect()
+                .select([raw_col.as_str(), FILE_COL, ROW_COLUMN, Field::Reference.name()])
+                .ctx("collecting cell problems")?
+                .filter(&(&has_problem & &!set_aside))
                 .ctx("collecting cell problems")?;
             let problems: Vec<Option<&String>> = bad
                 .column(&raw_col)
