@@ -1364,7 +1364,7 @@ mod tests {
         let blank = IdxCa::new("codes".into(), [None::<IdxSize>, None]);
         let money = typed_column(Field::Compensation, std::iter::empty(), &blank).unwrap();
         assert_eq!(money.null_count(), 2);
-        // Every value present and no blank rows: no validity needed, nothing missing.
+        // Every value present and no blank rows: nothing missing.
         let full = IdxCa::from_vec("codes".into(), vec![1, 0, 1]);
         let money = typed_column(
             Field::Compensation,
