@@ -171,17 +171,16 @@ fn join_parts(source: Source, parts: Vec<PartColumn>) -> Option<RawColumn> {
             Some(RawColumn::Text(whole))
         }
         PartColumn::Coded {
-            codes,
-            present,
+            mut codes,
+            mut present,
             mut values,
         } => {
-            // Each part's codes become a chunk of the column as they are; a later part's values
-            // join the first's, so its codes are renumbered in place. The chunks are then
-            // joined by copying (later steps are much slower over chunked columns).
-            let mut whole = IdxCa::from_vec_validity(PlSmallStr::EMPTY, codes, present.into_opt_validity());
+            // A later part's codes are appended to the first's (whose capacity, guessed from
+            // its bytes, nearly always holds them all), renumbered where its values join the
+            // first's in another order: the column is one chunk without another copy.
             for part in parts {
                 let PartColumn::Coded {
-                    codes: mut more,
+                    codes: more,
                     present: more_present,
                     values: more_values,
                 } = part
@@ -189,18 +188,20 @@ fn join_parts(source: Source, parts: Vec<PartColumn>) -> Option<RawColumn> {
                     return None;
                 };
                 let renumbered: Vec<IdxSize> = more_values.values().map(|v| values.code(v)).collect();
-                if renumbered.iter().enumerate().any(|(i, &c)| i as IdxSize != c) {
-                    for code in &mut more {
-                        // A blank cell's code (0) may have no value to renumber.
-                        *code = renumbered.get(*code as usize).copied().unwrap_or(0);
-                    }
+                if renumbered.iter().enumerate().all(|(i, &c)| i as IdxSize == c) {
+                    codes.extend_from_slice(&more);
+                } else {
+                    // A blank cell's code (0) may have no value to renumber.
+                    codes.extend(
+                        more.iter()
+                            .map(|&code| renumbered.get(code as usize).copied().unwrap_or(0)),
+                    );
                 }
-                let more =
-                    IdxCa::from_vec_validity(PlSmallStr::EMPTY, more, more_present.into_opt_validity());
-                whole.append_owned(more).ok()?;
+                present.extend_from_bitmap(&more_present.freeze());
             }
+            let whole = IdxCa::from_vec_validity(PlSmallStr::EMPTY, codes, present.into_opt_validity());
             Some(RawColumn::Coded(CodedText {
-                codes: whole.rechunk().into_owned(),
+                codes: whole,
                 values: values.values().map(|v| source.text(v).into_owned()).collect(),
             }))
         }
