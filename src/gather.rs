@@ -70,7 +70,7 @@ pub fn flags<I: NativeType>(
     BooleanArray::new(ArrowDataType::Boolean, gathered, validity)
 }
 
-/// Which rows have a value (`None`: every row).
+/// Which rows have a value: an index, a position for it in the table, and an entry there.
 fn validity<T, I: NativeType>(
     table: &[Option<T>],
     indices: &PrimitiveArray<I>,
