@@ -3,7 +3,7 @@
 //! slower over a million rows; these copy the values in one pass and work out which rows have
 //! one in another.
 
-use polars::prelude::{Column, DataType, Expr, Field, Int32Chunked, IntoColumn};
+use polars::prelude::{Column, DataType, Expr, Field, IdxCa, IdxSize, Int32Chunked, IntoColumn};
 use polars_arrow::array::{BooleanArray, PrimitiveArray};
 use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::ArrowDataType;
@@ -29,6 +29,26 @@ pub fn primitive<T: NativeType, I: NativeType>(
         .collect();
     let validity = validity(table, indices, position);
     PrimitiveArray::new(T::PRIMITIVE.into(), gathered.into(), validity)
+}
+
+/// [`primitive`] by a column's codes into its distinct values (`table`), a chunk per chunk.
+pub fn by_codes<T: NativeType>(table: &[Option<T>], codes: &IdxCa) -> Vec<PrimitiveArray<T>> {
+    codes
+        .downcast_iter()
+        .map(|c| primitive(table, c, code_position))
+        .collect()
+}
+
+/// [`flags`] by a column's codes into its distinct values (`table`), a chunk per chunk.
+pub fn flags_by_codes(table: &[Option<bool>], codes: &IdxCa) -> Vec<BooleanArray> {
+    codes
+        .downcast_iter()
+        .map(|c| flags(table, c, code_position))
+        .collect()
+}
+
+fn code_position(code: IdxSize) -> Option<usize> {
+    Some(code as usize)
 }
 
 /// An expression giving, for each date of a Date column, `table[date - first]` (days since 1970)

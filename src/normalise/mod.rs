@@ -827,16 +827,6 @@ fn problem_code(problem: &Problem) -> String {
     }
 }
 
-/// A code's position among its column's values.
-fn code(code: IdxSize) -> Option<usize> {
-    Some(code as usize)
-}
-
-/// `gather` applied to each chunk of the codes.
-fn by_codes<A>(codes: &IdxCa, gather: impl Fn(&polars_arrow::array::PrimitiveArray<IdxSize>) -> A) -> Vec<A> {
-    codes.downcast_iter().map(gather).collect()
-}
-
 /// The typed column of a field: each row's distinct value (`values`, by code) typed, named
 /// `__value`. Dates, flags and money are gathered by [`gather`]; text by polars (its gather
 /// of text views is fast).
@@ -850,7 +840,7 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes
                     _ => None,
                 })
                 .collect();
-            Int32Chunked::from_chunk_iter(name, by_codes(codes, |c| gather::primitive(&days, c, code)))
+            Int32Chunked::from_chunk_iter(name, gather::by_codes(&days, codes))
                 .into_date()
                 .into_column()
         }
@@ -861,8 +851,7 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes
                     _ => None,
                 })
                 .collect();
-            BooleanChunked::from_chunk_iter(name, by_codes(codes, |c| gather::flags(&flags, c, code)))
-                .into_column()
+            BooleanChunked::from_chunk_iter(name, gather::flags_by_codes(&flags, codes)).into_column()
         }
         Kind::Money => {
             let amounts: Vec<Option<f64>> = values
@@ -871,8 +860,7 @@ fn typed_column(field: Field, values: impl Iterator<Item = Option<Value>>, codes
                     _ => None,
                 })
                 .collect();
-            Float64Chunked::from_chunk_iter(name, by_codes(codes, |c| gather::primitive(&amounts, c, code)))
-                .into_column()
+            Float64Chunked::from_chunk_iter(name, gather::by_codes(&amounts, codes)).into_column()
         }
         _ => Column::new(
             name,

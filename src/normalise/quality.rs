@@ -216,9 +216,7 @@ impl DataQuality {
                 .ctx("collecting cell problems")?;
             let has_problem = BooleanChunked::from_chunk_iter(
                 "has_problem".into(),
-                codes
-                    .downcast_iter()
-                    .map(|codes| crate::gather::flags(&has_problem, codes, |c| Some(c as usize))),
+                crate::gather::flags_by_codes(&has_problem, codes),
             );
             let set_aside = parsed
                 .column(SET_ASIDE_COL)
