@@ -11,6 +11,7 @@ pub mod charts;
 pub mod classify;
 pub mod cli;
 pub mod commands;
+pub mod compact;
 pub mod config;
 pub mod error;
 pub mod gather;

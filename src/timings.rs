@@ -15,36 +15,58 @@ pub fn step<T>(name: &str, work: impl FnOnce() -> T) -> T {
         return work();
     }
     let started = Instant::now();
-    let cpu_before = cpu_seconds();
+    let before = Usage::now();
     let value = work();
     let wall = started.elapsed().as_secs_f64();
-    // CPU time beside wall time shows how many cores a step kept busy.
-    let cpu = match (cpu_before, cpu_seconds()) {
-        (Some(before), Some(after)) => format!("{:.3} s", after - before),
+    // CPU time beside wall time shows how many cores a step kept busy; the kernel's share and
+    // the page faults show how much of it went on providing fresh memory.
+    let usage = match (before, Usage::now()) {
+        (Some(before), Some(after)) => format!(
+            "{:.3} s, kernel {:.3} s, {} page faults",
+            after.cpu - before.cpu,
+            after.kernel - before.kernel,
+            after.page_faults - before.page_faults
+        ),
         _ => "?".into(),
     };
     eprintln!(
-        "timing: {name}: {wall:.3} s (CPU {cpu}, peak RSS so far {} MiB)",
+        "timing: {name}: {wall:.3} s (CPU {usage}, peak RSS so far {} MiB)",
         peak_rss_kib(std::path::Path::new("/proc/self/status"))
             .map_or("?".into(), |k| (k / 1024).to_string())
     );
     value
 }
 
-/// User and system CPU time of the whole process so far, every thread included (Unix only).
-fn cpu_seconds() -> Option<f64> {
-    #[cfg(unix)]
-    {
-        // SAFETY: getrusage only writes the struct it is given.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-            return None;
+/// The whole process's resource use so far, every thread included (Unix only).
+struct Usage {
+    /// User and system CPU seconds.
+    cpu: f64,
+    /// System CPU seconds alone.
+    kernel: f64,
+    /// Minor page faults: nearly all of them a fresh page the kernel had to provide and clear.
+    page_faults: i64,
+}
+
+impl Usage {
+    fn now() -> Option<Usage> {
+        #[cfg(unix)]
+        {
+            // SAFETY: getrusage only writes the struct it is given.
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+                return None;
+            }
+            let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+            let kernel = seconds(usage.ru_stime);
+            Some(Usage {
+                cpu: seconds(usage.ru_utime) + kernel,
+                kernel,
+                page_faults: usage.ru_minflt as i64,
+            })
         }
-        let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-        Some(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+        #[cfg(not(unix))]
+        None
     }
-    #[cfg(not(unix))]
-    None
 }
 
 /// A process's peak resident set size in KiB (VmHWM), from its status file under /proc

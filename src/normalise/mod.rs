@@ -1123,12 +1123,12 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         })
         .collect();
     let merged = step("normalise: merge: filter", || {
-        rows.lazy()
+        let selected = rows
+            .lazy()
             .select(output)
             .collect()
-            .ctx("merging rows by reference")?
-            .filter(&kept)
-            .ctx("merging rows by reference")
+            .ctx("merging rows by reference")?;
+        crate::compact::keep_rows(selected, &kept)
     })?;
     let groups = groups
         .take(&IdxCa::from_vec("group".into(), group_rows))
