@@ -81,6 +81,8 @@ fn one_run(args: &[&str]) -> (Duration, f64) {
 }
 
 fn main() {
+    // The binary's allocator policy, so the stage columns match the end-to-end runs.
+    complaints_report::allocator::keep_freed_memory();
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
         .unwrap_or_else(|_| "10000,100000,1000000".into())
         .split(',')

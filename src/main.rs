@@ -4,6 +4,7 @@ use complaints_report::cli::{Cli, Command};
 use complaints_report::commands;
 
 fn main() {
+    complaints_report::allocator::keep_freed_memory();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
