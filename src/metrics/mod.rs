@@ -449,7 +449,6 @@ fn compute_one(
     satisfaction_counts(&mut batch);
     compensation_sums(&mut batch);
     quality_counts(&mut batch);
-    month_counts(&mut batch, months);
     code_version_counts(&mut batch);
     batch.count(
         "resolved_s1",
@@ -475,7 +474,11 @@ fn compute_one(
                 step("metrics: refused", || refused_summary(t, p))?,
             ))
         });
-        let answers = crate::timings::step("metrics: batch", || batch.run(t));
+        let answers = crate::timings::step("metrics: batch", || -> Result<_> {
+            let mut answers = batch.run(t)?;
+            month_counts(t, &mut answers, months)?;
+            Ok(answers)
+        });
         (answers, grouped.join().expect("computing figures does not panic"))
     });
     let a = answers?;
@@ -860,25 +863,20 @@ fn month_count(i: usize, k: u8, name: &str) -> String {
 
 /// Each month's counts for both stages: received by received date; responded and within the
 /// timescale by response date.
-fn month_counts(batch: &mut figures::Batch, months: usize) {
+fn month_counts(t: &DataFrame, answers: &mut figures::Answers, months: usize) -> Result<()> {
     for k in [1u8, 2] {
-        let m = stage_masks(k);
-        for i in 0..months {
-            let is_month = |event: &str| col(month_column(k, event).as_str()).eq(lit(i as i32));
-            batch.count(
-                &month_count(i, k, "received"),
-                m.received_in.clone().and(is_month("received")),
-            );
-            batch.count(
-                &month_count(i, k, "responded"),
-                m.responded_in.clone().and(is_month("responded")),
-            );
-            batch.count(
-                &month_count(i, k, "within"),
-                m.within.clone().and(is_month("responded")),
-            );
+        for (name, mask, event) in [
+            ("received", "received_in", "received"),
+            ("responded", "responded_in", "responded"),
+            ("within", "within", "responded"),
+        ] {
+            let counts = figures::counts_by_month(t, &month_column(k, event), &mask_column(k, mask), months)?;
+            for (i, count) in counts.into_iter().enumerate() {
+                answers.insert_count(month_count(i, k, name), count);
+            }
         }
     }
+    Ok(())
 }
 
 /// Medians of stage-1 working days to respond, by month and by quarter of the period, from one
