@@ -113,7 +113,7 @@ fn read_decoding_first(
     };
     let mut table = RawTable {
         file: path.to_path_buf(),
-        sha256: String::new(),
+        sha256: super::Fingerprint::known(String::new()),
         format,
         header_row,
         headers,

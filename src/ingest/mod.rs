@@ -6,15 +6,16 @@
 
 mod coded;
 mod delimited;
+mod fingerprint;
 mod strict;
 mod workbook;
 
 pub use coded::CodedText;
+pub use fingerprint::{Fingerprint, sha256_hex};
 
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use sha2::Digest;
 
 use crate::timings::step;
 
@@ -32,7 +33,7 @@ pub const ROW_COLUMN: &str = "__row";
 #[derive(Debug, Clone)]
 pub struct RawTable {
     pub file: PathBuf,
-    pub sha256: String,
+    pub sha256: Fingerprint,
     /// How the bytes were read: "CSV (UTF-8, comma)", "XLSX sheet 'Complaints'", ...
     pub format: String,
     /// Spreadsheet row number of the header (counting from 1).
@@ -135,17 +136,14 @@ pub fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<RawTable>>
 
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     let bytes = step("ingest: read", || FileBytes::open(path)).map_err(|e| Error::io(path, e))?;
-    // The fingerprint (SHA-256) is worked out on another core while the file is parsed.
-    let (table, sha256) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| sha256_hex(&bytes));
-        let table = if workbook::looks_like_workbook(&bytes) {
-            workbook::read(path, &bytes, options)
-        } else {
-            delimited::read(path, &bytes, options)
-        };
-        (table, hashing.join().expect("hashing does not panic"))
-    });
-    let mut table = table?;
+    // The fingerprint (SHA-256) is worked out on another thread while the run goes on.
+    let bytes = std::sync::Arc::new(bytes);
+    let sha256 = Fingerprint::of(bytes.clone());
+    let mut table = if workbook::looks_like_workbook(&bytes) {
+        workbook::read(path, &bytes, options)
+    } else {
+        delimited::read(path, &bytes, options)
+    }?;
     table.sha256 = sha256;
     Ok(table)
 }
@@ -179,6 +177,12 @@ impl FileBytes {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut &file, &mut bytes)?;
         Ok(FileBytes::Read(bytes))
+    }
+}
+
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
+        self
     }
 }
 
@@ -242,10 +246,6 @@ fn wanted_headers(headers: &[String], options: &ReadOptions) -> Vec<(PlSmallStr,
 }
 
 /// Lower-case hex SHA-256 of some bytes (inputs and config are identified by it in reports).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", sha2::Sha256::digest(bytes))
-}
-
 /// Picks the header row among the first rows: the configured one, else the first holding the
 /// reference and received headers, else the fullest row (so the missing-column error can show
 /// the file's headers).

@@ -85,7 +85,7 @@ pub struct Example {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileSummary {
     pub file: String,
-    pub sha256: String,
+    pub sha256: crate::ingest::Fingerprint,
     pub format: String,
     pub header_row: usize,
     pub rows_read: usize,

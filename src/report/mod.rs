@@ -223,7 +223,7 @@ pub fn methodology(analysis: &Analysis, suppression: &Suppression) -> Methodolog
             .iter()
             .map(|f| InputFile {
                 file: file_name(&f.file),
-                sha256: f.sha256.clone(),
+                sha256: f.sha256.get().to_string(),
             })
             .collect(),
         config: InputFile {
