@@ -79,6 +79,11 @@ fn hand_made_wide_export() {
     assert_eq!(json["included"], 5);
     assert_eq!(json["excluded"], 3);
     assert_eq!(json["complaints"], 4);
+    // The file's fingerprint, as `sha256sum tests/fixtures/wide_basic.csv` prints it.
+    assert_eq!(
+        json["files"][0]["sha256"],
+        "33cb91b7d274f7ec8cf4f346742a22101fb44391a65262e837dd8115fe6e1e19"
+    );
     let reasons = reasons(&json);
     assert_eq!(reasons.len(), 3);
     assert_eq!(
