@@ -200,12 +200,13 @@ impl DataQuality {
         dictionaries: &BTreeMap<Field, Vec<String>>,
         problems: &[(Field, Vec<Option<String>>)],
     ) -> Result<()> {
-        for (field, problem_of) in problems {
-            let field = *field;
-            if field == Field::Received {
-                continue;
-            }
-            let values = dictionaries.get(&field).map_or(&[][..], Vec::as_slice);
+        let problems: Vec<&(Field, Vec<Option<String>>)> = problems
+            .iter()
+            .filter(|(field, _)| *field != Field::Received)
+            .collect();
+        // Each field's rows with a problem are found on the next free core (a pass over the
+        // whole column each); they are tallied in field order.
+        let found = crate::parallel::in_parallel(&problems, |(field, problem_of)| {
             let raw_col = format!("{}{RAW_SUFFIX}", field.name());
             // Whether each value has a problem, gathered by each row's code.
             let has_problem: Vec<Option<bool>> = problem_of.iter().map(|p| Some(p.is_some())).collect();
@@ -223,11 +224,15 @@ impl DataQuality {
                 .ctx("collecting cell problems")?
                 .bool()
                 .ctx("collecting cell problems")?;
-            let bad = parsed
+            parsed
                 .select([raw_col.as_str(), FILE_COL, ROW_COLUMN, Field::Reference.name()])
                 .ctx("collecting cell problems")?
                 .filter(&(&has_problem & &!set_aside))
-                .ctx("collecting cell problems")?;
+                .ctx("collecting cell problems")
+        })?;
+        for (&(field, ref problem_of), bad) in problems.into_iter().zip(found) {
+            let values = dictionaries.get(&field).map_or(&[][..], Vec::as_slice);
+            let raw_col = format!("{}{RAW_SUFFIX}", field.name());
             let problems: Vec<Option<&String>> = bad
                 .column(&raw_col)
                 .ctx("collecting cell problems")?
