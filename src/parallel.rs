@@ -35,6 +35,18 @@ pub fn in_parallel<T: Sync, R: Send>(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Rows `0..height` as one span per core (at most eight), for [`in_parallel`]; one span below
+/// `split_from` rows, where starting threads would cost more than they save.
+pub fn row_parts(height: usize, split_from: usize) -> Vec<(usize, usize)> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if height < split_from {
+        return vec![(0, height)];
+    }
+    (0..cores)
+        .map(|k| (height * k / cores, height * (k + 1) / cores))
+        .collect()
+}
+
 /// Like [`in_parallel`], but each item is handed over to `work` (columns to be consumed).
 pub fn in_parallel_owned<T: Send, R: Send>(
     items: Vec<T>,
@@ -77,6 +89,17 @@ mod tests {
         );
         assert_eq!(in_parallel(&[2], work).unwrap(), [20]);
         assert!(in_parallel(&[] as &[u64], work).unwrap().is_empty());
+    }
+
+    #[test]
+    fn row_parts_cover_every_row_once_in_order() {
+        for height in [0, 1, 7, 100_001] {
+            let parts = row_parts(height, 0);
+            assert_eq!(parts.first().map(|p| p.0), Some(0));
+            assert_eq!(parts.last().map(|p| p.1), Some(height));
+            assert!(parts.windows(2).all(|w| w[0].1 == w[1].0));
+        }
+        assert_eq!(row_parts(99, 100), [(0, 99)]);
     }
 
     #[test]

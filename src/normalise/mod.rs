@@ -496,10 +496,7 @@ fn shared_references(rows: &DataFrame, kept: &BooleanChunked) -> Result<BooleanC
     // as one word: the hash's top 32 bits, then the row. Sorting the words (the keys split among
     // the cores by the hash's top bit) brings rows with equal top bits together, in row order;
     // they are then compared by their keys, so equal bits never join two references.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let bounds: Vec<(usize, usize)> = (0..cores)
-        .map(|k| (references.len() * k / cores, references.len() * (k + 1) / cores))
-        .collect();
+    let bounds = crate::parallel::row_parts(references.len(), 0);
     let state = PlFixedStateQuality::default();
     use std::hash::BuildHasher;
     // Polars' row indices are 32-bit.
@@ -1244,14 +1241,7 @@ fn derive_status(complaints: DataFrame) -> Result<DataFrame> {
     let status = coalesce(&[classes::named(&DERIVED, class), status_col]).alias(Field::Status.name());
     // Polars works one expression out on one core: the rows are split among the cores.
     let context = "deriving status";
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let height = complaints.height();
-    let parts: Vec<(usize, usize)> = match height < 100_000 {
-        true => vec![(0, height)],
-        false => (0..cores)
-            .map(|k| (height * k / cores, height * (k + 1) / cores))
-            .collect(),
-    };
+    let parts = crate::parallel::row_parts(complaints.height(), 100_000);
     let parts = crate::parallel::in_parallel(&parts, |&(start, end)| {
         let part = complaints.slice(start as i64, end - start).lazy();
         let status = part.select([status.clone()]).collect().ctx(context)?;
