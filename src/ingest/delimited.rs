@@ -74,19 +74,17 @@ fn read_decoding_first(
     let rows = decoded.into_data(found.data_start, bytes);
     let format = format!("CSV ({encoding}, {} delimited)", delimiter_name(delimiter));
 
-    // An odd number of quote marks means a quote is never closed: a fast reader would swallow
-    // the rest of the file into one cell, so such files, like ragged ones, are read row by row.
     // Well-formed text (nearly every export) is read on every core by the strict reader, which
     // decodes Windows-1252 cell by cell; what it declines, polars reads, and what polars
-    // refuses, the row-by-row reader.
-    let balanced = memchr::memchr_iter(b'"', rows.raw()).count().is_multiple_of(2);
+    // refuses, the row-by-row reader. An odd number of quote marks means a quote is never
+    // closed: a fast reader would swallow the rest of the file into one cell, so such files,
+    // like ragged ones, are read row by row. The strict reader declines them itself (in text it
+    // accepts, every quote mark opens, closes or doubles one), so the marks are only counted
+    // for the text it declines.
     let wanted = super::wanted_headers(&headers, options);
-    let strict = match balanced {
-        true => crate::timings::step("ingest: strict", || {
-            read_strict(rows.source(), delimiter, &headers, &wanted, header_row)
-        }),
-        false => None,
-    };
+    let strict = crate::timings::step("ingest: strict", || {
+        read_strict(rows.source(), delimiter, &headers, &wanted, header_row)
+    });
     let tidy = strict.is_some();
     let ((columns, rows), rejected, notes) = match strict {
         Some(read) => (read, Vec::new(), Vec::new()),
@@ -97,6 +95,7 @@ fn read_decoding_first(
                 Some(text) => &text.as_bytes()[data_span],
                 None => &bytes[data_span],
             };
+            let balanced = memchr::memchr_iter(b'"', data).count().is_multiple_of(2);
             let polars = balanced
                 .then(|| {
                     crate::timings::step("ingest: polars", || {
@@ -208,7 +207,9 @@ impl<'a> Decoded<'a> {
         // Windows-1252 is one byte per character, so characters count bytes of the file.
         let rest = &bytes[self.text[..start].chars().count()..];
         match rest.is_ascii() {
-            true => DataRows::Text(Cow::Borrowed(std::str::from_utf8(rest).unwrap_or_default()), 0),
+            // SAFETY: ASCII is valid UTF-8 (checked once: validating it again took another pass
+            // over the whole file).
+            true => DataRows::Text(Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(rest) }), 0),
             false => DataRows::Windows1252(rest),
         }
     }
@@ -223,14 +224,6 @@ enum DataRows<'a> {
 }
 
 impl<'a> DataRows<'a> {
-    /// The rows as stored (quote marks and delimiters are the same bytes in every encoding).
-    fn raw(&self) -> &[u8] {
-        match self {
-            DataRows::Text(text, start) => &text.as_bytes()[*start..],
-            DataRows::Windows1252(bytes) => bytes,
-        }
-    }
-
     fn source(&self) -> strict::Source<'_> {
         match self {
             DataRows::Text(text, start) => strict::Source::Utf8(&text[*start..]),

@@ -483,6 +483,17 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_never_closed_is_declined_when_the_text_is_read_in_parts() {
+        // Over a megabyte, so the rows are split among the cores; one quote mark in the middle
+        // opens a field that never closes (the caller no longer counts quote marks first).
+        let rows = "a,b\n".repeat(PARALLEL_FROM_BYTES / 4);
+        let text = format!("{rows}a,\"b\n{rows}");
+        assert!(read(Source::Utf8(&text), b',', 2, &keep(&[0, 1]), &names(2)).is_none());
+        let balanced = format!("{rows}a,\"b\"\n{rows}");
+        assert!(read(Source::Utf8(&balanced), b',', 2, &keep(&[0, 1]), &names(2)).is_some());
+    }
+
+    #[test]
     fn a_field_ends_at_the_first_delimiter_line_end_or_quote() {
         for text in [
             "",
