@@ -41,32 +41,39 @@ fn kept_bitmap(kept: &BooleanChunked) -> Bitmap {
     bits.into()
 }
 
-fn keep_in_column(column: Column, kept: &Bitmap, kept_ca: &BooleanChunked) -> PolarsResult<Column> {
+/// `work` done on a column's physical values (a date column as its days, an Int32), which it
+/// is handed as their only owner, so that it may change them in place; its result is named and
+/// typed as the column was. (The logical series is dropped at the end of the statement that
+/// takes its physical values; `work` clones the typed array out and drops the series it is
+/// given, which leaves the clone the buffer's only owner.)
+pub(crate) fn on_physical(
+    column: Column,
+    work: impl FnOnce(polars::prelude::Series) -> PolarsResult<polars::prelude::Series>,
+) -> PolarsResult<Column> {
     let (name, dtype) = (column.name().clone(), column.dtype().clone());
-    // Dates are days in an Int32: compacted as such, then typed again. The logical series is
-    // dropped at the end of the statement, so the physical one is the buffer's only owner.
     let physical = column.take_materialized_series().to_physical_repr().into_owned();
-    macro_rules! numbers {
-        ($as:ident) => {{
-            let ca = physical.$as()?.clone();
-            drop(physical);
-            numbers(ca, kept, kept_ca)?.into_series()
-        }};
-    }
-    let kept_series = match dtype.to_physical() {
-        DataType::Int32 => numbers!(i32),
-        DataType::Int64 => numbers!(i64),
-        DataType::UInt32 => numbers!(u32),
-        DataType::UInt64 => numbers!(u64),
-        DataType::Float64 => numbers!(f64),
-        DataType::String => {
-            let ca = physical.str()?.clone();
-            drop(physical);
-            text(ca, kept, kept_ca)?.into_series()
+    Ok(work(physical)?.cast(&dtype)?.with_name(name).into_column())
+}
+
+fn keep_in_column(column: Column, kept: &Bitmap, kept_ca: &BooleanChunked) -> PolarsResult<Column> {
+    on_physical(column, |physical| {
+        macro_rules! owned {
+            ($as:ident, $keep:ident) => {{
+                let ca = physical.$as()?.clone();
+                drop(physical);
+                $keep(ca, kept, kept_ca)?.into_series()
+            }};
         }
-        _ => physical.filter(kept_ca)?,
-    };
-    Ok(kept_series.cast(&dtype)?.with_name(name).into_column())
+        Ok(match physical.dtype() {
+            DataType::Int32 => owned!(i32, numbers),
+            DataType::Int64 => owned!(i64, numbers),
+            DataType::UInt32 => owned!(u32, numbers),
+            DataType::UInt64 => owned!(u64, numbers),
+            DataType::Float64 => owned!(f64, numbers),
+            DataType::String => owned!(str, text),
+            _ => physical.filter(kept_ca)?,
+        })
+    })
 }
 
 fn numbers<T: PolarsNumericType>(

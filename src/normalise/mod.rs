@@ -1170,29 +1170,27 @@ fn scatter(column: Column, positions: &[IdxSize], values: &Column) -> Result<Col
     if positions.is_empty() {
         return Ok(column);
     }
-    let context = "merging rows by reference";
-    let (name, dtype) = (column.name().clone(), column.dtype().clone());
     let values = values.to_physical_repr();
     // Dates are days in an Int32: written as such, then typed again.
-    let physical = column.take_materialized_series().to_physical_repr().into_owned();
-    macro_rules! write {
-        ($as:ident) => {{
-            let mut ca = physical.$as().ctx(context)?.clone();
-            drop(physical);
-            (&mut ca).scatter(positions, values.$as().ctx(context)?.iter())
-        }};
-    }
-    let written = match dtype.to_physical() {
-        DataType::String => write!(str),
-        DataType::Boolean => write!(bool),
-        DataType::Int32 => write!(i32),
-        DataType::UInt32 => write!(u32),
-        DataType::UInt64 => write!(u64),
-        DataType::Float64 => write!(f64),
-        other => Err(polars_err!(InvalidOperation: "cannot merge a {other} column")),
-    }
-    .ctx(context)?;
-    Ok(written.cast(&dtype).ctx(context)?.with_name(name).into_column())
+    crate::compact::on_physical(column, |physical| {
+        macro_rules! write {
+            ($as:ident) => {{
+                let mut ca = physical.$as()?.clone();
+                drop(physical);
+                (&mut ca).scatter(positions, values.$as()?.iter())
+            }};
+        }
+        match physical.dtype() {
+            DataType::String => write!(str),
+            DataType::Boolean => write!(bool),
+            DataType::Int32 => write!(i32),
+            DataType::UInt32 => write!(u32),
+            DataType::UInt64 => write!(u64),
+            DataType::Float64 => write!(f64),
+            other => Err(polars_err!(InvalidOperation: "cannot merge a {other} column")),
+        }
+    })
+    .ctx("merging rows by reference")
 }
 
 /// status = refused when a refusal reason is given; withdrawn when the status or an outcome says
