@@ -79,6 +79,7 @@ fn lowest_priority() {
     }
 }
 
+/// Lower-case hex SHA-256 of some bytes (inputs and config are identified by it in reports).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", sha2::Sha256::digest(bytes))
 }

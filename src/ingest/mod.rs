@@ -245,7 +245,6 @@ fn wanted_headers(headers: &[String], options: &ReadOptions) -> Vec<(PlSmallStr,
         .collect()
 }
 
-/// Lower-case hex SHA-256 of some bytes (inputs and config are identified by it in reports).
 /// Picks the header row among the first rows: the configured one, else the first holding the
 /// reference and received headers, else the fullest row (so the missing-column error can show
 /// the file's headers).
