@@ -127,6 +127,7 @@ fn main() {
             sheet: None,
             header_row: None,
             matcher: &matcher,
+            fingerprints: false,
         };
         let _ = ingest::read_file(&csv, &options); // warm the page cache
         let (raw, csv_time) = time(|| ingest::read_file(&csv, &options).expect("csv read"));

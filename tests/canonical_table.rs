@@ -5,11 +5,11 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use complaints_report::cli::InputArgs;
-use complaints_report::commands::load;
+use complaints_report::commands::{Fingerprints, load};
 use polars::prelude::*;
 
 fn load_config(config: PathBuf, inputs: Vec<PathBuf>) -> DataFrame {
-    let (_, normalised) = load(&InputArgs { config, inputs }).expect("loads");
+    let (_, normalised) = load(&InputArgs { config, inputs }, Fingerprints::NotPrinted).expect("loads");
     normalised.complaints
 }
 
@@ -70,10 +70,13 @@ fn long_export_joins_stage_rows_on_reference() {
 
 #[test]
 fn windows_1252_tab_delimited_with_a_quoted_line_break() {
-    let (_, normalised) = load(&InputArgs {
-        config: common::fixture("windows_1252.toml"),
-        inputs: vec![],
-    })
+    let (_, normalised) = load(
+        &InputArgs {
+            config: common::fixture("windows_1252.toml"),
+            inputs: vec![],
+        },
+        Fingerprints::NotPrinted,
+    )
     .expect("loads");
     let t = &normalised.complaints;
     assert_eq!(

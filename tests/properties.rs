@@ -36,6 +36,7 @@ fn read_bytes(bytes: &[u8], name: &str) {
         sheet: None,
         header_row: None,
         matcher: &matcher,
+        fingerprints: false,
     };
     // Either outcome is fine; a panic is not.
     let _ = read_file(&path, &options);

@@ -9,7 +9,12 @@ use crate::report::{Edition, ReportData, ReportInputs, Suppression, build_annual
 
 pub fn run(args: &AnnualArgs) -> Result<i32> {
     world::warm_up_in_background();
-    let analysis = super::analyse(&args.report.input, args.period.as_deref(), args.as_at.as_deref())?;
+    let analysis = super::analyse(
+        &args.report.input,
+        args.period.as_deref(),
+        args.as_at.as_deref(),
+        super::Fingerprints::Printed,
+    )?;
     let inputs = ReportInputs::load(&analysis)?;
     let suppression = suppression(&analysis);
     let label = analysis.metrics.period.label.clone();

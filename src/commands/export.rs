@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::normalise::DataQuality;
 
 pub fn run(args: &ExportArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, None, None)?;
+    let analysis = super::analyse(&args.input, None, None, super::Fingerprints::NotPrinted)?;
     super::check_not_input(&args.out, &analysis)?;
     let mut table = super::complaints_table(&analysis)?;
     let failed = |message: String| Error::Output {

@@ -7,7 +7,12 @@ use crate::error::Result;
 use crate::metrics::{Metrics, StageMetrics};
 
 pub fn run(args: &MetricsArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, args.period.as_deref(), args.as_at.as_deref())?;
+    let analysis = super::analyse(
+        &args.input,
+        args.period.as_deref(),
+        args.as_at.as_deref(),
+        super::Fingerprints::NotPrinted,
+    )?;
     match args.format {
         MetricsFormat::Json => println!(
             "{}",

@@ -23,15 +23,26 @@ use crate::metrics::{self as figures, Metrics};
 use crate::normalise::{self, Normalised};
 use crate::timings::step;
 
+/// Whether a command prints its inputs' fingerprints (SHA-256): only then are they worked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fingerprints {
+    Printed,
+    NotPrinted,
+}
+
 /// ingest → normalise, the start of every subcommand that reads exports.
-pub fn load(args: &InputArgs) -> Result<(Config, Normalised)> {
+pub fn load(args: &InputArgs, fingerprints: Fingerprints) -> Result<(Config, Normalised)> {
     let progress = Progress::for_args(args);
-    let loaded = load_with(args, &progress);
+    let loaded = load_with(args, fingerprints, &progress);
     progress.finish();
     loaded
 }
 
-fn load_with(args: &InputArgs, progress: &Progress) -> Result<(Config, Normalised)> {
+fn load_with(
+    args: &InputArgs,
+    fingerprints: Fingerprints,
+    progress: &Progress,
+) -> Result<(Config, Normalised)> {
     let config = Config::load(&args.config)?;
     let files = config.input_files(&args.inputs)?;
     progress.stage("reading the exports");
@@ -40,6 +51,7 @@ fn load_with(args: &InputArgs, progress: &Progress) -> Result<(Config, Normalise
         sheet: config.input.sheet.as_ref(),
         header_row: config.input.header_row,
         matcher: &matcher,
+        fingerprints: fingerprints == Fingerprints::Printed,
     };
     let raws = step("ingest", || ingest::ingest(&files, &options))?;
     progress.stage("normalising");
@@ -60,9 +72,14 @@ pub struct Analysis {
 }
 
 /// ingest → normalise → classify → metrics.
-pub fn analyse(args: &InputArgs, period: Option<&str>, as_at: Option<&str>) -> Result<Analysis> {
+pub fn analyse(
+    args: &InputArgs,
+    period: Option<&str>,
+    as_at: Option<&str>,
+    fingerprints: Fingerprints,
+) -> Result<Analysis> {
     let progress = Progress::for_args(args);
-    let (config, normalised) = load_with(args, &progress)?;
+    let (config, normalised) = load_with(args, fingerprints, &progress)?;
     let as_at = as_at
         .map(|d| {
             crate::config::parse_config_date(d).map_err(|m| crate::Error::Usage(format!("--as-at: {m}")))

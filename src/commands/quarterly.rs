@@ -6,7 +6,7 @@ use crate::report::{Edition, ReportInputs, build_quarterly};
 
 pub fn run(args: &QuarterlyArgs) -> Result<i32> {
     crate::report::world::warm_up_in_background();
-    let analysis = super::analyse(&args.report.input, None, None)?;
+    let analysis = super::analyse(&args.report.input, None, None, super::Fingerprints::Printed)?;
     let inputs = ReportInputs::load(&analysis)?;
     let suppression = super::annual::suppression(&analysis);
     let templates = super::annual::templates(&args.report)?;

@@ -9,7 +9,7 @@ use crate::cli::{QueryArgs, QueryFormat};
 use crate::error::{Error, Result};
 
 pub fn run(args: &QueryArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, None, None)?;
+    let analysis = super::analyse(&args.input, None, None, super::Fingerprints::NotPrinted)?;
     let table = super::complaints_table(&analysis)?;
     let mut result = execute(&table, &args.sql)?;
     let mut out = std::io::stdout().lock();

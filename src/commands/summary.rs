@@ -13,7 +13,7 @@ use crate::report::table::thousands;
 const TOP: usize = 10;
 
 pub fn run(args: &InputArgs) -> Result<i32> {
-    let analysis = super::analyse(args, None, None)?;
+    let analysis = super::analyse(args, None, None, super::Fingerprints::NotPrinted)?;
     print!("{}", render(&analysis.metrics, std::io::stdout().is_terminal()));
     Ok(0)
 }

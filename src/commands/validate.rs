@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::normalise::DataQuality;
 
 pub fn run(args: &ValidateArgs) -> Result<i32> {
-    let loaded = super::load(&args.input);
+    let loaded = super::load(&args.input, super::Fingerprints::Printed);
     match (args.format, loaded) {
         (OutputFormat::Json, Ok((_, normalised))) => {
             println!(

@@ -544,6 +544,7 @@ mod tests {
             sheet: None,
             header_row: None,
             matcher: &matcher,
+            fingerprints: false,
         };
         read_decoding_first(Path::new("t.csv"), bytes, &options, head_bytes).expect("readable")
     }
@@ -706,6 +707,7 @@ mod tests {
             sheet: None,
             header_row: None,
             matcher: &matcher,
+            fingerprints: false,
         };
         for (text, start) in [
             ("Reference,Date received\r\nA1,01/04/2024\r\n", 25),

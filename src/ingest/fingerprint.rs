@@ -28,6 +28,11 @@ impl Fingerprint {
         }))
     }
 
+    /// A fingerprint the command did not ask for: empty.
+    pub fn not_taken() -> Self {
+        Self::known(String::new())
+    }
+
     /// The SHA-256 of `bytes`, started now on another thread.
     pub fn of(bytes: Arc<impl AsRef<[u8]> + Send + Sync + 'static>) -> Self {
         let hashing = std::thread::spawn(move || {
