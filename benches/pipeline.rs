@@ -22,6 +22,10 @@ use complaints_report::report::world::{self, CompileInput, Templates};
 use complaints_report::report::{Edition, ReportInputs, Suppression, build_annual};
 use complaints_report::{metrics, normalise, sample};
 
+// The binary's allocator, so the stage columns match the end-to-end runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let value = f();
@@ -81,8 +85,6 @@ fn one_run(args: &[&str]) -> (Duration, f64) {
 }
 
 fn main() {
-    // The binary's allocator policy, so the stage columns match the end-to-end runs.
-    complaints_report::allocator::keep_freed_memory();
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
         .unwrap_or_else(|_| "10000,100000,1000000".into())
         .split(',')

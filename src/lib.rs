@@ -5,7 +5,6 @@
 //! [`normalise`] (map columns, type cells, exclusions ledger → the [`canonical`] complaints table).
 //! Subcommands live in [`commands`], one module each; [`cli`] defines the command line.
 
-pub mod allocator;
 pub mod calendar;
 pub mod canonical;
 pub mod charts;

@@ -3,8 +3,14 @@ use clap::Parser;
 use complaints_report::cli::{Cli, Command};
 use complaints_report::commands;
 
+/// mimalloc rather than glibc's allocator: it takes memory from the kernel in transparent huge
+/// pages and reuses what any thread frees, so a 1M-row run has 5,000 page faults instead of
+/// 140,000 (each about 4 µs on the benchmark machine): `metrics` about 15 % faster and the
+/// 10k `annual` about 20 %. See README, Performance.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
-    complaints_report::allocator::keep_freed_memory();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
