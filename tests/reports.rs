@@ -154,6 +154,14 @@ fn annual_report_on_sample_data() {
             .unwrap()
             .starts_with("Bar chart")
     );
+    // The methodology's fingerprints are the inputs' SHA-256, as `sha256sum` prints them.
+    let inputs = data["methodology"]["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2);
+    for input in inputs {
+        let bytes = std::fs::read(common::sample(input["file"].as_str().unwrap())).unwrap();
+        let expected = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        assert_eq!(input["sha256"], expected.as_str(), "{}", input["file"]);
+    }
     let csv = std::fs::read_to_string(out.join("data-quality.csv")).unwrap();
     assert_eq!(csv.lines().filter(|l| l.starts_with("excluded,")).count(), 24);
 }
