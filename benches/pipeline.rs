@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use complaints_report::classify::{self, Rules};
 use complaints_report::commands::{Analysis, generate_sample};
 use complaints_report::config::Config;
-use complaints_report::ingest::{self, ReadOptions};
+use complaints_report::ingest::{self, Fingerprints, ReadOptions};
 use complaints_report::mapping::ColumnMatcher;
 use complaints_report::report::world::{self, CompileInput, Templates};
 use complaints_report::report::{Edition, ReportInputs, Suppression, build_annual};
@@ -129,7 +129,7 @@ fn main() {
             sheet: None,
             header_row: None,
             matcher: &matcher,
-            fingerprints: false,
+            fingerprints: Fingerprints::NotPrinted,
         };
         let _ = ingest::read_file(&csv, &options); // warm the page cache
         let (raw, csv_time) = time(|| ingest::read_file(&csv, &options).expect("csv read"));

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use complaints_report::config::ColumnsSection;
-use complaints_report::ingest::{ReadOptions, read_file};
+use complaints_report::ingest::{Fingerprints, ReadOptions, read_file};
 use complaints_report::mapping::ColumnMatcher;
 use complaints_report::normalise::dates::{DateOrder, parse_date};
 use proptest::prelude::*;
@@ -36,7 +36,7 @@ fn read_bytes(bytes: &[u8], name: &str) {
         sheet: None,
         header_row: None,
         matcher: &matcher,
-        fingerprints: false,
+        fingerprints: Fingerprints::NotPrinted,
     };
     // Either outcome is fine; a panic is not.
     let _ = read_file(&path, &options);

@@ -23,12 +23,7 @@ use crate::metrics::{self as figures, Metrics};
 use crate::normalise::{self, Normalised};
 use crate::timings::step;
 
-/// Whether a command prints its inputs' fingerprints (SHA-256): only then are they worked out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fingerprints {
-    Printed,
-    NotPrinted,
-}
+pub use crate::ingest::Fingerprints;
 
 /// ingest → normalise, the start of every subcommand that reads exports.
 pub fn load(args: &InputArgs, fingerprints: Fingerprints) -> Result<(Config, Normalised)> {
@@ -51,7 +46,7 @@ fn load_with(
         sheet: config.input.sheet.as_ref(),
         header_row: config.input.header_row,
         matcher: &matcher,
-        fingerprints: fingerprints == Fingerprints::Printed,
+        fingerprints,
     };
     let raws = step("ingest", || ingest::ingest(&files, &options))?;
     progress.stage("normalising");

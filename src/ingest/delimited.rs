@@ -519,6 +519,7 @@ fn read_row_by_row(data: &[u8], delimiter: u8, headers: &[String], header_row: u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Fingerprints;
 
     /// The whole text and encoding name, as the reader sees them.
     fn decode_all(bytes: &[u8]) -> (String, &'static str) {
@@ -544,7 +545,7 @@ mod tests {
             sheet: None,
             header_row: None,
             matcher: &matcher,
-            fingerprints: false,
+            fingerprints: Fingerprints::NotPrinted,
         };
         read_decoding_first(Path::new("t.csv"), bytes, &options, head_bytes).expect("readable")
     }
@@ -707,7 +708,7 @@ mod tests {
             sheet: None,
             header_row: None,
             matcher: &matcher,
-            fingerprints: false,
+            fingerprints: Fingerprints::NotPrinted,
         };
         for (text, start) in [
             ("Reference,Date received\r\nA1,01/04/2024\r\n", 25),

@@ -11,7 +11,7 @@ mod strict;
 mod workbook;
 
 pub use coded::CodedText;
-pub use fingerprint::{Fingerprint, sha256_hex};
+pub use fingerprint::{Fingerprint, Fingerprints, sha256_hex};
 
 use std::path::{Path, PathBuf};
 
@@ -125,9 +125,7 @@ pub struct ReadOptions<'a> {
     pub sheet: Option<&'a SheetRef>,
     pub header_row: Option<usize>,
     pub matcher: &'a ColumnMatcher,
-    /// Work out each file's SHA-256 (on a background thread). Only commands that print the
-    /// fingerprints ask: hashing a 200 MB export costs the others about a tenth of a second.
-    pub fingerprints: bool,
+    pub fingerprints: Fingerprints,
 }
 
 /// Reads every input file, several at once (a workbook's XML parse is single-threaded).
@@ -142,8 +140,8 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     // The fingerprint (SHA-256) is worked out on another thread while the run goes on.
     let bytes = std::sync::Arc::new(bytes);
     let sha256 = match options.fingerprints {
-        true => Fingerprint::of(bytes.clone()),
-        false => Fingerprint::not_taken(),
+        Fingerprints::Printed => Fingerprint::of(bytes.clone()),
+        Fingerprints::NotPrinted => Fingerprint::not_taken(),
     };
     let mut table = if workbook::looks_like_workbook(&bytes) {
         workbook::read(path, &bytes, options)
