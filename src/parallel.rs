@@ -5,9 +5,7 @@ pub fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&T) -> crate::Result<R> + Sync,
 ) -> crate::Result<Vec<R>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, items.len().max(1));
+    let workers = cores().clamp(1, items.len().max(1));
     if workers == 1 {
         return items.iter().map(work).collect();
     }
@@ -35,10 +33,20 @@ pub fn in_parallel<T: Sync, R: Send>(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Rows `0..height` as one span per core (at most eight), for [`in_parallel`]; one span below
-/// `split_from` rows, where starting threads would cost more than they save.
+/// The cores this process may use (1 when the system cannot say).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// How many parts to split rows or text into: one per core, at most eight.
+pub fn part_count() -> usize {
+    cores().min(8)
+}
+
+/// Rows `0..height` as [`part_count`] spans, for [`in_parallel`]; one span below `split_from`
+/// rows, where starting threads would cost more than they save.
 pub fn row_parts(height: usize, split_from: usize) -> Vec<(usize, usize)> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let cores = part_count();
     if height < split_from {
         return vec![(0, height)];
     }

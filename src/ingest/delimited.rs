@@ -112,7 +112,7 @@ fn read_decoding_first(
     };
     let mut table = RawTable {
         file: path.to_path_buf(),
-        sha256: super::Fingerprint::known(String::new()),
+        sha256: super::Fingerprint::not_taken(),
         format,
         header_row,
         headers,

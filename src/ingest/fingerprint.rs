@@ -27,19 +27,12 @@ struct State {
 }
 
 impl Fingerprint {
-    /// A fingerprint already known (an empty one until the file's is set).
-    pub fn known(hex: String) -> Self {
-        let value = OnceLock::new();
-        let _ = value.set(hex);
+    /// An empty fingerprint: one the command did not ask for, or a file's until it is taken.
+    pub fn not_taken() -> Self {
         Fingerprint(Arc::new(State {
-            value,
+            value: OnceLock::from(String::new()),
             hashing: Mutex::new(None),
         }))
-    }
-
-    /// A fingerprint the command did not ask for: empty.
-    pub fn not_taken() -> Self {
-        Self::known(String::new())
     }
 
     /// The SHA-256 of `bytes`, started now on another thread.
@@ -111,6 +104,6 @@ mod tests {
         assert_eq!(fingerprint.get(), abc);
         assert_eq!(copy.get(), abc);
         assert_eq!(serde_json::to_string(&copy).unwrap(), format!("\"{abc}\""));
-        assert_eq!(Fingerprint::known(String::new()).get(), "");
+        assert_eq!(Fingerprint::not_taken().get(), "");
     }
 }

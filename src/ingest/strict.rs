@@ -268,7 +268,7 @@ fn field_end_by_words(bytes: &[u8], from: usize, delimiter: u8) -> usize {
 /// the text is not well-formed; `read_part` checks each part ends exactly on a row boundary,
 /// and since the first part starts at the true start, every boundary is then a true one.
 fn parts(bytes: &[u8]) -> Vec<(usize, usize)> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let cores = crate::parallel::part_count();
     if cores == 1 || bytes.len() < PARALLEL_FROM_BYTES {
         return vec![(0, bytes.len())];
     }

@@ -137,7 +137,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
     })?;
     Ok(RawTable {
         file: path.to_path_buf(),
-        sha256: super::Fingerprint::known(String::new()),
+        sha256: super::Fingerprint::not_taken(),
         format: format!("spreadsheet, sheet '{sheet}'"),
         header_row: first_row + header_index + 1,
         columns,
