@@ -29,10 +29,14 @@ pub fn step<T>(name: &str, work: impl FnOnce() -> T) -> T {
         ),
         _ => "?".into(),
     };
+    // Anonymous memory held now (the mapped input is not in it): memory the allocator keeps for
+    // reuse counts, so its growth over a step is the fresh memory the step took.
+    let status = std::path::Path::new("/proc/self/status");
+    let mib = |k: Option<u64>| k.map_or("?".into(), |k| (k / 1024).to_string());
     eprintln!(
-        "timing: {name}: {wall:.3} s (CPU {usage}, peak RSS so far {} MiB)",
-        peak_rss_kib(std::path::Path::new("/proc/self/status"))
-            .map_or("?".into(), |k| (k / 1024).to_string())
+        "timing: {name}: {wall:.3} s (CPU {usage}, anonymous RSS {} MiB, peak RSS so far {} MiB)",
+        mib(status_kib(status, "RssAnon:")),
+        mib(peak_rss_kib(status)),
     );
     value
 }
@@ -72,7 +76,12 @@ impl Usage {
 /// A process's peak resident set size in KiB (VmHWM), from its status file under /proc
 /// ("/proc/self/status" for this one): Linux only, `None` elsewhere.
 pub fn peak_rss_kib(status_file: &std::path::Path) -> Option<u64> {
+    status_kib(status_file, "VmHWM:")
+}
+
+/// A KiB figure of a /proc status file, by its label.
+fn status_kib(status_file: &std::path::Path, label: &str) -> Option<u64> {
     let status = std::fs::read_to_string(status_file).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(label))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -884,9 +884,9 @@ fn month_counts(t: &DataFrame, answers: &mut figures::Answers, months: usize) ->
 fn month_medians(t: &DataFrame, months: usize) -> Result<Medians> {
     let counts = figures::histogram(
         t,
-        stage_masks(1).responded_in,
-        col(month_column(1, "responded").as_str()),
-        col(stage_col(1, "working_days").as_str()),
+        &mask_column(1, "responded_in"),
+        &month_column(1, "responded"),
+        &stage_col(1, "working_days"),
     )?;
     let medians = |of: &dyn Fn(usize) -> usize, rows: usize| -> Vec<Option<f64>> {
         (0..rows)
