@@ -201,28 +201,37 @@ impl Calendar {
         Ok((self.wd_number(b)? - self.wd_number(a)?) as i64)
     }
 
-    /// A table by day number since 1970, up to the end of coverage, of `value` for each day
-    /// covered (missing before coverage): what the expressions below gather from.
-    fn by_day(&self, value: impl Fn(NaiveDate) -> Option<i32>) -> Vec<Option<i32>> {
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
-        let last = crate::normalise::days_since_epoch(self.last).max(0);
-        (0..=last)
-            .map(|day| {
-                let date = epoch + chrono::Duration::days(i64::from(day));
-                if date < self.first { None } else { value(date) }
-            })
-            .collect()
+    /// A table of `value` for each day of coverage, by its offset from `first` (an index into
+    /// `cumulative`), and the first day's number since 1970: what the expressions below gather
+    /// from. Worked out from the offsets alone: a table is built for every deadline of every run,
+    /// and date arithmetic per day, from 1970 on, was a tenth of a small export's classify.
+    fn by_day(&self, value: impl Fn(usize) -> Option<i32>) -> (Vec<Option<i32>>, i32) {
+        let table = (0..self.cumulative.len()).map(value).collect();
+        (table, crate::normalise::days_since_epoch(self.first))
     }
 
     /// W(date) as a polars expression over a Date column; null outside coverage.
     pub fn wd_number_expr(&self, date: Expr) -> Expr {
-        crate::gather::by_date(self.by_day(|d| self.wd_number(d).ok()), 0, date, DataType::Int32)
+        let (table, first) = self.by_day(|i| Some(self.cumulative[i]));
+        crate::gather::by_date(table, first, date, DataType::Int32)
     }
 
     /// add_wd(date, n) as a polars expression; null when the answer is outside coverage.
     pub fn add_wd_expr(&self, date: Expr, n: u32) -> Expr {
-        let table = self.by_day(|d| self.add_wd(d, n).ok().map(crate::normalise::days_since_epoch));
-        crate::gather::by_date(table, 0, date, DataType::Date)
+        let first_day = crate::normalise::days_since_epoch(self.first);
+        let workdays: Vec<i32> = self
+            .workdays
+            .iter()
+            .map(|&d| crate::normalise::days_since_epoch(d))
+            .collect();
+        let (table, first) = self.by_day(|i| match n {
+            0 => Some(first_day + i as i32),
+            // As add_wd: the (W(d) + n)-th working day.
+            n => workdays
+                .get(self.cumulative[i] as usize + n as usize - 1)
+                .copied(),
+        });
+        crate::gather::by_date(table, first, date, DataType::Date)
     }
 
     /// wd_between(a, b) as a polars expression.
