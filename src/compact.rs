@@ -30,7 +30,7 @@ pub fn keep_rows(frame: DataFrame, kept: &BooleanChunked) -> Result<DataFrame> {
 }
 
 /// `kept` as one bitmap, missing values cleared.
-fn kept_bitmap(kept: &BooleanChunked) -> Bitmap {
+pub(crate) fn kept_bitmap(kept: &BooleanChunked) -> Bitmap {
     let mut bits = MutableBitmap::with_capacity(kept.len());
     for chunk in kept.downcast_iter() {
         match chunk.validity() {

@@ -9,6 +9,9 @@ pub mod values;
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
+use polars_arrow::array::BooleanArray;
+use polars_arrow::bitmap::Bitmap;
+use polars_arrow::datatypes::ArrowDataType;
 
 pub use quality::{DataQuality, Example, Exclusion, FileSummary, Warning};
 
@@ -1088,7 +1091,11 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         .ctx("merging rows")?
         .bool()
         .ctx("merging rows")?;
-    let group_at: PlHashMap<IdxSize, IdxSize> = groups
+    // A row's sequence number is its position (rows are only removed here), so each group's
+    // first row is found by it; it is never a single row (a group's rows share a reference). The
+    // rows kept are the single ones and those first rows, worked out over the bits.
+    let height = rows.height();
+    let mut firsts: Vec<(IdxSize, IdxSize)> = groups
         .column(SEQ_COL)
         .ctx("merging rows")?
         .idx()
@@ -1097,30 +1104,33 @@ fn merge_by_reference(rows: DataFrame, long: bool, quality: &mut DataQuality) ->
         .enumerate()
         .filter_map(|(j, seq)| seq.map(|seq| (seq, j as IdxSize)))
         .collect();
-    let mut group_positions: Vec<IdxSize> = Vec::with_capacity(group_at.len());
-    let mut group_rows: Vec<IdxSize> = Vec::with_capacity(group_at.len());
-    let mut position: IdxSize = 0;
-    let kept: BooleanChunked = rows
-        .column(SEQ_COL)
-        .ctx("merging rows")?
-        .idx()
-        .ctx("merging rows")?
-        .iter()
-        .zip(single.iter())
-        .map(|(seq, single)| {
-            let group = match single {
-                Some(true) => None,
-                _ => seq.and_then(|seq| group_at.get(&seq)),
-            };
-            if let Some(&j) = group {
-                group_positions.push(position);
-                group_rows.push(j);
-            }
-            let kept = single == Some(true) || group.is_some();
-            position += IdxSize::from(kept);
-            Some(kept)
-        })
-        .collect();
+    firsts.sort_unstable();
+    if firsts.last().is_some_and(|&(seq, _)| seq as usize >= height) {
+        return Err(polars_err!(ComputeError: "a merged group's first row is past the rows"))
+            .ctx("merging rows");
+    }
+    let mut kept = crate::compact::kept_bitmap(single).make_mut();
+    for &(seq, _) in &firsts {
+        kept.set(seq as usize, true);
+    }
+    let kept = Bitmap::from(kept);
+    // Each group's place among the rows kept: the kept rows before its first row.
+    let (mut group_positions, mut group_rows) =
+        (Vec::with_capacity(firsts.len()), Vec::with_capacity(firsts.len()));
+    let (mut position, mut counted_to) = (0usize, 0usize);
+    for &(seq, j) in &firsts {
+        position += kept
+            .clone()
+            .sliced(counted_to, seq as usize - counted_to)
+            .set_bits();
+        counted_to = seq as usize;
+        group_positions.push(position as IdxSize);
+        group_rows.push(j);
+    }
+    let kept = BooleanChunked::from_chunk_iter(
+        PlSmallStr::EMPTY,
+        [BooleanArray::new(ArrowDataType::Boolean, kept, None)],
+    );
     let merged = step("normalise: merge: filter", || {
         let selected = rows
             .lazy()
