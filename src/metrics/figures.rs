@@ -213,14 +213,15 @@ pub fn count_by(t: &DataFrame, key: Expr, mask: Expr) -> Result<BTreeMap<String,
 }
 
 /// For each value of a text `key` (blank keys as "Not recorded"), the rows where each of the
-/// masks holds, counted: several counts by category in one pass over every row (grouping the
-/// raw key and naming blank ones after, rather than copying the column to fill them in).
-/// Values no mask holds for are left out.
+/// masks holds, counted. The key and masks are worked out once as columns; each row's key is then
+/// numbered and each mask's rows counted straight over its bits (a grouping with a sum per mask
+/// took several times as long). Values no mask holds for are left out.
 pub fn sums_by_text(
     t: &DataFrame,
     key: Expr,
     masks: Vec<Expr>,
 ) -> Result<BTreeMap<String, HashMap<String, u64>>> {
+    let context = "counting by group";
     let names: Vec<String> = masks
         .iter()
         .map(|m| {
@@ -231,42 +232,71 @@ pub fn sums_by_text(
                 .unwrap_or_default()
         })
         .collect();
-    let sums: Vec<Expr> = masks
-        .into_iter()
-        .zip(&names)
-        .map(|(m, n)| m.sum().alias(n.as_str()))
+    let mut columns = vec![key.cast(DataType::String).alias("__key")];
+    columns.extend(
+        masks
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| m.alias(format!("__mask{i}"))),
+    );
+    let frame = t.clone().lazy().select(columns).collect().ctx(context)?;
+    // Each row's key as a number, in order of first appearance.
+    let mut numbers: PlHashMap<Option<&str>, u32> = PlHashMap::default();
+    let mut keys: Vec<Option<&str>> = Vec::new();
+    let row_keys: Vec<u32> = frame
+        .column("__key")
+        .ctx(context)?
+        .str()
+        .ctx(context)?
+        .iter()
+        .map(|key| {
+            *numbers.entry(key).or_insert_with(|| {
+                keys.push(key);
+                keys.len() as u32 - 1
+            })
+        })
         .collect();
-    let out = t
-        .clone()
-        .lazy()
-        .group_by([key.cast(DataType::String).alias("__key")])
-        .agg(sums)
-        .collect()
-        .ctx("counting by group")?;
-    let keys = crate::normalise::texts(&out, "__key")?;
-    let mut columns = Vec::with_capacity(names.len());
-    for name in &names {
-        let counts = out
-            .column(name)
-            .ctx("counting by group")?
-            .cast(&DataType::UInt64)
-            .ctx("counting by group")?;
-        columns.push(counts.u64().ctx("counting by group")?.iter().collect::<Vec<_>>());
-    }
+    // For each mask, its count by key number.
+    let by_mask = (0..names.len())
+        .map(|i| {
+            let mask = frame
+                .column(&format!("__mask{i}"))
+                .ctx(context)?
+                .bool()
+                .ctx(context)?;
+            let mut counts = vec![0u64; keys.len()];
+            each_row_where(mask, |row| counts[row_keys[row] as usize] += 1);
+            Ok(counts)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut by_key: BTreeMap<String, HashMap<String, u64>> = BTreeMap::new();
-    for (i, key) in keys.into_iter().enumerate() {
-        if columns.iter().all(|c| c[i].unwrap_or(0) == 0) {
+    for (k, key) in keys.into_iter().enumerate() {
+        let counts: Vec<u64> = by_mask.iter().map(|counts| counts[k]).collect();
+        if counts.iter().all(|&n| n == 0) {
             continue;
         }
         // A blank key joins any written "Not recorded".
         let sums = by_key
-            .entry(key.unwrap_or_else(|| NOT_RECORDED.to_string()))
+            .entry(key.map_or_else(|| NOT_RECORDED.to_string(), str::to_string))
             .or_default();
-        for (name, column) in names.iter().zip(&columns) {
-            *sums.entry(name.clone()).or_insert(0) += column[i].unwrap_or(0);
+        for (name, n) in names.iter().zip(counts) {
+            *sums.entry(name.clone()).or_insert(0) += n;
         }
     }
     Ok(by_key)
+}
+
+/// Calls `each` with the index of every row where `mask` holds (not where it is missing).
+fn each_row_where(mask: &BooleanChunked, mut each: impl FnMut(usize)) {
+    let mut offset = 0;
+    for chunk in mask.downcast_iter() {
+        let holds = match chunk.validity() {
+            None => chunk.values().clone(),
+            Some(valid) => chunk.values() & valid,
+        };
+        holds.true_idx_iter().for_each(|row| each(offset + row));
+        offset += chunk.len();
+    }
 }
 
 /// For the rows where the `mask` column holds, how many have each (integer `key`, integer
@@ -391,6 +421,28 @@ mod tests {
             split.column("holds").unwrap().n_chunks()
         );
         assert_eq!(counts_by_month(&split, "month", "holds", 3).unwrap(), [2, 1, 2]);
+    }
+
+    #[test]
+    fn sums_by_text_count_each_mask_by_key_with_blank_keys_as_not_recorded() {
+        let t = df![
+            "key" => [Some("Repairs"), None, Some("Repairs"), Some("Not recorded"), Some("Noise"), Some("Damp"), None],
+            "a" => [Some(true), Some(true), Some(true), Some(true), Some(false), Some(false), None],
+            "b" => [Some(false), Some(true), Some(true), Some(false), None, Some(false), Some(true)],
+        ]
+        .unwrap();
+        let sums = sums_by_text(&t, col("key"), vec![col("a"), col("b").alias("bee")]).unwrap();
+        let of = |key: &str, name: &str| sums[key][name];
+        // "Damp" and "Noise" have no row where a mask holds (a missing mask is not a hold).
+        assert_eq!(sums.keys().collect::<Vec<_>>(), ["Not recorded", "Repairs"]);
+        assert_eq!((of("Repairs", "a"), of("Repairs", "bee")), (2, 1));
+        // The two blank keys and the written "Not recorded" are one group.
+        assert_eq!((of("Not recorded", "a"), of("Not recorded", "bee")), (2, 2));
+        let counts = count_by(&t, col("key"), col("b")).unwrap();
+        assert_eq!(
+            counts,
+            BTreeMap::from([("Not recorded".to_string(), 2), ("Repairs".to_string(), 1)])
+        );
     }
 
     #[test]
