@@ -69,6 +69,36 @@ fn long_export_joins_stage_rows_on_reference() {
 }
 
 #[test]
+fn rows_sharing_a_reference_merge_in_place_among_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("merge.csv");
+    // M2 has a second row (its reference in another case, with spaces) after other rows, one of
+    // them set aside for its received date.
+    std::fs::write(
+        &csv,
+        "Case Ref,Received,Stage 1 acknowledged,Response date,Outcome,Tenure,Subject,Compensation\n\
+         M1,01/04/2024,,,,,Repairs,\n\
+         M2,02/04/2024,03/04/2024,,,,Repairs,\n\
+         M9,not a date,,,,,Repairs,\n\
+         M3,04/04/2024,,,,,Noise,\n\
+         m2 ,02/04/2024,,16/04/2024,Upheld,,Repairs,\n\
+         M4,05/04/2024,,,,,Noise,\n",
+    )
+    .unwrap();
+    let t = load_config(common::fixture("wide_basic.toml"), vec![csv]);
+    // Input order, the merged complaint at its first row's place.
+    assert_eq!(column(&t, "reference"), [s("M1"), s("M2"), s("M3"), s("M4")]);
+    assert_eq!(column(&t, "source_row"), [s("2"), s("3"), s("5"), s("7")]);
+    // Each field's first value wins, from whichever row has one.
+    assert_eq!(column(&t, "stage1_acknowledged")[1], s("2024-04-03"));
+    assert_eq!(
+        column(&t, "stage1_responded"),
+        [None, s("2024-04-16"), None, None]
+    );
+    assert_eq!(column(&t, "stage1_outcome"), [None, s("upheld"), None, None]);
+}
+
+#[test]
 fn windows_1252_tab_delimited_with_a_quoted_line_break() {
     let (_, normalised) = load(
         &InputArgs {
