@@ -142,9 +142,8 @@ fn for_rows_where<const N: usize>(
     let chunks: Vec<Vec<&polars_arrow::array::PrimitiveArray<i32>>> =
         columns.iter().map(|c| c.downcast_iter().collect()).collect();
     for (j, holds) in mask.downcast_iter().enumerate() {
-        let mut counted = holds.values().clone();
-        let validities = std::iter::once(holds.validity()).chain(chunks.iter().map(|c| c[j].validity()));
-        for validity in validities.flatten() {
+        let mut counted = holding(holds);
+        for validity in chunks.iter().filter_map(|c| c[j].validity()) {
             counted = &counted & validity;
         }
         let values: [&[i32]; N] = std::array::from_fn(|i| chunks[i][j].values().as_slice());
@@ -290,12 +289,16 @@ pub fn sums_by_text(
 fn each_row_where(mask: &BooleanChunked, mut each: impl FnMut(usize)) {
     let mut offset = 0;
     for chunk in mask.downcast_iter() {
-        let holds = match chunk.validity() {
-            None => chunk.values().clone(),
-            Some(valid) => chunk.values() & valid,
-        };
-        holds.true_idx_iter().for_each(|row| each(offset + row));
+        holding(chunk).true_idx_iter().for_each(|row| each(offset + row));
         offset += chunk.len();
+    }
+}
+
+/// The rows of a boolean chunk that hold: true and not missing.
+fn holding(chunk: &polars_arrow::array::BooleanArray) -> polars_arrow::bitmap::Bitmap {
+    match chunk.validity() {
+        None => chunk.values().clone(),
+        Some(valid) => chunk.values() & valid,
     }
 }
 
