@@ -12,15 +12,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use chrono::NaiveDate;
-use complaints_report::classify::{self, Rules};
-use complaints_report::commands::{Analysis, generate_sample};
 use complaints_report::config::Config;
-use complaints_report::ingest::{self, Fingerprints, ReadOptions};
-use complaints_report::mapping::ColumnMatcher;
-use complaints_report::report::world::{self, CompileInput, Templates};
-use complaints_report::report::{Edition, ReportInputs, Suppression, build_annual};
-use complaints_report::{metrics, normalise, sample};
+use complaints_report::ingest::Fingerprints;
+use complaints_report::observe::{Observer, Silent};
+use complaints_report::pipeline::{Pipeline, Request};
+use complaints_report::report::typeset::{self, CompileInput, Templates};
+use complaints_report::report::{Edition, Figures, ReportInputs, Suppression, Template, build_annual};
+use complaints_report::sample;
 
 // The binary's allocator, so the stage columns match the end-to-end runs.
 #[global_allocator]
@@ -30,6 +32,25 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let value = f();
     (value, start.elapsed())
+}
+
+/// Times the pipeline's steps by name, as it reports them.
+#[derive(Default)]
+struct StepTimes(Mutex<HashMap<String, Duration>>);
+
+impl Observer for StepTimes {
+    fn step(&self, name: &str, work: &mut dyn FnMut()) {
+        let started = Instant::now();
+        work();
+        let took = started.elapsed();
+        self.0.lock().unwrap().insert(name.to_string(), took);
+    }
+}
+
+impl StepTimes {
+    fn of(&self, name: &str) -> Duration {
+        self.0.lock().unwrap().get(name).copied().unwrap_or_default()
+    }
 }
 
 fn secs(d: Duration) -> String {
@@ -79,7 +100,7 @@ fn one_run(args: &[&str]) -> (Duration, f64) {
         let poller = scope.spawn(|| {
             let mut peak_kib = 0u64;
             while !exited.load(std::sync::atomic::Ordering::Relaxed) {
-                peak_kib = peak_kib.max(complaints_report::timings::peak_rss_kib(&status_file).unwrap_or(0));
+                peak_kib = peak_kib.max(complaints_report::trace::peak_rss_kib(&status_file).unwrap_or(0));
                 std::thread::sleep(Duration::from_millis(2));
             }
             peak_kib
@@ -124,10 +145,9 @@ fn main() {
         };
         let exports = sample::generate(&spec);
         let extracted = spec.extracted_on;
-        let (csv, _) =
-            generate_sample::write_csv(&dir.path().join("complaints.csv"), &exports, extracted).expect("csv");
+        let (csv, _) = sample::write_csv(&dir.path().join("complaints.csv"), &exports, extracted).expect("csv");
         let xlsx = (n <= 100_000).then(|| {
-            generate_sample::write_xlsx(&dir.path().join("complaints.xlsx"), &exports, extracted)
+            sample::write_xlsx(&dir.path().join("complaints.xlsx"), &exports, extracted)
                 .expect("xlsx")
                 .0
         });
@@ -137,77 +157,58 @@ fn main() {
             .unwrap_or(0.0);
 
         let mut config = Config::load(&config_path).expect("config");
-        config.input.files = vec![csv.clone()];
         config.narrative = Default::default();
-        let matcher = ColumnMatcher::new(&config.columns);
-        let options = ReadOptions {
-            sheet: None,
-            header_row: None,
-            matcher: &matcher,
-            fingerprints: Fingerprints::NotPrinted,
-        };
-        let _ = ingest::read_file(&csv, &options); // warm the page cache
-        let (raw, csv_time) = time(|| ingest::read_file(&csv, &options).expect("csv read"));
-        let xlsx_time = xlsx
-            .as_ref()
-            .map(|x| time(|| ingest::read_file(x, &options).expect("xlsx read")).1);
-        let raws = vec![raw];
-        let (normalised, normalise_time) = time(|| normalise::normalise(raws, &config).expect("normalise"));
-        let period = config.period(None, None).expect("period");
-        let calendar = config.calendar().expect("calendar");
-        let rules = Rules::from_config(&config, period.as_at);
-        let (classified, classify_time) =
-            time(|| classify::classify(normalised.complaints.clone(), &calendar, &rules).expect("classify"));
-        let (figures, metrics_time) = time(|| {
-            metrics::compute(
-                &classified,
-                &normalised.quality,
-                &config,
-                &calendar,
-                &rules,
-                period,
-            )
-            .expect("metrics")
+        let pipeline = |file: &Path| Pipeline::new(config.clone(), &[file.to_path_buf()]).expect("inputs");
+        let _ = pipeline(&csv).ingest(Fingerprints::NotPrinted, &Silent); // warm the page cache
+        let xlsx_time = xlsx.as_ref().map(|x| {
+            time(|| pipeline(x).ingest(Fingerprints::NotPrinted, &Silent).expect("xlsx read")).1
         });
-        let analysis = Analysis {
-            config_sha256: String::new(),
-            config,
-            normalised,
-            classified,
-            calendar,
-            rules,
-            metrics: figures,
-        };
+        let steps = StepTimes::default();
+        let analysis = pipeline(&csv)
+            .analyse(Request::default(), Fingerprints::NotPrinted, &steps)
+            .expect("analysis");
         let inputs = ReportInputs::default();
         let suppression = Suppression::default();
+        let figures = Figures {
+            config: &analysis.config,
+            period: analysis.period,
+            metrics: &analysis.metrics,
+            quality: analysis.quality(),
+        };
         let (data, report_time) = time(|| {
             [Edition::Board, Edition::Web]
-                .map(|e| build_annual(&analysis, &inputs, e, &suppression).expect("report data"))
+                .map(|e| build_annual(&figures, &inputs, e, &suppression).expect("report data"))
         });
         let templates = Templates::embedded();
         // Start from an empty Typst cache: each size is timed as a fresh run would see it.
         comemo::evict(0);
         // Side by side, as `annual` does.
         let (_, typst_time) = time(|| {
-            complaints_report::parallel::in_parallel(&data, |d| {
-                let assets = d
-                    .charts
-                    .values()
-                    .map(|c| (c.path.clone(), c.svg.clone().into_bytes()))
+            std::thread::scope(|scope| {
+                let compiling: Vec<_> = data
+                    .iter()
+                    .map(|d| {
+                        let templates = &templates;
+                        scope.spawn(move || {
+                            let assets = d
+                                .charts
+                                .values()
+                                .map(|c| (c.path.clone(), c.svg.clone().into_bytes()))
+                                .collect();
+                            let input = CompileInput {
+                                template: Template::Annual,
+                                data_json: serde_json::to_vec(d).expect("json"),
+                                assets,
+                                today: NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+                                accessible: d.edition == Edition::Web,
+                                ident: "bench".into(),
+                            };
+                            typeset::compile(templates, input, &Silent).expect("typst")
+                        })
+                    })
                     .collect();
-                world::compile(
-                    &templates,
-                    CompileInput {
-                        main: "annual.typ",
-                        data_json: serde_json::to_vec(d).expect("json"),
-                        assets,
-                        today: NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
-                        accessible: d.edition == Edition::Web,
-                        ident: "bench".into(),
-                    },
-                )
+                compiling.into_iter().for_each(|c| drop(c.join().expect("typst")));
             })
-            .expect("typst");
         });
         drop(analysis);
         let config_arg = config_path.to_str().unwrap();
@@ -241,11 +242,11 @@ fn main() {
             .sum::<u64>();
         println!(
             "| {n} | {csv_mb:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {peak:.0} MiB | {pdf_kb} |",
-            secs(csv_time),
+            secs(steps.of("ingest")),
             xlsx_time.map_or("–".into(), secs),
-            secs(normalise_time),
-            secs(classify_time),
-            secs(metrics_time),
+            secs(steps.of("normalise")),
+            secs(steps.of("classify")),
+            secs(steps.of("metrics")),
             secs(report_time),
             secs(typst_time),
             metrics_run,

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::period::Quarter;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "complaints-report",
@@ -35,7 +37,7 @@ pub enum Command {
     /// Print the headline figures and the top categories.
     Summary(SummaryArgs),
     /// Write a fictional landlord's exports (the sample data, or large files for benchmarks).
-    GenerateSample(crate::commands::generate_sample::GenerateArgs),
+    GenerateSample(GenerateArgs),
 }
 
 /// The config file and the input files, shared by every subcommand that reads exports.
@@ -117,7 +119,27 @@ pub struct QuarterlyArgs {
     pub report: ReportArgs,
     /// The quarter of the configured year: Q1 is its first three months.
     #[arg(long, value_enum, ignore_case = true)]
-    pub quarter: crate::report::Quarter,
+    pub quarter: QuarterArg,
+}
+
+/// `--quarter`: a quarter of the reporting year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuarterArg {
+    Q1,
+    Q2,
+    Q3,
+    Q4,
+}
+
+impl From<QuarterArg> for Quarter {
+    fn from(q: QuarterArg) -> Quarter {
+        match q {
+            QuarterArg::Q1 => Quarter::Q1,
+            QuarterArg::Q2 => Quarter::Q2,
+            QuarterArg::Q3 => Quarter::Q3,
+            QuarterArg::Q4 => Quarter::Q4,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -166,4 +188,32 @@ pub enum ExportFormat {
 pub struct SummaryArgs {
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Folder to write into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Complaints received per financial year.
+    #[arg(long, default_value_t = 2000)]
+    pub complaints_per_year: usize,
+    /// Financial years, comma separated.
+    #[arg(long, default_value = "2023/24,2024/25", value_delimiter = ',')]
+    pub years: Vec<String>,
+    /// The day the export was taken: later events are not in it.
+    #[arg(long, default_value = "2025-04-07")]
+    pub extracted_on: String,
+    #[arg(long, default_value_t = 20250407)]
+    pub seed: u64,
+    /// sample: first year as XLSX, later years as a Datix CSV; csv / xlsx: one file of all years.
+    #[arg(long, value_enum, default_value_t = SampleLayout::Sample)]
+    pub layout: SampleLayout,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SampleLayout {
+    Sample,
+    Csv,
+    Xlsx,
 }

@@ -3,11 +3,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
+use crate::domain::calendar::Division;
+use crate::domain::canonical::Field;
+use crate::domain::dates::{DateOrder, parse_config_date};
+use crate::domain::homes::Homes;
+use crate::domain::period::Period;
+use crate::domain::stage::ResponseClock;
 use crate::error::{Error, Result};
-use crate::normalise::dates::DateOrder;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +43,9 @@ pub struct Config {
     pub base_dir: PathBuf,
     #[serde(skip)]
     pub path: PathBuf,
+    /// SHA-256 of the config file as read, for the methodology appendix.
+    #[serde(skip)]
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -154,38 +162,11 @@ pub enum SheetRef {
     Name(String),
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(untagged)]
-pub enum Homes {
-    All(u64),
-    ByTenure {
-        #[serde(rename = "LCRA", default)]
-        lcra: u64,
-        #[serde(rename = "LCHO", default)]
-        lcho: u64,
-    },
-}
-
-impl Homes {
-    pub fn lcra(&self) -> u64 {
-        match *self {
-            Homes::All(n) => n,
-            Homes::ByTenure { lcra, .. } => lcra,
-        }
-    }
-    pub fn lcho(&self) -> u64 {
-        match *self {
-            Homes::All(_) => 0,
-            Homes::ByTenure { lcho, .. } => lcho,
-        }
-    }
-}
-
 /// `[columns]`: canonical field = header in the export.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(transparent)]
 pub struct ColumnsSection {
-    pub fields: BTreeMap<crate::canonical::Field, String>,
+    pub fields: BTreeMap<Field, String>,
 }
 
 /// `[calendar]`: which days are working days.
@@ -193,7 +174,7 @@ pub struct ColumnsSection {
 #[serde(deny_unknown_fields)]
 pub struct CalendarSection {
     #[serde(default)]
-    pub division: crate::calendar::Division,
+    pub division: Division,
     /// A gov.uk bank-holidays.json or a one-date-per-line file replacing the embedded holidays.
     pub holidays_file: Option<PathBuf>,
     /// Local closure days (e.g. 27–31 December) treated as non-working days.
@@ -210,19 +191,6 @@ pub struct TimelinessSection {
     /// First stage-1 received date judged under the 2024 Code (earlier: the 2022 Code).
     #[serde(default, deserialize_with = "opt_date")]
     pub code_2024_from: Option<NaiveDate>,
-}
-
-/// When the response clock starts (spec §1.6 step 2).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResponseClock {
-    /// From the acknowledgement, but never later than the acknowledgement deadline (default).
-    #[default]
-    CodeCapped,
-    /// From the acknowledgement date as recorded (receipt when missing).
-    LiteralAck,
-    /// From receipt, allowing 15 (stage 1) / 25 (stage 2) working days.
-    FromReceipt,
 }
 
 /// One `[values.<field>]` table: canonical value = list of export values meaning it.
@@ -278,57 +246,6 @@ fn date_list<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<NaiveDa
         .collect()
 }
 
-/// Dates in the config and on the command line: yyyy-mm-dd, or dd/mm/yyyy.
-pub fn parse_config_date(text: &str) -> std::result::Result<NaiveDate, String> {
-    crate::normalise::dates::parse_date(text, DateOrder::DayFirst, false)
-        .ok()
-        .flatten()
-        .ok_or_else(|| format!("`{text}` is not a date: write it as yyyy-mm-dd, e.g. 2025-03-31"))
-}
-
-/// The reporting period and the as-at date, resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct Period {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub as_at: NaiveDate,
-}
-
-impl Period {
-    /// "2024/25" → 1 April 2024 – 31 March 2025. Also accepts "2024-25" and "2024/2025".
-    pub fn financial_year(label: &str) -> std::result::Result<(NaiveDate, NaiveDate), String> {
-        let bad = || {
-            format!("`{label}` is not a financial year: write it as 2024/25 (1 April 2024 to 31 March 2025)")
-        };
-        let (first, second) = label.trim().split_once(['/', '-']).ok_or_else(bad)?;
-        let start_year: i32 = first.trim().parse().map_err(|_| bad())?;
-        let second = second.trim();
-        let end_year: i32 = match second.len() {
-            2 => start_year / 100 * 100 + second.parse::<i32>().map_err(|_| bad())?,
-            4 => second.parse().map_err(|_| bad())?,
-            _ => return Err(bad()),
-        };
-        if first.trim().len() != 4 || end_year != start_year + 1 {
-            return Err(bad());
-        }
-        let start = NaiveDate::from_ymd_opt(start_year, 4, 1).ok_or_else(bad)?;
-        let end = NaiveDate::from_ymd_opt(end_year, 3, 31).ok_or_else(bad)?;
-        Ok((start, end))
-    }
-
-    /// Label for file names: "2024-25" for a financial year, else "2024-04-01_2025-03-31".
-    pub fn label(&self) -> String {
-        let fy = self.start.month() == 4
-            && self.start.day() == 1
-            && self.end == NaiveDate::from_ymd_opt(self.start.year() + 1, 3, 31).unwrap_or(self.end);
-        if fy {
-            format!("{}-{:02}", self.start.year(), (self.start.year() + 1) % 100)
-        } else {
-            format!("{}_{}", self.start, self.end)
-        }
-    }
-}
-
 impl Config {
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
@@ -340,6 +257,7 @@ impl Config {
             message: e.to_string(),
         })?;
         config.path = path.to_path_buf();
+        config.sha256 = crate::digest::sha256_hex(text.as_bytes());
         config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.check()?;
         Ok(config)
@@ -388,17 +306,9 @@ impl Config {
         self.base_dir.join(path)
     }
 
-    /// The working-day calendar the config asks for.
-    pub fn calendar(&self) -> Result<crate::calendar::Calendar> {
-        let c = &self.calendar;
-        match &c.holidays_file {
-            Some(file) => crate::calendar::Calendar::from_file(
-                &self.base_dir.join(file),
-                c.division,
-                &c.extra_closure_days,
-            ),
-            None => crate::calendar::Calendar::embedded(c.division, &c.extra_closure_days),
-        }
+    /// The holidays file named under `[calendar]`, resolved against the config file's folder.
+    pub fn holidays_file(&self) -> Option<PathBuf> {
+        self.calendar.holidays_file.as_ref().map(|f| self.resolve(f))
     }
 
     /// Resolves the period from `--period`/`--as-at` overrides or the `[report]` section.
@@ -466,23 +376,6 @@ impl ValuesSection {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn financial_year_labels() {
-        let fy = |s| Period::financial_year(s).unwrap();
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(fy("2024/25"), (d(2024, 4, 1), d(2025, 3, 31)));
-        assert_eq!(fy("2024-25"), (d(2024, 4, 1), d(2025, 3, 31)));
-        assert_eq!(fy("2099/2100"), (d(2099, 4, 1), d(2100, 3, 31)));
-        assert!(Period::financial_year("2024/26").is_err());
-        assert!(Period::financial_year("24/25").is_err());
-        let p = Period {
-            start: d(2024, 4, 1),
-            end: d(2025, 3, 31),
-            as_at: d(2025, 3, 31),
-        };
-        assert_eq!(p.label(), "2024-25");
-    }
 
     #[test]
     fn homes_plain_or_by_tenure() {

@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::canonical::{Field, header_key};
+use crate::domain::canonical::Field;
+use crate::domain::text::header_key;
 use crate::config::ColumnsSection;
 
 /// The headers resolved for one file: field → index into the file's headers.

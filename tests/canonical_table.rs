@@ -4,12 +4,14 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use complaints_report::cli::InputArgs;
-use complaints_report::commands::{Fingerprints, load};
+use complaints_report::ingest::Fingerprints;
+use complaints_report::observe::Silent;
+use complaints_report::pipeline::Pipeline;
 use polars::prelude::*;
 
 fn load_config(config: PathBuf, inputs: Vec<PathBuf>) -> DataFrame {
-    let (_, normalised) = load(&InputArgs { config, inputs }, Fingerprints::NotPrinted).expect("loads");
+    let pipeline = Pipeline::open(&config, &inputs).expect("config");
+    let normalised = pipeline.load(Fingerprints::NotPrinted, &Silent).expect("loads");
     normalised.complaints
 }
 
@@ -100,14 +102,9 @@ fn rows_sharing_a_reference_merge_in_place_among_the_others() {
 
 #[test]
 fn windows_1252_tab_delimited_with_a_quoted_line_break() {
-    let (_, normalised) = load(
-        &InputArgs {
-            config: common::fixture("windows_1252.toml"),
-            inputs: vec![],
-        },
-        Fingerprints::NotPrinted,
-    )
-    .expect("loads");
+    let normalised = Pipeline::open(&common::fixture("windows_1252.toml"), &[])
+        .and_then(|pipeline| pipeline.load(Fingerprints::NotPrinted, &Silent))
+        .expect("loads");
     let t = &normalised.complaints;
     assert_eq!(
         column(t, "category"),

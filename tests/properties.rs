@@ -2,10 +2,11 @@
 //! supported format reads back as itself. (PROPTEST_CASES sets the number of cases.)
 
 use chrono::{Datelike, NaiveDate};
-use complaints_report::config::ColumnsSection;
-use complaints_report::ingest::{Fingerprints, ReadOptions, read_file};
-use complaints_report::mapping::ColumnMatcher;
-use complaints_report::normalise::dates::{DateOrder, parse_date};
+use complaints_report::config::Config;
+use complaints_report::domain::dates::{DateOrder, parse_date};
+use complaints_report::ingest::Fingerprints;
+use complaints_report::observe::Silent;
+use complaints_report::pipeline::Pipeline;
 use proptest::prelude::*;
 
 fn date() -> impl Strategy<Value = NaiveDate> {
@@ -31,15 +32,9 @@ fn read_bytes(bytes: &[u8], name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    let matcher = ColumnMatcher::new(&ColumnsSection::default());
-    let options = ReadOptions {
-        sheet: None,
-        header_row: None,
-        matcher: &matcher,
-        fingerprints: Fingerprints::NotPrinted,
-    };
+    let pipeline = Pipeline::new(Config::default(), &[path]).unwrap();
     // Either outcome is fine; a panic is not.
-    let _ = read_file(&path, &options);
+    let _ = pipeline.ingest(Fingerprints::NotPrinted, &Silent);
 }
 
 proptest! {

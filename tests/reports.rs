@@ -56,7 +56,7 @@ fn annual(config: &Path, out: &Path, extra: &[&str]) -> String {
 }
 
 fn thousands(n: u64) -> String {
-    complaints_report::report::table::thousands(n)
+    complaints_report::report::thousands(n)
 }
 
 const SECTIONS: [&str; 13] = [

@@ -2,14 +2,17 @@
 
 use polars::prelude::*;
 
+use super::output;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
+use crate::ingest::Fingerprints;
 use crate::normalise::DataQuality;
+use crate::pipeline::Request;
 
 pub fn run(args: &ExportArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, None, None, super::Fingerprints::NotPrinted)?;
-    super::check_not_input(&args.out, &analysis)?;
-    let mut table = super::complaints_table(&analysis)?;
+    let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
+    output::check_not_input(&args.out, &analysis.config, analysis.quality())?;
+    let mut table = analysis.complaints_table()?;
     let failed = |message: String| Error::Output {
         path: args.out.clone(),
         message,
@@ -29,9 +32,9 @@ pub fn run(args: &ExportArgs) -> Result<i32> {
                 .map_err(|e| failed(e.to_string()))?;
             buffer
         }
-        ExportFormat::Xlsx => xlsx(&table, &analysis.normalised.quality).map_err(failed)?,
+        ExportFormat::Xlsx => xlsx(&table, analysis.quality()).map_err(failed)?,
     };
-    super::write_output(&args.out, &bytes)?;
+    output::write_output(&args.out, &bytes)?;
     println!(
         "wrote {} ({} complaints, {} columns)",
         args.out.display(),
@@ -106,7 +109,7 @@ fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>
         ledger
             .write_string(r, 2, x.reference.as_deref().unwrap_or(""))
             .map_err(e)?;
-        ledger.write_string(r, 3, x.code).map_err(e)?;
+        ledger.write_string(r, 3, x.code.as_str()).map_err(e)?;
         ledger.write_string(r, 4, &x.reason).map_err(e)?;
     }
     book.save_to_buffer().map_err(e)

@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::cli::InitArgs;
 use crate::error::{Error, Result};
 use crate::report::self_assessment::PROVISIONS;
-use crate::report::world::Templates;
+use crate::report::typeset::Templates;
 
 const CONFIG: &str = include_str!("init-config.toml");
 
@@ -68,7 +68,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
         println!("kept {} (already there)", path.display());
         return Ok(());
     }
-    super::write_output(path, bytes)?;
+    super::output::write_output(path, bytes)?;
     println!("wrote {}", path.display());
     Ok(())
 }

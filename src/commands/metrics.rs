@@ -4,15 +4,16 @@ use std::fmt::Write as _;
 
 use crate::cli::{MetricsArgs, MetricsFormat};
 use crate::error::Result;
+use crate::ingest::Fingerprints;
 use crate::metrics::{Metrics, StageMetrics};
+use crate::pipeline::Request;
 
 pub fn run(args: &MetricsArgs) -> Result<i32> {
-    let analysis = super::analyse(
-        &args.input,
-        args.period.as_deref(),
-        args.as_at.as_deref(),
-        super::Fingerprints::NotPrinted,
-    )?;
+    let request = Request {
+        period: args.period.as_deref(),
+        as_at: args.as_at.as_deref(),
+    };
+    let analysis = super::analyse(&args.input, request, Fingerprints::NotPrinted)?;
     match args.format {
         MetricsFormat::Json => println!(
             "{}",

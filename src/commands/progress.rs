@@ -1,4 +1,6 @@
-//! Progress on stderr for long runs (big exports), only when stderr is a terminal.
+//! What a person at a terminal sees of a long run: a spinner naming the stage (big inputs
+//! only, and only when stderr is a terminal), and the step timings `COMPLAINTS_REPORT_TIMINGS`
+//! asks for.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -6,34 +8,29 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::observe::Observer;
+use crate::trace::Trace;
+
 /// Inputs bigger than this in total get a spinner.
 const BIG_INPUT_BYTES: u64 = 50 * 1024 * 1024;
 
+/// The pipeline's observer for the commands.
 pub struct Progress {
     bar: Option<ProgressBar>,
+    trace: Trace,
 }
 
 impl Progress {
-    pub fn none() -> Self {
-        Progress { bar: None }
-    }
-
-    /// A spinner for the run's inputs (none if the config cannot be read: the run will say why).
-    pub fn for_args(args: &crate::cli::InputArgs) -> Self {
-        crate::config::Config::load(&args.config)
-            .and_then(|c| c.input_files(&args.inputs))
-            .map_or_else(|_| Progress::none(), |files| Progress::for_inputs(&files))
-    }
-
     /// A spinner when the inputs are big and a person is watching stderr.
     pub fn for_inputs(files: &[PathBuf]) -> Self {
+        let trace = Trace::from_env();
         let total: u64 = files
             .iter()
             .filter_map(|f| std::fs::metadata(f).ok())
             .map(|m| m.len())
             .sum();
         if total < BIG_INPUT_BYTES || !std::io::stderr().is_terminal() {
-            return Progress::none();
+            return Progress { bar: None, trace };
         }
         let bar = ProgressBar::new_spinner();
         bar.set_style(
@@ -41,12 +38,17 @@ impl Progress {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
-        Progress { bar: Some(bar) }
+        Progress {
+            bar: Some(bar),
+            trace,
+        }
     }
 
-    pub fn stage(&self, message: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(message.to_string());
+    /// Only the step timings, if asked for (commands with nothing long to show).
+    pub fn timings_only() -> Self {
+        Progress {
+            bar: None,
+            trace: Trace::from_env(),
         }
     }
 
@@ -54,5 +56,25 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// What the spinner says while a stage of the pipeline runs.
+fn message(step: &str) -> Option<&'static str> {
+    Some(match step {
+        "ingest" => "reading the exports",
+        "normalise" => "normalising",
+        "classify" => "classifying against the Code",
+        "metrics" => "computing the figures",
+        _ => return None,
+    })
+}
+
+impl Observer for Progress {
+    fn step(&self, name: &str, work: &mut dyn FnMut()) {
+        if let (Some(bar), Some(message)) = (&self.bar, message(name)) {
+            bar.set_message(message);
+        }
+        self.trace.step(name, work);
     }
 }

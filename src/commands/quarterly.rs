@@ -1,30 +1,51 @@
 //! `quarterly`: the Code 9.7 report to the governing body for one quarter.
 
+use super::output::{self, Editions};
+use super::progress::Progress;
 use crate::cli::QuarterlyArgs;
 use crate::error::Result;
-use crate::report::{Edition, ReportInputs, build_quarterly};
+use crate::ingest::Fingerprints;
+use crate::pipeline::Request;
+use crate::report::typeset::warm_up_in_background;
+use crate::report::{Edition, OPEN_CASES_LISTED, QuarterFigures, ReportInputs, Template, build_quarterly};
 
 pub fn run(args: &QuarterlyArgs) -> Result<i32> {
-    crate::report::world::warm_up_in_background();
-    let analysis = super::analyse(&args.report.input, None, None, super::Fingerprints::Printed)?;
-    let inputs = ReportInputs::load(&analysis)?;
-    let suppression = super::annual::suppression(&analysis);
-    let templates = super::annual::templates(&args.report)?;
-    let label = format!("{}-{:?}", analysis.metrics.period.label, args.quarter);
-    let editions = [Edition::Board, Edition::Web].map(|edition| {
-        build_quarterly(&analysis, &inputs, args.quarter, edition, &suppression).map(|data| (edition, data))
-    });
-    let written: Vec<_> = super::annual::compile_editions(
-        &args.report.out,
-        &templates,
-        "quarterly.typ",
-        &format!("quarterly-report-{label}"),
-        "quarterly-data",
-        editions,
-    )?
-    .into_iter()
-    .flatten()
-    .collect();
-    super::annual::report_written(&written, &[]);
+    warm_up_in_background();
+    let analysis = super::analyse(&args.report.input, Request::default(), Fingerprints::Printed)?;
+    let observer = Progress::timings_only();
+    let quarter = args.quarter.into();
+    let year = analysis.period;
+    let q = year.quarter(quarter);
+    let last_four = (0..4)
+        .rev()
+        .map(|back| {
+            let p = q.quarters_back(back);
+            analysis.figures_for(p, &observer).map(|m| (p, m))
+        })
+        .collect::<Result<_>>()?;
+    let figures = QuarterFigures {
+        config: &analysis.config,
+        quality: analysis.quality(),
+        year,
+        quarter,
+        this: analysis.figures_for(q, &observer)?,
+        to_date: analysis.figures_for(year.through(&q), &observer)?,
+        last_four,
+        open_cases: analysis.open_cases(q, OPEN_CASES_LISTED)?,
+    };
+    let inputs = ReportInputs::load(&analysis.config)?;
+    let suppression = output::suppression(&analysis.config);
+    let templates = output::templates(&args.report)?;
+    let editions = [Edition::Board, Edition::Web]
+        .map(|edition| build_quarterly(&figures, &inputs, edition, &suppression).map(|data| (edition, data)));
+    let written = Editions {
+        out: &args.report.out,
+        templates: &templates,
+        template: Template::Quarterly,
+        stem: format!("quarterly-report-{}-{}", year.label(), quarter.name()),
+        data_stem: "quarterly-data",
+    }
+    .write(editions, &observer)?;
+    output::report_written(&written, &[]);
     Ok(0)
 }

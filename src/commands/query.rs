@@ -6,11 +6,14 @@ use polars::prelude::*;
 use polars::sql::SQLContext;
 
 use crate::cli::{QueryArgs, QueryFormat};
+use crate::columnar::frame::texts;
 use crate::error::{Error, Result};
+use crate::ingest::Fingerprints;
+use crate::pipeline::Request;
 
 pub fn run(args: &QueryArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, None, None, super::Fingerprints::NotPrinted)?;
-    let table = super::complaints_table(&analysis)?;
+    let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
+    let table = analysis.complaints_table()?;
     let mut result = execute(&table, &args.sql)?;
     let mut out = std::io::stdout().lock();
     let written = match args.format {
@@ -33,7 +36,7 @@ pub fn run(args: &QueryArgs) -> Result<i32> {
 }
 
 /// Runs a query against `complaints`; a bad query says what is wrong and which columns exist.
-pub fn execute(table: &DataFrame, sql: &str) -> Result<DataFrame> {
+fn execute(table: &DataFrame, sql: &str) -> Result<DataFrame> {
     let mut context = SQLContext::new();
     context.register("complaints", table.clone().lazy());
     context.execute(sql).and_then(LazyFrame::collect).map_err(|e| {
@@ -55,12 +58,12 @@ fn first_line(message: &str) -> &str {
 }
 
 /// Every column as text (dates as yyyy-mm-dd, empty for missing values).
-pub fn text_columns(frame: &DataFrame) -> Result<Vec<(String, Vec<String>)>> {
+fn text_columns(frame: &DataFrame) -> Result<Vec<(String, Vec<String>)>> {
     frame
         .get_column_names()
         .iter()
         .map(|name| {
-            let values = crate::normalise::texts(frame, name)?;
+            let values = texts(frame, name)?;
             Ok((
                 name.to_string(),
                 values.into_iter().map(Option::unwrap_or_default).collect(),

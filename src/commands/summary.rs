@@ -6,14 +6,16 @@ use comfy_table::{Attribute, Cell, Color, Table};
 
 use crate::cli::InputArgs;
 use crate::error::Result;
+use crate::ingest::Fingerprints;
 use crate::metrics::Metrics;
-use crate::report::table::thousands;
+use crate::pipeline::Request;
+use crate::report::thousands;
 
 /// Categories listed.
 const TOP: usize = 10;
 
 pub fn run(args: &InputArgs) -> Result<i32> {
-    let analysis = super::analyse(args, None, None, super::Fingerprints::NotPrinted)?;
+    let analysis = super::analyse(args, Request::default(), Fingerprints::NotPrinted)?;
     print!("{}", render(&analysis.metrics, std::io::stdout().is_terminal()));
     Ok(0)
 }

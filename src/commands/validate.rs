@@ -2,20 +2,22 @@
 
 use std::fmt::Write as _;
 
+use super::progress::Progress;
 use crate::cli::{OutputFormat, ValidateArgs};
 use crate::error::Result;
-use crate::normalise::DataQuality;
+use crate::ingest::Fingerprints;
+use crate::normalise::{DataQuality, Normalised};
+use crate::pipeline::Pipeline;
 
 pub fn run(args: &ValidateArgs) -> Result<i32> {
-    let loaded = super::load(&args.input, super::Fingerprints::Printed);
-    match (args.format, loaded) {
-        (OutputFormat::Json, Ok((_, normalised))) => {
+    match (args.format, load(args)) {
+        (OutputFormat::Json, Ok(normalised)) => {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&normalised.quality).expect("quality serialises")
             );
         }
-        (OutputFormat::Text, Ok((_, normalised))) => print!("{}", render_text(&normalised.quality)),
+        (OutputFormat::Text, Ok(normalised)) => print!("{}", render_text(&normalised.quality)),
         (OutputFormat::Json, Err(error)) => {
             // Scripts get a JSON answer on stdout even when the data cannot be read.
             let body = serde_json::json!({ "error": error.to_string(), "exit_code": error.exit_code() });
@@ -28,6 +30,15 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
         (OutputFormat::Text, Err(error)) => return Err(error),
     }
     Ok(0)
+}
+
+/// The exports read and normalised, with their fingerprints.
+fn load(args: &ValidateArgs) -> Result<Normalised> {
+    let pipeline = Pipeline::open(&args.input.config, &args.input.inputs)?;
+    let progress = Progress::for_inputs(pipeline.files());
+    let loaded = pipeline.load(Fingerprints::Printed, &progress);
+    progress.finish();
+    loaded
 }
 
 /// The human-readable summary.

@@ -47,11 +47,8 @@ impl CodedText {
         self.codes.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.codes.is_empty()
-    }
-
     /// The text of the cell in `row`.
+    #[cfg(test)]
     pub fn get(&self, row: usize) -> Option<&str> {
         self.codes
             .get(row)

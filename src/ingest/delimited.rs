@@ -1,28 +1,25 @@
-//! CSV and other delimited text: encoding detection (UTF-8, UTF-8/UTF-16 with BOM, Windows-1252),
-//! delimiter sniffing, header detection, then a polars read of the data rows.
+//! CSV and other delimited text: delimiter sniffing, header detection, then the data rows read
+//! by the strict reader, polars, or row by row (encodings: [`super::decode`]).
 
-use std::borrow::Cow;
 use std::io::Cursor;
-use std::ops::Range;
 use std::path::Path;
 
 use polars::prelude::*;
 
+use super::decode::{decode, looks_binary};
+use super::header::{HEADER_SEARCH_ROWS, choose_header_row, text_columns, unique_headers, wanted_headers};
 use super::strict;
-use super::{
-    HEADER_SEARCH_ROWS, RawColumn, RawTable, ReadOptions, RejectedRow, choose_header_row, text_columns,
-    unique_headers,
-};
+use super::{RawColumn, RawTable, ReadOptions, RejectedRow};
+use crate::domain::text::truncate_text;
 use crate::error::{Error, Result};
+use crate::observe::step;
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// Windows-1252 files are decoded this far first: enough for the header search. When the data
 /// rows below are ASCII (usual: the accented text is often only a title line), they are parsed
-/// in place rather than copied into a second, transcoded buffer. Kept under glibc's 128 KiB
-/// mmap threshold on purpose: freeing a larger block raises that threshold, and the parsed
-/// columns then come from the heap and stay resident after they are freed (measured at 1M
-/// rows: peak RSS 1.05 GiB with a 1 MiB head, 0.79 GiB with this one).
+/// in place rather than copied into a second, transcoded buffer. Kept small: a large block
+/// freed before the parse can stay resident beside the parsed columns and raise the peak.
 const HEAD_BYTES: usize = 64 << 10;
 
 /// Reads delimited text.
@@ -36,7 +33,8 @@ fn read_decoding_first(
     options: &ReadOptions,
     head_bytes: usize,
 ) -> Result<RawTable> {
-    let mut decoded = crate::timings::step("ingest: decode", || decode(bytes, head_bytes));
+    let observer = options.observer;
+    let mut decoded = step(observer, "ingest: decode", || decode(bytes, head_bytes));
     let head: &str = &decoded.text;
     if decoded.whole && head.trim().is_empty() {
         return Err(Error::not_a_table(
@@ -81,8 +79,9 @@ fn read_decoding_first(
     // like ragged ones, are read row by row. The strict reader declines them itself (in text it
     // accepts, every quote mark opens, closes or doubles one), so the marks are only counted
     // for the text it declines.
-    let wanted = super::wanted_headers(&headers, options);
-    let strict = crate::timings::step("ingest: strict", || {
+    let resolved = options.matcher.resolve(&headers);
+    let wanted = wanted_headers(&headers, &resolved);
+    let strict = step(observer, "ingest: strict", || {
         read_strict(rows.source(), delimiter, &headers, &wanted, header_row)
     });
     let tidy = strict.is_some();
@@ -90,7 +89,7 @@ fn read_decoding_first(
         Some(read) => (read, Vec::new(), Vec::new()),
         None => {
             let (transcoded, data_span) =
-                crate::timings::step("ingest: decode rows", || rows.into_text(bytes));
+                step(observer, "ingest: decode rows", || rows.into_text(bytes));
             let data: &[u8] = match &transcoded {
                 Some(text) => &text.as_bytes()[data_span],
                 None => &bytes[data_span],
@@ -98,7 +97,7 @@ fn read_decoding_first(
             let balanced = memchr::memchr_iter(b'"', data).count().is_multiple_of(2);
             let polars = balanced
                 .then(|| {
-                    crate::timings::step("ingest: polars", || {
+                    step(observer, "ingest: polars", || {
                         read_with_polars(data, delimiter, &headers, &wanted, header_row)
                     })
                     .ok()
@@ -116,6 +115,7 @@ fn read_decoding_first(
         format,
         header_row,
         headers,
+        resolved,
         columns,
         rows,
         excel_1904: false,
@@ -188,129 +188,6 @@ fn find_header(path: &Path, text: &str, delimiter: u8, options: &ReadOptions) ->
     })
 }
 
-/// A delimited file's text, as far as it has been decoded.
-struct Decoded<'a> {
-    /// The text: the file's own bytes when they are UTF-8 (checked once, here).
-    text: Cow<'a, str>,
-    encoding: &'static str,
-    /// Whether the text covers the whole file: a Windows-1252 file may be decoded only as far
-    /// as its head.
-    whole: bool,
-}
-
-impl<'a> Decoded<'a> {
-    /// The data rows, from `start` (an offset in the text).
-    fn into_data(self, start: usize, bytes: &'a [u8]) -> DataRows<'a> {
-        if self.whole {
-            return DataRows::Text(self.text, start);
-        }
-        // Windows-1252 is one byte per character, so characters count bytes of the file.
-        let rest = &bytes[self.text[..start].chars().count()..];
-        match rest.is_ascii() {
-            // SAFETY: ASCII is valid UTF-8 (checked once: validating it again took another pass
-            // over the whole file).
-            true => DataRows::Text(Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(rest) }), 0),
-            false => DataRows::Windows1252(rest),
-        }
-    }
-}
-
-/// A delimited file's data rows.
-enum DataRows<'a> {
-    /// UTF-8 text (the file's own bytes, or decoded), from an offset.
-    Text(Cow<'a, str>, usize),
-    /// Windows-1252 bytes of the file, not decoded yet.
-    Windows1252(&'a [u8]),
-}
-
-impl<'a> DataRows<'a> {
-    fn source(&self) -> strict::Source<'_> {
-        match self {
-            DataRows::Text(text, start) => strict::Source::Utf8(&text[*start..]),
-            DataRows::Windows1252(bytes) => strict::Source::Windows1252(bytes),
-        }
-    }
-
-    /// The rows as UTF-8 text: decoded text (returned) or, when `None` is returned, a span of
-    /// the file's bytes (so that the caller may let the bytes go once they are decoded).
-    fn into_text(self, bytes: &[u8]) -> (Option<String>, Range<usize>) {
-        let in_file = |text: &str| {
-            let start = text.as_ptr() as usize - bytes.as_ptr() as usize;
-            start..start + text.len()
-        };
-        match self {
-            DataRows::Text(Cow::Owned(text), start) => {
-                let end = text.len();
-                (Some(text), start..end)
-            }
-            DataRows::Text(Cow::Borrowed(text), start) => (None, in_file(&text[start..])),
-            DataRows::Windows1252(rows) => {
-                let text = windows_1252_to_utf8(rows);
-                let end = text.len();
-                (Some(text), 0..end)
-            }
-        }
-    }
-}
-
-/// The file's text and the name of its encoding. Windows-1252 is the fallback because every
-/// byte decodes, so a "£" from an Excel export never fails the read; such a file is decoded
-/// only to the line end before `head_bytes`, and the rest when its data rows need it.
-fn decode(bytes: &[u8], head_bytes: usize) -> Decoded<'_> {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        let name = if encoding == encoding_rs::UTF_8 {
-            "UTF-8 with BOM"
-        } else {
-            encoding.name()
-        };
-        return Decoded {
-            text,
-            encoding: name,
-            whole: true,
-        };
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: Cow::Borrowed(text),
-            encoding: "UTF-8",
-            whole: true,
-        };
-    }
-    let head_end = match bytes.len() > head_bytes {
-        true => memchr::memrchr(b'\n', &bytes[..head_bytes]).map_or(bytes.len(), |i| i + 1),
-        false => bytes.len(),
-    };
-    Decoded {
-        text: Cow::Owned(windows_1252_to_utf8(&bytes[..head_end])),
-        encoding: "Windows-1252",
-        whole: head_end == bytes.len(),
-    }
-}
-
-/// Windows-1252 is one byte per character, so the text can be decoded in blocks, and the
-/// (usual) all-ASCII blocks copied as they are.
-fn windows_1252_to_utf8(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len() + bytes.len() / 64);
-    for block in bytes.chunks(8192) {
-        match std::str::from_utf8(block) {
-            Ok(ascii) if block.is_ascii() => text.push_str(ascii),
-            _ => text.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(block).0),
-        }
-    }
-    text
-}
-
-/// NUL bytes or many control characters in the first few kilobytes mean this is not text.
-fn looks_binary(text: &str) -> bool {
-    let sample: Vec<char> = text.chars().take(8192).collect();
-    let control = sample
-        .iter()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        .count();
-    sample.contains(&'\0') || control * 20 > sample.len()
-}
-
 /// The delimiter that splits the first rows into the most consistent number of fields (> 1).
 pub(super) fn sniff_delimiter(text: &str) -> u8 {
     let sample_end = text.char_indices().nth(64 * 1024).map_or(text.len(), |(i, _)| i);
@@ -351,7 +228,7 @@ fn extra_values(record: &csv::StringRecord, width: usize) -> Option<String> {
         format!(
             "has {} values but the header has {width}: a value probably contains an unquoted delimiter or quote; fix the row in the export (extra values: {})",
             record.len(),
-            extra.iter().take(3).map(|v| format!("\"{}\"", super::truncate_text(v, 40))).collect::<Vec<_>>().join(", ")
+            extra.iter().take(3).map(|v| format!("\"{}\"", truncate_text(v, 40))).collect::<Vec<_>>().join(", ")
         )
     })
 }
@@ -521,23 +398,6 @@ mod tests {
     use super::*;
     use crate::ingest::Fingerprints;
 
-    /// The whole text and encoding name, as the reader sees them.
-    fn decode_all(bytes: &[u8]) -> (String, &'static str) {
-        let decoded = decode(bytes, usize::MAX);
-        (decoded.text.to_string(), decoded.encoding)
-    }
-
-    #[test]
-    fn decodes_utf8_bom_and_windows_1252() {
-        assert_eq!(decode_all(b"\xEF\xBB\xBFRef,\xC2\xA3").0, "Ref,£");
-        assert_eq!(decode_all(b"\xEF\xBB\xBFRef").1, "UTF-8 with BOM");
-        let (text, name) = decode_all(b"Ref,Amount\nA1,\xA350");
-        assert_eq!((text.as_str(), name), ("Ref,Amount\nA1,£50", "Windows-1252"));
-        assert_eq!(decode_all("Ref,£".as_bytes()).1, "UTF-8");
-        // UTF-16 little-endian with BOM, as Excel's "Unicode text" writes.
-        assert_eq!(decode_all(b"\xFF\xFER\x00e\x00f\x00").0, "Ref");
-    }
-
     /// Reads a CSV whose Windows-1252 head is decoded only to `head_bytes`.
     fn read_with_head(bytes: &[u8], head_bytes: usize) -> RawTable {
         let matcher = crate::mapping::ColumnMatcher::new(&Default::default());
@@ -546,6 +406,7 @@ mod tests {
             header_row: None,
             matcher: &matcher,
             fingerprints: Fingerprints::NotPrinted,
+            observer: &crate::observe::Silent,
         };
         read_decoding_first(Path::new("t.csv"), bytes, &options, head_bytes).expect("readable")
     }
@@ -709,6 +570,7 @@ mod tests {
             header_row: None,
             matcher: &matcher,
             fingerprints: Fingerprints::NotPrinted,
+            observer: &crate::observe::Silent,
         };
         for (text, start) in [
             ("Reference,Date received\r\nA1,01/04/2024\r\n", 25),
@@ -754,11 +616,5 @@ mod tests {
         assert_eq!(sniff_delimiter("a|b|c\n1|2|3\n"), b'|');
         // A quoted comma inside a semicolon file does not fool it.
         assert_eq!(sniff_delimiter("Title only\na;b\n\"x, y\";2\n3;4\n"), b';');
-    }
-
-    #[test]
-    fn binary_noise_is_not_text() {
-        assert!(looks_binary("\0\u{1}\u{2}abc"));
-        assert!(!looks_binary("Ref,Date\nA,1\n"));
     }
 }

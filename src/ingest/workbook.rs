@@ -8,9 +8,9 @@ use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
 use polars::prelude::{IdxSize, PlIndexSet, PlSmallStr, StringChunkedBuilder};
 
-use super::{
-    CodedText, HEADER_SEARCH_ROWS, RawColumn, RawTable, ReadOptions, choose_header_row, unique_headers,
-};
+use super::header::{HEADER_SEARCH_ROWS, choose_header_row, unique_headers, wanted_headers};
+use super::{CodedText, RawColumn, RawTable, ReadOptions};
+use crate::columnar::parallel::in_parallel;
 use crate::config::SheetRef;
 use crate::error::{Error, Result};
 
@@ -88,8 +88,9 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
 
     // Only the mapped columns are read (every one when none is mapped): the others are never
     // analysed.
+    let resolved = options.matcher.resolve(&headers);
     let wanted: Vec<(usize, bool)> = {
-        let names = super::wanted_headers(&headers, options);
+        let names = wanted_headers(&headers, &resolved);
         match names.is_empty() {
             true => (0..headers.len()).map(|j| (j, false)).collect(),
             false => names
@@ -110,7 +111,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
     // Each column is built straight from the cells, tidied (trimmed, blank cells missing) and,
     // but for the reference, coded: a column per core, since the workbook's XML parse is
     // single-threaded and this is the part that can use the other core.
-    let columns = crate::parallel::in_parallel(&wanted, |&(j, reference)| {
+    let columns = in_parallel(&wanted, |&(j, reference)| {
         let each_cell = |take: &mut dyn FnMut(Option<&str>)| each_tidy_cell(&rows, &data_rows, j, take);
         let column = match reference {
             true => {
@@ -143,6 +144,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
         columns,
         rows: row_numbers,
         headers,
+        resolved,
         excel_1904,
         tidy: true,
         rejected: Vec::new(),

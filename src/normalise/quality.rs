@@ -6,11 +6,14 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::dates::{DateOrder, OrderEvidence, order_evidence};
-use super::{FILE_COL, RAW_SUFFIX, SET_ASIDE_COL};
-use crate::canonical::{Field, Kind};
+use super::rows::{FILE_COL, ROW_COLUMN, SET_ASIDE_COL, raw_column, row_refs};
+use crate::columnar::gather::flags_by_codes;
+use crate::columnar::parallel::in_parallel;
+use crate::domain::canonical::{Field, Kind};
+use crate::domain::dates::{DateOrder, OrderEvidence, order_evidence};
+use crate::domain::text::truncate_text;
 use crate::error::{PolarsContext, Result};
-use crate::ingest::{ROW_COLUMN, RawTable};
+use crate::ingest::RawTable;
 
 /// Examples kept per warning; the count always covers every row.
 const MAX_EXAMPLES: usize = 5;
@@ -40,33 +43,92 @@ pub struct Exclusion {
     pub row: usize,
     pub reference: Option<String>,
     pub reason: String,
-    /// Stable kind: no_reference, no_received_date, bad_received_date, duplicate,
-    /// unreadable_row, unknown_stage, no_stage, no_stage1_row, repeated_header.
-    pub code: &'static str,
+    pub code: ExclusionCode,
 }
 
-impl Exclusion {
+/// Why a row was left out: a stable kind, serialised in snake case (`validate` JSON,
+/// data-quality.csv).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExclusionCode {
+    NoReference,
+    NoReceivedDate,
+    BadReceivedDate,
+    Duplicate,
+    UnreadableRow,
+    UnknownStage,
+    NoStage,
+    NoStage1Row,
+    RepeatedHeader,
+}
+
+impl ExclusionCode {
+    /// The code as it is written out.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExclusionCode::NoReference => "no_reference",
+            ExclusionCode::NoReceivedDate => "no_received_date",
+            ExclusionCode::BadReceivedDate => "bad_received_date",
+            ExclusionCode::Duplicate => "duplicate",
+            ExclusionCode::UnreadableRow => "unreadable_row",
+            ExclusionCode::UnknownStage => "unknown_stage",
+            ExclusionCode::NoStage => "no_stage",
+            ExclusionCode::NoStage1Row => "no_stage1_row",
+            ExclusionCode::RepeatedHeader => "repeated_header",
+        }
+    }
+
     /// A heading for the kind of exclusion, for summaries.
-    pub fn describe(code: &str) -> &'static str {
-        match code {
-            "no_reference" => "No reference",
-            "no_received_date" => "No received date",
-            "bad_received_date" => "Received date not a date",
-            "duplicate" => "Exact duplicate of an earlier row",
-            "unreadable_row" => "Row could not be read",
-            "unknown_stage" => "Stage neither 1 nor 2",
-            "no_stage" => "No stage",
-            "no_stage1_row" => "Stage 2 row without a stage 1 row",
-            "repeated_header" => "Copy of the header row",
-            _ => "Other",
+    pub fn describe(self) -> &'static str {
+        match self {
+            ExclusionCode::NoReference => "No reference",
+            ExclusionCode::NoReceivedDate => "No received date",
+            ExclusionCode::BadReceivedDate => "Received date not a date",
+            ExclusionCode::Duplicate => "Exact duplicate of an earlier row",
+            ExclusionCode::UnreadableRow => "Row could not be read",
+            ExclusionCode::UnknownStage => "Stage neither 1 nor 2",
+            ExclusionCode::NoStage => "No stage",
+            ExclusionCode::NoStage1Row => "Stage 2 row without a stage 1 row",
+            ExclusionCode::RepeatedHeader => "Copy of the header row",
+        }
+    }
+}
+
+/// What a warning is about: a stable kind, serialised in snake case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningCode {
+    UnreadableDate,
+    ImplausibleDate,
+    UnreadableAmount,
+    UnmappedValue,
+    SpellingUnified,
+    DateOrder,
+    AmbiguousDates,
+    ConflictingValues,
+    DatesOutOfOrder,
+}
+
+impl WarningCode {
+    /// The code as it is written out.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::UnreadableDate => "unreadable_date",
+            WarningCode::ImplausibleDate => "implausible_date",
+            WarningCode::UnreadableAmount => "unreadable_amount",
+            WarningCode::UnmappedValue => "unmapped_value",
+            WarningCode::SpellingUnified => "spelling_unified",
+            WarningCode::DateOrder => "date_order",
+            WarningCode::AmbiguousDates => "ambiguous_dates",
+            WarningCode::ConflictingValues => "conflicting_values",
+            WarningCode::DatesOutOfOrder => "dates_out_of_order",
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Warning {
-    /// Stable machine-readable kind, e.g. "unreadable_date", "unmapped_value".
-    pub code: &'static str,
+    pub code: WarningCode,
     pub field: Option<&'static str>,
     pub message: String,
     /// Rows (or complaints) affected.
@@ -85,7 +147,8 @@ pub struct Example {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileSummary {
     pub file: String,
-    pub sha256: crate::ingest::Fingerprint,
+    /// The file's SHA-256: empty until the run has it (only commands that print it ask).
+    pub sha256: String,
     pub format: String,
     pub header_row: usize,
     pub rows_read: usize,
@@ -93,7 +156,7 @@ pub struct FileSummary {
 }
 
 impl DataQuality {
-    pub(super) fn new(raws: &[RawTable], headers: &[BTreeMap<Field, String>], long: bool) -> Self {
+    pub(super) fn new(raws: &[RawTable], headers: &[BTreeMap<Field, String>], shape: &'static str) -> Self {
         let mut columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for file in headers {
             for (field, header) in file {
@@ -107,7 +170,7 @@ impl DataQuality {
             .iter()
             .map(|raw| FileSummary {
                 file: raw.file.display().to_string(),
-                sha256: raw.sha256.clone(),
+                sha256: String::new(),
                 format: raw.format.clone(),
                 header_row: raw.header_row,
                 rows_read: raw.rows_read(),
@@ -119,7 +182,7 @@ impl DataQuality {
             included: 0,
             excluded: 0,
             complaints: 0,
-            shape: if long { "long" } else { "wide" },
+            shape,
             exclusions: Vec::new(),
             warnings: Vec::new(),
             columns: columns.into_iter().map(|(k, v)| (k, v.join(" | "))).collect(),
@@ -149,7 +212,7 @@ impl DataQuality {
         file: usize,
         row: usize,
         reference: Option<String>,
-        code: &'static str,
+        code: ExclusionCode,
         reason: String,
     ) {
         self.exclusions.push(Exclusion {
@@ -177,7 +240,7 @@ impl DataQuality {
 
     fn warn(
         &mut self,
-        code: &'static str,
+        code: WarningCode,
         field: Option<Field>,
         count: usize,
         message: String,
@@ -206,8 +269,8 @@ impl DataQuality {
             .collect();
         // Each field's rows with a problem are found on the next free core (a pass over the
         // whole column each); they are tallied in field order.
-        let found = crate::parallel::in_parallel(&problems, |(field, problem_of)| {
-            let raw_col = format!("{}{RAW_SUFFIX}", field.name());
+        let found = in_parallel(&problems, |(field, problem_of)| {
+            let raw_col = raw_column(*field);
             // Whether each value has a problem, gathered by each row's code.
             let has_problem: Vec<Option<bool>> = problem_of.iter().map(|p| Some(p.is_some())).collect();
             let codes = parsed
@@ -215,10 +278,7 @@ impl DataQuality {
                 .ctx("collecting cell problems")?
                 .idx()
                 .ctx("collecting cell problems")?;
-            let has_problem = BooleanChunked::from_chunk_iter(
-                "has_problem".into(),
-                crate::gather::flags_by_codes(&has_problem, codes),
-            );
+            let has_problem = flags_by_codes(&has_problem, codes);
             let set_aside = parsed
                 .column(SET_ASIDE_COL)
                 .ctx("collecting cell problems")?
@@ -232,7 +292,7 @@ impl DataQuality {
         })?;
         for (&(field, ref problem_of), bad) in problems.into_iter().zip(found) {
             let values = dictionaries.get(&field).map_or(&[][..], Vec::as_slice);
-            let raw_col = format!("{}{RAW_SUFFIX}", field.name());
+            let raw_col = raw_column(field);
             let problems: Vec<Option<&String>> = bad
                 .column(&raw_col)
                 .ctx("collecting cell problems")?
@@ -242,7 +302,7 @@ impl DataQuality {
                 .map(|code| code.and_then(|c| problem_of[c as usize].as_ref()))
                 .collect();
             let mut by_problem: BTreeMap<String, ProblemTally> = BTreeMap::new();
-            for (r, problem) in super::row_refs(&bad, Some((&raw_col, values)), &self.file_names())?
+            for (r, problem) in row_refs(&bad, Some((&raw_col, values)), &self.file_names())?
                 .into_iter()
                 .zip(problems)
             {
@@ -278,25 +338,25 @@ impl DataQuality {
                 let name = field.name();
                 let (code, message) = match class.as_str() {
                     "unreadable" | "impossible" => (
-                        "unreadable_date",
+                        WarningCode::UnreadableDate,
                         format!(
                             "{count} {name} value(s) are not dates and were left empty ({listed}); write dates as dd/mm/yyyy or yyyy-mm-dd"
                         ),
                     ),
                     "implausible" => (
-                        "implausible_date",
+                        WarningCode::ImplausibleDate,
                         format!(
                             "{count} {name} value(s) are dates outside 1990–2100 and were left empty ({listed}); correct them in the export"
                         ),
                     ),
                     "bad_money" => (
-                        "unreadable_amount",
+                        WarningCode::UnreadableAmount,
                         format!(
                             "{count} {name} value(s) are not amounts of pounds and were left empty ({listed}); write amounts like 250.00"
                         ),
                     ),
                     _ => (
-                        "unmapped_value",
+                        WarningCode::UnmappedValue,
                         format!(
                             "{count} row(s) have {name} values not in [values.{}] ({listed}); {}",
                             values_section(field),
@@ -320,7 +380,7 @@ impl DataQuality {
             String::new()
         };
         self.warn(
-            "spelling_unified",
+            WarningCode::SpellingUnified,
             Some(field),
             count,
             format!(
@@ -353,7 +413,7 @@ impl DataQuality {
         let name = field.name();
         if order != DateOrder::MonthFirst && !month_first.is_empty() && day_first == 0 {
             self.warn(
-                "date_order",
+                WarningCode::DateOrder,
                 Some(field),
                 month_first.len(),
                 format!(
@@ -370,7 +430,7 @@ impl DataQuality {
                 "day-first"
             };
             self.warn(
-                "ambiguous_dates",
+                WarningCode::AmbiguousDates,
                 Some(field),
                 ambiguous,
                 format!("{name}: every numeric date has day and month both 12 or less, so the order cannot be checked; read {reading} as [input] date_order says"),
@@ -397,7 +457,7 @@ impl DataQuality {
             }
             let examples = self.examples(&conflicting)?;
             self.warn(
-                "conflicting_values",
+                WarningCode::ConflictingValues,
                 Some(field),
                 conflicting.height(),
                 format!(
@@ -458,7 +518,7 @@ impl DataQuality {
             if bad.height() > 0 {
                 let examples = self.examples(&bad)?;
                 self.warn(
-                    "dates_out_of_order",
+                    WarningCode::DatesOutOfOrder,
                     Some(later),
                     bad.height(),
                     format!("{} complaint(s): {what}; they count as received but are left out of timeliness for that stage — check the dates in the export", bad.height()),
@@ -471,7 +531,7 @@ impl DataQuality {
 
     fn examples(&self, frame: &DataFrame) -> Result<Vec<Example>> {
         let head = frame.head(Some(MAX_EXAMPLES));
-        Ok(super::row_refs(&head, None, &self.file_names())?
+        Ok(row_refs(&head, None, &self.file_names())?
             .into_iter()
             .map(|r| Example {
                 file: self.file_name(r.file),
@@ -497,7 +557,7 @@ fn frequency_list(frequencies: &BTreeMap<String, usize>) -> String {
     let shown: Vec<String> = sorted
         .iter()
         .take(10)
-        .map(|(v, n)| format!("\"{}\" ×{n}", crate::ingest::truncate_text(v, 60)))
+        .map(|(v, n)| format!("\"{}\" ×{n}", truncate_text(v, 60)))
         .collect();
     let more = sorted.len().saturating_sub(10);
     if more > 0 {

@@ -4,9 +4,11 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::dates::{DateOrder, DateProblem, parse_date};
-use crate::canonical::{Field, Kind};
 use crate::config::ValuesSection;
+use crate::domain::canonical::{Field, Kind};
+use crate::domain::text::value_key;
+use crate::domain::dates::{DateOrder, DateProblem, parse_date};
+use crate::domain::money::parse_money;
 
 /// A parsed cell: its typed value and, when it could not be read as intended, why.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,15 +34,6 @@ pub enum Problem {
     Unmapped,
     /// Not a number of pounds.
     BadMoney,
-}
-
-/// Lower case, trimmed, inner whitespace collapsed: how value-map entries are compared.
-pub fn value_key(value: &str) -> String {
-    value
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// A value map: export value (normalised) → canonical value.
@@ -315,29 +308,6 @@ impl CellReader {
     }
 }
 
-/// "£1,250.00", "1250", "GBP 40", "(25.00)" → pounds. `Some(None)`: a way of writing "none".
-/// `None`: not an amount.
-pub fn parse_money(raw: &str) -> Option<Option<f64>> {
-    let key = value_key(raw);
-    if matches!(key.as_str(), "-" | "n/a" | "na" | "none" | "nil") {
-        return Some(None);
-    }
-    let negative = key.starts_with('(') && key.ends_with(')') || key.starts_with('-');
-    let digits: String = key
-        .trim_start_matches(['(', '-'])
-        .trim_end_matches(')')
-        .replace("gbp", "")
-        .chars()
-        .filter(|c| !matches!(c, '£' | ',' | ' '))
-        .collect();
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    let amount: f64 = digits.parse().ok()?;
-    let pence = (amount * 100.0).round() / 100.0;
-    Some(Some(if negative { -pence } else { pence }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,15 +383,5 @@ mod tests {
             r.read(Field::Tenure, "General needs", false).problem,
             Some(Problem::Unmapped)
         );
-    }
-
-    #[test]
-    fn money() {
-        assert_eq!(parse_money("£1,250.00"), Some(Some(1250.0)));
-        assert_eq!(parse_money("GBP 40"), Some(Some(40.0)));
-        assert_eq!(parse_money("(25.505)"), Some(Some(-25.51)));
-        assert_eq!(parse_money("N/A"), Some(None));
-        assert_eq!(parse_money("fifty pounds"), None);
-        assert_eq!(parse_money("1.2.3"), None);
     }
 }

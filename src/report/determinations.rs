@@ -8,7 +8,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::normalise::dates::{DateOrder, parse_date};
+use crate::domain::dates::{DateOrder, parse_date};
+use crate::domain::money::parse_money;
 
 /// The Ombudsman's findings vocabulary (spec §3.4), in the order reports list them.
 pub const FINDINGS: [&str; 8] = [
@@ -75,7 +76,7 @@ pub fn read(path: &Path) -> Result<Determinations> {
             date: parse_date(&row.date, DateOrder::DayFirst, false).ok().flatten(),
             finding,
             orders: row.orders,
-            compensation_ordered: crate::normalise::values::parse_money(&row.compensation_ordered)
+            compensation_ordered: parse_money(&row.compensation_ordered)
                 .flatten()
                 .unwrap_or(0.0),
             order_due: row.order_due,

@@ -1,13 +1,15 @@
-//! Stage 6 — report: everything the templates need, as one serialisable [`ReportData`] per
-//! edition, compiled to PDF by Typst in process ([`world`]).
+//! Stages 5 and 6 — report: everything the templates need, as one serialisable [`ReportData`]
+//! per edition, with its charts, compiled to PDF by Typst in process ([`typeset`]). A report is
+//! built from [`Figures`] the pipeline computed: it never re-derives a period or a figure.
 
 mod annual;
-pub mod determinations;
-pub mod narrative;
+pub(crate) mod charts;
+pub(crate) mod determinations;
+pub(crate) mod narrative;
 mod quarterly;
-pub mod self_assessment;
-pub mod table;
-pub mod world;
+pub(crate) mod self_assessment;
+pub(crate) mod table;
+pub mod typeset;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,14 +18,44 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use annual::build_annual;
-pub use quarterly::{Quarter, build_quarterly};
-pub use table::{Edition, Suppression, Table};
+pub use quarterly::{OPEN_CASES_LISTED, QuarterFigures, build_quarterly};
+pub use table::{Edition, Suppression, Table, thousands};
 
-use crate::charts::Chart;
-use crate::commands::Analysis;
+use crate::config::Config;
+use crate::domain::period::Period;
+use crate::domain::stage::ResponseClock;
 use crate::error::Result;
+use crate::metrics::Metrics;
+use crate::normalise::DataQuality;
+use charts::Chart;
 use narrative::Block;
 use self_assessment::SelfAssessment;
+
+/// What a report is built from: its period, the figures for it, and the account of the data
+/// and settings they came from.
+pub struct Figures<'a> {
+    pub config: &'a Config,
+    pub period: Period,
+    pub metrics: &'a Metrics,
+    pub quality: &'a DataQuality,
+}
+
+/// The report templates: each is compiled from its own main file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    Annual,
+    Quarterly,
+}
+
+impl Template {
+    /// The template's main file among the templates.
+    pub fn main(self) -> &'static str {
+        match self {
+            Template::Annual => "annual.typ",
+            Template::Quarterly => "quarterly.typ",
+        }
+    }
+}
 
 /// What the landlord writes beside the data, read once per run.
 #[derive(Debug, Clone, Default)]
@@ -36,8 +68,8 @@ pub struct ReportInputs {
 }
 
 impl ReportInputs {
-    pub fn load(analysis: &Analysis) -> Result<Self> {
-        let config = &analysis.config;
+    /// Reads the files named under `[narrative]`.
+    pub fn load(config: &Config) -> Result<Self> {
         let n = &config.narrative;
         let mut inputs = ReportInputs::default();
         let read = |path: &Option<PathBuf>| -> Result<Option<Vec<Block>>> {
@@ -144,7 +176,7 @@ pub struct InputFile {
 }
 
 /// The organisation's name from `[report]`, or a neutral stand-in.
-pub fn organisation(config: &crate::config::Config) -> String {
+fn organisation(config: &Config) -> String {
     config
         .report
         .organisation
@@ -153,12 +185,12 @@ pub fn organisation(config: &crate::config::Config) -> String {
 }
 
 /// "1 April 2024".
-pub fn long_date(d: NaiveDate) -> String {
+fn long_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
 /// "2024/25" for a financial year, else "1 April 2024 to 30 June 2024".
-pub fn period_label(p: &crate::config::Period) -> String {
+fn period_label(p: &Period) -> String {
     let label = p.label();
     match label.split_once('-') {
         Some((a, b)) if a.len() == 4 && b.len() == 2 => format!("{a}/{b}"),
@@ -166,7 +198,7 @@ pub fn period_label(p: &crate::config::Period) -> String {
     }
 }
 
-pub fn period_text(p: &crate::config::Period) -> PeriodText {
+fn period_text(p: &Period) -> PeriodText {
     PeriodText {
         label: period_label(p),
         start: long_date(p.start),
@@ -175,15 +207,17 @@ pub fn period_text(p: &crate::config::Period) -> PeriodText {
     }
 }
 
-/// The methodology appendix: every rule, the inputs with their SHA-256, the tool version.
-pub fn methodology(analysis: &Analysis, suppression: &Suppression) -> Methodology {
-    let m = &analysis.metrics.method;
+/// The methodology appendix: every rule, the inputs with their SHA-256, the tool version. The
+/// Code-version counts are the report's own period's.
+fn methodology(figures: &Figures, suppression: &Suppression) -> Methodology {
+    let m = &figures.metrics.method;
+    let versions = &figures.metrics.code_versions;
     let clock = match m.response_clock {
-        crate::config::ResponseClock::CodeCapped => {
+        ResponseClock::CodeCapped => {
             "from the acknowledgement, but never later than the acknowledgement deadline (code_capped)"
         }
-        crate::config::ResponseClock::LiteralAck => "from the acknowledgement date as recorded (literal_ack)",
-        crate::config::ResponseClock::FromReceipt => {
+        ResponseClock::LiteralAck => "from the acknowledgement date as recorded (literal_ack)",
+        ResponseClock::FromReceipt => {
             "from receipt, allowing 15 (stage 1) or 25 (stage 2) working days (from_receipt)"
         }
     };
@@ -205,8 +239,8 @@ pub fn methodology(analysis: &Analysis, suppression: &Suppression) -> Methodolog
         format!(
             "Complaints received at stage 1 before {} are judged by the 2022 Code; later ones by the 2024 Code. Of the stage 1 complaints received in this period, {} were judged by the 2022 Code and {} by the 2024 Code.",
             long_date(m.code_2024_from),
-            analysis.metrics.code_versions.get("2022").copied().unwrap_or(0),
-            analysis.metrics.code_versions.get("2024").copied().unwrap_or(0)
+            versions.get("2022").copied().unwrap_or(0),
+            versions.get("2024").copied().unwrap_or(0)
         ),
         "Acknowledgement is due 5 working days after receipt (stage 2: after the escalation request). A missing acknowledgement is not on time.".into(),
         format!("The response deadline is 10 working days (stage 2: 20) counted {clock}."),
@@ -215,20 +249,20 @@ pub fn methodology(analysis: &Analysis, suppression: &Suppression) -> Methodolog
         "Refused complaints are shown only in the refused summary. Withdrawn complaints count as received and are never responded or open. Responses dated before their stage was received are left out of timeliness.".into(),
         "CH01: complaints received per 1,000 homes at the period end, LCRA and LCHO separately. CH02: responses within the Code timescale (including valid extensions) as a share of responses in the period. Percentages and rates are rounded half up to one decimal place from exact counts.".into(),
     ];
-    let quality = &analysis.normalised.quality;
     Methodology {
         rules,
-        inputs: quality
+        inputs: figures
+            .quality
             .files
             .iter()
             .map(|f| InputFile {
                 file: file_name(&f.file),
-                sha256: f.sha256.get().to_string(),
+                sha256: f.sha256.clone(),
             })
             .collect(),
         config: InputFile {
-            file: file_name(&analysis.config.path.display().to_string()),
-            sha256: analysis.config_sha256.clone(),
+            file: file_name(&figures.config.path.display().to_string()),
+            sha256: figures.config.sha256.clone(),
         },
         tool_version: format!("complaints-report {}", env!("CARGO_PKG_VERSION")),
         calendar: m.calendar_source.clone(),
@@ -243,19 +277,17 @@ pub fn methodology(analysis: &Analysis, suppression: &Suppression) -> Methodolog
 }
 
 /// The file's name without its folders (reports do not reveal local paths).
-pub fn file_name(path: &str) -> String {
+fn file_name(path: &str) -> String {
     std::path::Path::new(path)
         .file_name()
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Rows left out of the analysis, by kind (the appendix's exclusions summary).
-pub fn exclusions_table(quality: &crate::normalise::DataQuality) -> table::TableBuilder {
+fn exclusions_table(quality: &DataQuality) -> table::TableBuilder {
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     for e in &quality.exclusions {
-        *counts
-            .entry(crate::normalise::Exclusion::describe(e.code))
-            .or_insert(0) += 1;
+        *counts.entry(e.code.describe()).or_insert(0) += 1;
     }
     let mut t = table::TableBuilder::new(
         "TX",

@@ -4,39 +4,36 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Months, NaiveDate};
-use polars::prelude::*;
 use serde::Serialize;
 
+use super::charts::{self, ChartSpec, Layout, Series};
+use super::determinations::Determinations;
 use super::table::{Cell, Edition, Suppression, TableBuilder};
-use super::{Approval, ReportData, ReportInputs};
-use crate::charts::{self, ChartSpec, Layout, Series};
-use crate::classify::stage_col;
-use crate::commands::Analysis;
-use crate::config::Period;
-use crate::error::{PolarsContext, Result};
-use crate::metrics::{Metrics, compute_period};
+use super::{Approval, Figures, ReportData, ReportInputs};
+use crate::config::Config;
+use crate::domain::period::{Period, Quarter};
+use crate::error::Result;
+use crate::metrics::{Metrics, OpenCase, OpenCases};
+use crate::normalise::DataQuality;
 
 /// Open cases listed by reference in the board edition, at most.
-const OPEN_CASES_LISTED: usize = 100;
+pub const OPEN_CASES_LISTED: usize = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Quarter {
-    Q1,
-    Q2,
-    Q3,
-    Q4,
-}
-
-impl Quarter {
-    fn index(self) -> u32 {
-        match self {
-            Quarter::Q1 => 0,
-            Quarter::Q2 => 1,
-            Quarter::Q3 => 2,
-            Quarter::Q4 => 3,
-        }
-    }
+/// Everything the quarterly report shows, computed for it.
+pub struct QuarterFigures<'a> {
+    pub config: &'a Config,
+    pub quality: &'a DataQuality,
+    /// The reporting year the quarter belongs to.
+    pub year: Period,
+    pub quarter: Quarter,
+    /// The quarter, judged at its end.
+    pub this: Metrics,
+    /// The year to the quarter's end, judged then.
+    pub to_date: Metrics,
+    /// The last four quarters, oldest first, each judged at its own end.
+    pub last_four: Vec<(Period, Metrics)>,
+    /// Stages open at the quarter's end (the first [`OPEN_CASES_LISTED`] listed).
+    pub open_cases: OpenCases,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,66 +46,24 @@ pub struct QuarterText {
     pub open_cases_total: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct OpenCase {
-    pub reference: String,
-    pub stage: String,
-    pub received: String,
-    pub deadline: String,
-    pub status: String,
-    pub category: String,
-}
-
-/// The quarter's dates: quarters count in threes of months from the period start.
-pub fn quarter_period(year: &Period, q: Quarter) -> Period {
-    let start = year.start + Months::new(3 * q.index());
-    let end = (start + Months::new(3))
-        .pred_opt()
-        .expect("valid date")
-        .min(year.end);
-    Period {
-        start,
-        end,
-        as_at: end,
-    }
-}
-
-fn shift_back(p: Period, quarters: u32) -> Period {
-    let start = p.start - Months::new(3 * quarters);
-    let end = (start + Months::new(3)).pred_opt().expect("valid date");
-    Period {
-        start,
-        end,
-        as_at: end,
-    }
-}
-
 pub fn build_quarterly(
-    analysis: &Analysis,
+    figures: &QuarterFigures,
     inputs: &ReportInputs,
-    quarter: Quarter,
     edition: Edition,
     suppression: &Suppression,
 ) -> Result<ReportData> {
-    let config = &analysis.config;
-    let year = config.period(None, None)?;
-    let q = quarter_period(&year, quarter);
-    let ytd = Period {
-        start: year.start,
-        end: q.end,
-        as_at: q.end,
-    };
-    let figures = |p: Period| compute_period(analysis, p);
-    let this = figures(q)?;
-    let to_date = figures(ytd)?;
-    let last_four: Vec<(Period, Metrics)> = (0..4)
-        .rev()
-        .map(|back| {
-            let p = shift_back(q, back);
-            figures(p).map(|m| (p, m))
-        })
-        .collect::<Result<_>>()?;
-    let label = format!("{quarter:?} {}", super::period_label(&year));
+    let QuarterFigures {
+        config,
+        quality,
+        year,
+        quarter,
+        this,
+        to_date,
+        last_four,
+        open_cases,
+    } = figures;
+    let q = year.quarter(*quarter);
+    let label = format!("{} {}", quarter.name(), super::period_label(year));
     let quarter_label = |p: &Period| format!("{} to {}", p.start.format("%b %Y"), p.end.format("%b %Y"));
 
     let mut tables = BTreeMap::new();
@@ -142,7 +97,7 @@ pub fn build_quarterly(
         ("Complaints refused", |m| Cell::Total(m.refused.total)),
     ];
     for (name, pick) in rows {
-        volumes = volumes.row(vec![Cell::text(name), pick(&this), pick(&to_date)]);
+        volumes = volumes.row(vec![Cell::text(name), pick(this), pick(to_date)]);
     }
     let mut rolling = TableBuilder::new(
         "QR",
@@ -158,7 +113,7 @@ pub fn build_quarterly(
             "Overdue at end",
         ],
     );
-    for (p, m) in &last_four {
+    for (p, m) in last_four {
         rolling = rolling.row(vec![
             Cell::text(quarter_label(p)),
             Cell::Total(m.stage1.received),
@@ -222,7 +177,7 @@ pub fn build_quarterly(
         rolling,
         categories,
         outcomes,
-        super::exclusions_table(&analysis.normalised.quality),
+        super::exclusions_table(quality),
     ] {
         tables.insert(t.id.clone(), t.render(edition, suppression));
     }
@@ -234,7 +189,7 @@ pub fn build_quarterly(
             "Findings in determinations dated in the quarter.",
             &["Finding", "Findings"],
         );
-        for (name, n) in super::determinations::Determinations::by_finding(&in_quarter) {
+        for (name, n) in Determinations::by_finding(&in_quarter) {
             findings = findings.row(vec![Cell::text(name), Cell::Count(n)]);
         }
         tables.insert("QH".into(), findings.render(edition, suppression));
@@ -315,7 +270,6 @@ pub fn build_quarterly(
         charts.insert(chart.id.clone(), chart);
     }
 
-    let (open_cases, open_total) = open_cases(analysis, q, edition)?;
     let mut narrative = BTreeMap::new();
     if let Some(themes) = inputs.narrative.get("themes") {
         narrative.insert("themes", themes.clone());
@@ -336,93 +290,26 @@ pub fn build_quarterly(
         tables,
         charts,
         narrative,
-        methodology: super::methodology(analysis, suppression),
+        methodology: super::methodology(
+            &Figures {
+                config,
+                period: q,
+                metrics: this,
+                quality,
+            },
+            suppression,
+        ),
         warnings: this.warnings.clone(),
         quarter: Some(QuarterText {
             label,
             start: super::long_date(q.start),
             end: super::long_date(q.end),
-            open_cases,
-            open_cases_total: open_total,
+            // Case references are for the governing body only.
+            open_cases: match edition {
+                Edition::Board => open_cases.first.clone(),
+                Edition::Web => Vec::new(),
+            },
+            open_cases_total: open_cases.total,
         }),
     })
-}
-
-/// Open stages at the quarter end, most overdue first (references only in the board edition).
-fn open_cases(analysis: &Analysis, q: Period, edition: Edition) -> Result<(Vec<OpenCase>, u64)> {
-    let as_at = lit(crate::normalise::days_since_epoch(q.end)).cast(DataType::Date);
-    let mut frames = Vec::new();
-    for k in [1u8, 2] {
-        let c = |name: &str| col(stage_col(k, name).as_str());
-        let responded = col(if k == 1 {
-            "stage1_responded"
-        } else {
-            "stage2_responded"
-        });
-        let open = col("refused")
-            .not()
-            .and(c("withdrawn").not())
-            .and(c("received").lt_eq(as_at.clone()).fill_null(lit(false)))
-            .and(responded.clone().is_null().or(responded.gt(as_at.clone())));
-        frames.push(analysis.classified.clone().lazy().filter(open).select([
-            col("reference"),
-            lit(format!("Stage {k}")).alias("stage"),
-            c("received").alias("received"),
-            c("deadline").alias("deadline"),
-            col("category").fill_null(lit("Not recorded")).alias("category"),
-        ]));
-    }
-    let open = concat(frames, UnionArgs::default())
-        .ctx("listing open cases")?
-        .sort(["deadline", "reference"], SortMultipleOptions::default())
-        .collect()
-        .ctx("listing open cases")?;
-    let total = open.height() as u64;
-    if edition == Edition::Web {
-        return Ok((Vec::new(), total));
-    }
-    let text = |name: &str| crate::normalise::texts(&open, name);
-    let (refs, stages, received, deadlines, categories) = (
-        text("reference")?,
-        text("stage")?,
-        text("received")?,
-        text("deadline")?,
-        text("category")?,
-    );
-    let cases = (0..open.height().min(OPEN_CASES_LISTED))
-        .map(|i| {
-            let deadline = deadlines[i].clone().unwrap_or_default();
-            let overdue = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").is_ok_and(|d| q.end > d);
-            OpenCase {
-                reference: refs[i].clone().unwrap_or_default(),
-                stage: stages[i].clone().unwrap_or_default(),
-                received: received[i].clone().unwrap_or_default(),
-                deadline,
-                status: if overdue { "Overdue" } else { "In time" }.into(),
-                category: categories[i].clone().unwrap_or_default(),
-            }
-        })
-        .collect();
-    Ok((cases, total))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quarters_of_a_financial_year() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        let year = Period {
-            start: d(2024, 4, 1),
-            end: d(2025, 3, 31),
-            as_at: d(2025, 3, 31),
-        };
-        let q3 = quarter_period(&year, Quarter::Q3);
-        assert_eq!((q3.start, q3.end), (d(2024, 10, 1), d(2024, 12, 31)));
-        let q4 = quarter_period(&year, Quarter::Q4);
-        assert_eq!((q4.start, q4.end), (d(2025, 1, 1), d(2025, 3, 31)));
-        let before = shift_back(quarter_period(&year, Quarter::Q1), 1);
-        assert_eq!((before.start, before.end), (d(2024, 1, 1), d(2024, 3, 31)));
-    }
 }

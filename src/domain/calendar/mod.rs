@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::dates::{days_since_epoch, parse_config_date};
 use crate::error::{Error, Result};
 
 /// The embedded copy of gov.uk's bank-holidays.json (Open Government Licence v3.0), 2019–2027.
@@ -84,6 +84,14 @@ struct GovUkEvent {
 }
 
 impl Calendar {
+    /// The calendar a run asks for: the holidays file's (resolved path), else the embedded one.
+    pub fn load(division: Division, holidays_file: Option<&Path>, closures: &[NaiveDate]) -> Result<Self> {
+        match holidays_file {
+            Some(file) => Calendar::from_file(file, division, closures),
+            None => Calendar::embedded(division, closures),
+        }
+    }
+
     /// The embedded calendar for a division, with optional closure days.
     pub fn embedded(division: Division, closures: &[NaiveDate]) -> Result<Self> {
         let holidays = parse_holidays(EMBEDDED, division).map_err(|m| Error::Config {
@@ -201,44 +209,41 @@ impl Calendar {
         Ok((self.wd_number(b)? - self.wd_number(a)?) as i64)
     }
 
-    /// A table of `value` for each day of coverage, by its offset from `first` (an index into
-    /// `cumulative`), and the first day's number since 1970: what the expressions below gather
-    /// from. Worked out from the offsets alone: a table is built for every deadline of every run,
-    /// and date arithmetic per day, from 1970 on, was a tenth of a small export's classify.
-    fn by_day(&self, value: impl Fn(usize) -> Option<i32>) -> (Vec<Option<i32>>, i32) {
-        let table = (0..self.cumulative.len()).map(value).collect();
-        (table, crate::normalise::days_since_epoch(self.first))
+    /// The first day of coverage as days since 1970, and a table of `value` for each day of
+    /// coverage by its offset from that day: what expressions over a Date column gather from.
+    /// Worked out from the offsets alone: a table is built for every deadline of every run.
+    fn by_day(&self, value: impl Fn(usize) -> Option<i32>) -> DayTable {
+        DayTable {
+            first: days_since_epoch(self.first),
+            values: (0..self.cumulative.len()).map(value).collect(),
+        }
     }
 
-    /// W(date) as a polars expression over a Date column; null outside coverage.
-    pub fn wd_number_expr(&self, date: Expr) -> Expr {
-        let (table, first) = self.by_day(|i| Some(self.cumulative[i]));
-        crate::gather::by_date(table, first, date, DataType::Int32)
+    /// W(d) for each day of coverage.
+    pub fn wd_number_table(&self) -> DayTable {
+        self.by_day(|i| Some(self.cumulative[i]))
     }
 
-    /// add_wd(date, n) as a polars expression; null when the answer is outside coverage.
-    pub fn add_wd_expr(&self, date: Expr, n: u32) -> Expr {
-        let first_day = crate::normalise::days_since_epoch(self.first);
-        let workdays: Vec<i32> = self
-            .workdays
-            .iter()
-            .map(|&d| crate::normalise::days_since_epoch(d))
-            .collect();
-        let (table, first) = self.by_day(|i| match n {
+    /// add_wd(d, n) for each day of coverage, as days since 1970; empty where the answer is
+    /// outside coverage.
+    pub fn add_wd_table(&self, n: u32) -> DayTable {
+        let first_day = days_since_epoch(self.first);
+        let workdays: Vec<i32> = self.workdays.iter().map(|&d| days_since_epoch(d)).collect();
+        self.by_day(|i| match n {
             0 => Some(first_day + i as i32),
             // As add_wd: the (W(d) + n)-th working day.
             n => workdays
                 .get(self.cumulative[i] as usize + n as usize - 1)
                 .copied(),
-        });
-        crate::gather::by_date(table, first, date, DataType::Date)
+        })
     }
+}
 
-    /// wd_between(a, b) as a polars expression.
-    pub fn wd_between_expr(&self, a: Expr, b: Expr) -> Expr {
-        let diff = self.wd_number_expr(b.clone()) - self.wd_number_expr(a.clone());
-        when(b.lt_eq(a)).then(lit(0i32)).otherwise(diff)
-    }
+/// A value for each day of a span: `values[d - first]` for a day `d` (both as days since 1970).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayTable {
+    pub first: i32,
+    pub values: Vec<Option<i32>>,
 }
 
 fn is_weekend(d: NaiveDate) -> bool {
@@ -265,7 +270,7 @@ fn parse_holidays(text: &str, division: Division) -> std::result::Result<BTreeSe
         text.lines()
             .map(|l| l.split('#').next().unwrap_or_default().trim())
             .filter(|l| !l.is_empty())
-            .map(crate::config::parse_config_date)
+            .map(parse_config_date)
             .collect()
     }
 }
@@ -371,59 +376,5 @@ mod tests {
         std::fs::write(&weekend, "2026-12-26\n").unwrap();
         let err = Calendar::from_file(&weekend, Division::EnglandAndWales, &[]).unwrap_err();
         assert!(err.to_string().contains("Saturday"), "{err}");
-    }
-
-    #[test]
-    fn expressions_agree_with_the_scalar_functions() {
-        let cal = ew();
-        // Inside coverage, then outside it: before 1970, before 2019, too late for 5 working
-        // days, after the end, and missing.
-        let starts = [
-            Some("2024-04-08"),
-            Some("2025-04-17"),
-            Some("2024-12-23"),
-            Some("2024-06-01"),
-            Some("2025-05-08"),
-            Some("1969-12-31"),
-            Some("2018-12-31"),
-            Some("2027-12-27"),
-            Some("2028-01-03"),
-            None,
-        ];
-        let days: Vec<Option<i32>> = starts
-            .iter()
-            .map(|s| s.map(|s| crate::normalise::days_since_epoch(d(s))))
-            .collect();
-        let frame = df!("start" => days).unwrap();
-        let out = frame
-            .lazy()
-            .with_column(col("start").cast(DataType::Date))
-            .select([
-                cal.add_wd_expr(col("start"), 5).alias("due"),
-                cal.wd_between_expr(col("start"), cal.add_wd_expr(col("start"), 20))
-                    .alias("between"),
-                cal.wd_number_expr(col("start")).alias("number"),
-            ])
-            .collect()
-            .unwrap();
-        let due = out.column("due").unwrap().cast(&DataType::String).unwrap();
-        let due: Vec<Option<&str>> = due.str().unwrap().iter().collect();
-        let want: Vec<Option<String>> = starts
-            .iter()
-            .map(|s| s.and_then(|s| cal.add_wd(d(s), 5).ok()).map(|d| d.to_string()))
-            .collect();
-        assert_eq!(due, want.iter().map(|w| w.as_deref()).collect::<Vec<_>>());
-        assert_eq!(want.iter().filter(|w| w.is_some()).count(), 5);
-        let between = out.column("between").unwrap().cast(&DataType::Int64).unwrap();
-        let between: Vec<Option<i64>> = between.i64().unwrap().iter().collect();
-        assert_eq!(between[..5], [Some(20); 5]);
-        assert!(between[5..].iter().all(Option::is_none), "{between:?}");
-        let number = out.column("number").unwrap().cast(&DataType::Int64).unwrap();
-        let number: Vec<Option<i64>> = number.i64().unwrap().iter().collect();
-        let want: Vec<Option<i64>> = starts
-            .iter()
-            .map(|s| s.and_then(|s| cal.wd_number(d(s)).ok()).map(i64::from))
-            .collect();
-        assert_eq!(number, want);
     }
 }

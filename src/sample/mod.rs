@@ -7,6 +7,10 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod files;
+
+pub use files::{fy_label, write_csv, write_xlsx};
+
 pub const ORGANISATION: &str = "Riverside Vale Homes";
 
 /// Headers of the Datix-style export (landlord-defined UDF names, as in spec §5.2).

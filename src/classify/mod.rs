@@ -9,31 +9,23 @@
 //! `stage{k}_extension_recognised`, `stage{k}_extension_beyond_cap`,
 //! `stage{k}_extension_notified_late`, `stage{k}_extension_notice_missing`,
 //! `stage{k}_response_valid`, `stage{k}_withdrawn`, `stage{k}_ack_missing`, `refused`, and
-//! `stage{k}_timeliness_class` (the timeliness as its index in [`TIMELINESS`], which the figures
+//! `stage{k}_timeliness_class` (the timeliness as its index in [`Timeliness::NAMES`], which the figures
 //! compare rather than text).
+
+mod working_days;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::calendar::Calendar;
-use crate::canonical::{Field, classes};
-use crate::config::ResponseClock;
+use crate::domain::calendar::Calendar;
+use crate::domain::canonical::{Field, classes};
+use crate::domain::dates::date_lit;
+use crate::domain::stage::{
+    ACK_DAYS, CODE_VERSION, CodeVersion, REFUSED, ResponseClock, Stage, StageColumn, Timeliness,
+};
 use crate::error::{PolarsContext, Result};
-use crate::normalise::days_since_epoch;
-
-/// Per-stage columns offered to analysts (`query`, `export`), after the canonical ones.
-pub const ANALYST_COLUMNS: [&str; 9] = [
-    "ack_due",
-    "ack_on_time",
-    "due",
-    "extended_deadline",
-    "deadline",
-    "extension_recognised",
-    "timeliness",
-    "working_days",
-    "withdrawn",
-];
+pub use working_days::{add_wd, wd_between};
 
 /// The rules a run is judged by; printed in the methodology.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -60,91 +52,6 @@ impl Rules {
     }
 }
 
-/// The values of `code_version`: the Code a complaint is judged under.
-pub const CODE_VERSIONS: [&str; 2] = ["2022", "2024"];
-
-/// The values of `stage{k}_timeliness`, each at its index in `stage{k}_timeliness_class`.
-pub const TIMELINESS: [&str; 5] = [
-    "within_base",
-    "within_extension",
-    "late",
-    "open_in_time",
-    "open_overdue",
-];
-
-/// Working days allowed (spec §1.2, §1.3, CV-2).
-pub const ACK_DAYS: u32 = 5;
-
-struct StageTimescales {
-    response_2024: u32,
-    cap_2024: u32,
-    response_2022: u32,
-    cap_2022: u32,
-}
-
-const STAGE1: StageTimescales = StageTimescales {
-    response_2024: 10,
-    cap_2024: 10,
-    response_2022: 10,
-    cap_2022: 10,
-};
-const STAGE2: StageTimescales = StageTimescales {
-    response_2024: 20,
-    cap_2024: 20,
-    response_2022: 20,
-    cap_2022: 10,
-};
-
-/// The columns of one stage in the canonical table.
-struct StageFields {
-    k: u8,
-    received: Field,
-    acknowledged: Field,
-    responded: Field,
-    extension: Field,
-    notified: Field,
-    extended_due: Field,
-    outcome: Field,
-    timescales: StageTimescales,
-}
-
-fn stage_fields(k: u8) -> StageFields {
-    if k == 1 {
-        StageFields {
-            k,
-            received: Field::Received,
-            acknowledged: Field::Stage1Acknowledged,
-            responded: Field::Stage1Responded,
-            extension: Field::Stage1Extension,
-            notified: Field::Stage1ExtensionNotified,
-            extended_due: Field::Stage1ExtendedDue,
-            outcome: Field::Stage1Outcome,
-            timescales: STAGE1,
-        }
-    } else {
-        StageFields {
-            k,
-            received: Field::Stage2Requested,
-            acknowledged: Field::Stage2Acknowledged,
-            responded: Field::Stage2Responded,
-            extension: Field::Stage2Extension,
-            notified: Field::Stage2ExtensionNotified,
-            extended_due: Field::Stage2ExtendedDue,
-            outcome: Field::Stage2Outcome,
-            timescales: STAGE2,
-        }
-    }
-}
-
-/// Name of a classification column of stage k.
-pub fn stage_col(k: u8, name: &str) -> String {
-    format!("stage{k}_{name}")
-}
-
-fn date_lit(d: NaiveDate) -> Expr {
-    lit(days_since_epoch(d)).cast(DataType::Date)
-}
-
 fn earlier(a: Expr, b: Expr) -> Expr {
     when(a.clone().lt(b.clone())).then(a).otherwise(b)
 }
@@ -155,29 +62,31 @@ pub fn classify(complaints: DataFrame, calendar: &Calendar, rules: &Rules) -> Re
     let refused = col(Field::Status.name()).eq(lit("refused")).fill_null(lit(false));
     let mut lazy = complaints.lazy().with_columns([
         when(code_2024.clone())
-            .then(lit(CODE_VERSIONS[1]))
-            .otherwise(lit(CODE_VERSIONS[0]))
-            .alias("code_version"),
-        refused.alias("refused"),
+            .then(lit(CodeVersion::V2024.name()))
+            .otherwise(lit(CodeVersion::V2022.name()))
+            .alias(CODE_VERSION),
+        refused.alias(REFUSED),
     ]);
     // The two stages are independent: each step of both is one batch of expressions, which
     // polars evaluates side by side.
-    let [stage1, stage2] =
-        [1u8, 2].map(|k| classify_stage(&stage_fields(k), calendar, rules, code_2024.clone()));
+    let [stage1, stage2] = Stage::BOTH.map(|stage| classify_stage(stage, calendar, rules, code_2024.clone()));
     for (one, two) in stage1.into_iter().zip(stage2) {
         lazy = lazy.with_columns([one, two].concat());
     }
-    let scratch = [1u8, 2]
-        .into_iter()
-        .flat_map(|k| [stage_col(k, "cap_date"), stage_col(k, "ext_requested")]);
+    let scratch = Stage::BOTH.into_iter().flat_map(|stage| {
+        [StageColumn::CapDate, StageColumn::ExtensionRequested].map(|c| c.name(stage))
+    });
     lazy.drop(by_name(scratch, true, false))
         .collect()
         .ctx("classifying complaint stages")
 }
 
 /// One stage's columns, in steps: each step's expressions read only earlier steps' columns.
-fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024: Expr) -> Vec<Vec<Expr>> {
-    let c = |name: &str| col(stage_col(s.k, name).as_str());
+fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules, code_2024: Expr) -> Vec<Vec<Expr>> {
+    use StageColumn as C;
+    let s = stage.fields();
+    let c = |column: StageColumn| col(column.name(stage));
+    let name = |column: StageColumn| column.name(stage);
     let received = col(s.received.name());
     let response = col(s.responded.name());
     let ack_raw = col(s.acknowledged.name());
@@ -185,7 +94,10 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
         .eq(lit("withdrawn"))
         .fill_null(lit(false));
     let escalated = col(Field::Stage2Requested.name()).is_not_null();
-    let is_latest_stage = if s.k == 1 { escalated.not() } else { escalated };
+    let is_latest_stage = match stage {
+        Stage::One => escalated.not(),
+        Stage::Two => escalated,
+    };
     let withdrawn = col(s.outcome.name())
         .eq(lit("withdrawn"))
         .fill_null(lit(false))
@@ -199,32 +111,31 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
     let ack = when(response_valid.clone().and(ack_raw.clone().gt(response.clone())))
         .then(response.clone())
         .otherwise(ack_raw.clone());
-    let ack_due = calendar.add_wd_expr(received.clone(), ACK_DAYS);
+    let ack_due = add_wd(calendar, received.clone(), ACK_DAYS);
 
     // Steps 2–3: the response clock and the base deadline.
-    let t = &s.timescales;
+    let t = stage.timescales();
     let (clock_2024, days_2024) = match rules.response_clock {
         ResponseClock::CodeCapped => (
-            when(c("ack").is_null())
-                .then(c("ack_due"))
-                .otherwise(earlier(c("ack"), c("ack_due"))),
+            when(c(C::Ack).is_null())
+                .then(c(C::AckDue))
+                .otherwise(earlier(c(C::Ack), c(C::AckDue))),
             t.response_2024,
         ),
-        ResponseClock::LiteralAck => (c("ack").fill_null(received.clone()), t.response_2024),
+        ResponseClock::LiteralAck => (c(C::Ack).fill_null(received.clone()), t.response_2024),
         ResponseClock::FromReceipt => (received.clone(), t.response_2024 + ACK_DAYS),
     };
     // 2022 Code (CV-2): stage 1 from logging (the acknowledgement, else receipt); stage 2 from the request.
-    let clock_2022 = if s.k == 1 {
-        c("ack").fill_null(received.clone())
-    } else {
-        received.clone()
+    let clock_2022 = match stage {
+        Stage::One => c(C::Ack).fill_null(received.clone()),
+        Stage::Two => received.clone(),
     };
     // The working days a Code allows after `start`, by the Code the stage is judged under.
     let after = |start: Expr, days_2024: u32, days_2022: u32| match days_2024 == days_2022 {
-        true => calendar.add_wd_expr(start, days_2024),
+        true => add_wd(calendar, start, days_2024),
         false => when(code_2024.clone())
-            .then(calendar.add_wd_expr(start.clone(), days_2024))
-            .otherwise(calendar.add_wd_expr(start, days_2022)),
+            .then(add_wd(calendar, start.clone(), days_2024))
+            .otherwise(add_wd(calendar, start, days_2022)),
     };
     let clock = when(code_2024.clone()).then(clock_2024).otherwise(clock_2022);
     let due = after(clock, days_2024, t.response_2022);
@@ -235,29 +146,29 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
     let asked = col(s.extension.name())
         .fill_null(lit(false))
         .or(agreed.clone().is_not_null());
-    let notified_in_time = notified.clone().is_null().or(notified.clone().lt_eq(c("due")));
-    let cap_date = after(c("due"), t.cap_2024, t.cap_2022);
-    let requested = agreed.fill_null(c("cap_date"));
-    let extended = when(c("extension_recognised"))
-        .then(earlier(c("ext_requested"), c("cap_date")))
+    let notified_in_time = notified.clone().is_null().or(notified.clone().lt_eq(c(C::Due)));
+    let cap_date = after(c(C::Due), t.cap_2024, t.cap_2022);
+    let requested = agreed.fill_null(c(C::CapDate));
+    let extended = when(c(C::ExtensionRecognised))
+        .then(earlier(c(C::ExtensionRequested), c(C::CapDate)))
         .otherwise(lit(NULL).cast(DataType::Date));
-    let deadline = when(c("extended_deadline").gt(c("due")))
-        .then(c("extended_deadline"))
-        .otherwise(c("due"));
+    let deadline = when(c(C::ExtendedDeadline).gt(c(C::Due)))
+        .then(c(C::ExtendedDeadline))
+        .otherwise(c(C::Due));
 
     // Step 6–7: classification.
     let as_at = date_lit(rules.as_at);
-    let class = |class: &str| classes::index(&TIMELINESS, class);
+    let class = |class: Timeliness| classes::at(class.index());
     let no_class = classes::none;
-    let timeliness_class = when(col("refused").or(received.clone().is_null()).or(c("withdrawn")))
+    let timeliness_class = when(col(REFUSED).or(received.clone().is_null()).or(c(C::Withdrawn)))
         .then(no_class())
-        .when(c("response_valid"))
+        .when(c(C::ResponseValid))
         .then(
-            when(response.clone().lt_eq(c("due")))
-                .then(class("within_base"))
-                .when(c("extension_recognised").and(response.clone().lt_eq(c("extended_deadline"))))
-                .then(class("within_extension"))
-                .otherwise(class("late")),
+            when(response.clone().lt_eq(c(C::Due)))
+                .then(class(Timeliness::WithinBase))
+                .when(c(C::ExtensionRecognised).and(response.clone().lt_eq(c(C::ExtendedDeadline))))
+                .then(class(Timeliness::WithinExtension))
+                .otherwise(class(Timeliness::Late)),
         )
         .when(
             response
@@ -266,70 +177,71 @@ fn classify_stage(s: &StageFields, calendar: &Calendar, rules: &Rules, code_2024
                 .and(received.clone().lt_eq(as_at.clone())),
         )
         .then(
-            when(as_at.lt_eq(c("deadline")))
-                .then(class("open_in_time"))
-                .otherwise(class("open_overdue")),
+            when(as_at.lt_eq(c(C::Deadline)))
+                .then(class(Timeliness::OpenInTime))
+                .otherwise(class(Timeliness::OpenOverdue)),
         )
         .otherwise(no_class());
-    let timeliness = classes::named(&TIMELINESS, c("timeliness_class"));
+    let timeliness = classes::named(&Timeliness::NAMES, c(C::TimelinessClass));
 
     vec![
         vec![
-            received.clone().alias(stage_col(s.k, "received")),
-            ack.alias(stage_col(s.k, "ack")),
-            ack_due.alias(stage_col(s.k, "ack_due")),
-            response_valid.alias(stage_col(s.k, "response_valid")),
-            withdrawn.alias(stage_col(s.k, "withdrawn")),
+            received.clone().alias(name(C::Received)),
+            ack.alias(name(C::Ack)),
+            ack_due.alias(name(C::AckDue)),
+            response_valid.alias(name(C::ResponseValid)),
+            withdrawn.alias(name(C::Withdrawn)),
         ],
         vec![
-            c("ack")
-                .lt_eq(c("ack_due"))
+            c(C::Ack)
+                .lt_eq(c(C::AckDue))
                 .fill_null(lit(false))
-                .alias(stage_col(s.k, "ack_on_time")),
+                .alias(name(C::AckOnTime)),
             received
                 .clone()
                 .is_not_null()
                 .and(ack_raw.is_null())
-                .alias(stage_col(s.k, "ack_missing")),
-            due.alias(stage_col(s.k, "due")),
+                .alias(name(C::AckMissing)),
+            due.alias(name(C::Due)),
         ],
         vec![
             asked
                 .clone()
                 .and(notified_in_time.clone())
-                .alias(stage_col(s.k, "extension_recognised")),
+                .alias(name(C::ExtensionRecognised)),
             asked
                 .clone()
                 .and(notified_in_time.not())
-                .alias(stage_col(s.k, "extension_notified_late")),
+                .alias(name(C::ExtensionNotifiedLate)),
             asked
                 .and(notified.is_null())
-                .alias(stage_col(s.k, "extension_notice_missing")),
-            cap_date.alias(stage_col(s.k, "cap_date")),
+                .alias(name(C::ExtensionNoticeMissing)),
+            cap_date.alias(name(C::CapDate)),
         ],
-        vec![requested.alias(stage_col(s.k, "ext_requested"))],
+        vec![requested.alias(name(C::ExtensionRequested))],
         vec![
-            extended.alias(stage_col(s.k, "extended_deadline")),
-            c("extension_recognised")
-                .and(c("ext_requested").gt(c("cap_date")))
-                .alias(stage_col(s.k, "extension_beyond_cap")),
+            extended.alias(name(C::ExtendedDeadline)),
+            c(C::ExtensionRecognised)
+                .and(c(C::ExtensionRequested).gt(c(C::CapDate)))
+                .alias(name(C::ExtensionBeyondCap)),
         ],
         vec![
-            deadline.alias(stage_col(s.k, "deadline")),
-            when(c("response_valid"))
-                .then(calendar.wd_between_expr(received, response))
+            deadline.alias(name(C::Deadline)),
+            when(c(C::ResponseValid))
+                .then(wd_between(calendar, received, response))
                 .otherwise(lit(NULL).cast(DataType::Int32))
-                .alias(stage_col(s.k, "working_days")),
+                .alias(name(C::WorkingDays)),
         ],
-        vec![timeliness_class.alias(stage_col(s.k, "timeliness_class"))],
-        vec![timeliness.alias(stage_col(s.k, "timeliness"))],
+        vec![timeliness_class.alias(name(C::TimelinessClass))],
+        vec![timeliness.alias(name(C::Timeliness))],
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::Division;
+    use crate::domain::calendar::Division;
+    use crate::domain::dates::days_since_epoch;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

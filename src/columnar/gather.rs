@@ -3,7 +3,10 @@
 //! slower over a million rows; these copy the values in one pass and work out which rows have
 //! one in another.
 
-use polars::prelude::{Column, DataType, Expr, Field, IdxCa, IdxSize, Int32Chunked, IntoColumn};
+use polars::prelude::{
+    BooleanChunked, ChunkedArray, Column, DataType, Expr, Field, IdxCa, IdxSize, Int32Chunked, IntoColumn,
+    PlSmallStr, PolarsNumericType,
+};
 use polars_arrow::array::{BooleanArray, PrimitiveArray};
 use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::ArrowDataType;
@@ -11,7 +14,7 @@ use polars_arrow::types::NativeType;
 
 /// `table[position(index)]` for every index: missing where the index is, where `position`
 /// gives none or one past the table, or where the table's entry is.
-pub fn primitive<T: NativeType, I: NativeType>(
+fn primitive<T: NativeType, I: NativeType>(
     table: &[Option<T>],
     indices: &PrimitiveArray<I>,
     position: impl Fn(I) -> Option<usize>,
@@ -31,20 +34,21 @@ pub fn primitive<T: NativeType, I: NativeType>(
     PrimitiveArray::new(T::PRIMITIVE.into(), gathered.into(), validity)
 }
 
-/// [`primitive`] by a column's codes into its distinct values (`table`), a chunk per chunk.
-pub fn by_codes<T: NativeType>(table: &[Option<T>], codes: &IdxCa) -> Vec<PrimitiveArray<T>> {
-    codes
-        .downcast_iter()
-        .map(|c| primitive(table, c, code_position))
-        .collect()
+/// Each row's value from its code into a column's distinct values (`table`): missing where the
+/// code or the value is. Chunked as `codes` is.
+pub fn by_codes<T: PolarsNumericType>(table: &[Option<T::Native>], codes: &IdxCa) -> ChunkedArray<T> {
+    ChunkedArray::from_chunk_iter(
+        PlSmallStr::EMPTY,
+        codes.downcast_iter().map(|c| primitive(table, c, code_position)),
+    )
 }
 
-/// [`flags`] by a column's codes into its distinct values (`table`), a chunk per chunk.
-pub fn flags_by_codes(table: &[Option<bool>], codes: &IdxCa) -> Vec<BooleanArray> {
-    codes
-        .downcast_iter()
-        .map(|c| flags(table, c, code_position))
-        .collect()
+/// [`by_codes`] for a table of flags.
+pub fn flags_by_codes(table: &[Option<bool>], codes: &IdxCa) -> BooleanChunked {
+    BooleanChunked::from_chunk_iter(
+        PlSmallStr::EMPTY,
+        codes.downcast_iter().map(|c| flags(table, c, code_position)),
+    )
 }
 
 fn code_position(code: IdxSize) -> Option<usize> {
@@ -72,7 +76,7 @@ pub fn by_date(table: Vec<Option<i32>>, first: i32, date: Expr, dtype: DataType)
 }
 
 /// [`primitive`] for a table of flags.
-pub fn flags<I: NativeType>(
+fn flags<I: NativeType>(
     table: &[Option<bool>],
     indices: &PrimitiveArray<I>,
     position: impl Fn(I) -> Option<usize>,

@@ -1,8 +1,28 @@
-//! Reading the dates real exports contain: UK day-first text, ISO, month names, Excel serials,
-//! times of day, and the sentinel values case systems write for "no date".
+//! Dates: reading the ones real exports contain (UK day-first text, ISO, month names, Excel
+//! serials, times of day, and the sentinel values case systems write for "no date"), the config's
+//! and command line's dates, and dates as the table stores them (days since 1970).
 
 use chrono::{Datelike, NaiveDate};
+use polars::prelude::{DataType, Expr, lit};
 use serde::{Deserialize, Serialize};
+
+/// A date as a Date column stores it: days since 1 January 1970.
+pub fn days_since_epoch(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+/// A date as a literal to compare a Date column with.
+pub fn date_lit(date: NaiveDate) -> Expr {
+    lit(days_since_epoch(date)).cast(DataType::Date)
+}
+
+/// Dates in the config and on the command line: yyyy-mm-dd, or dd/mm/yyyy.
+pub fn parse_config_date(text: &str) -> Result<NaiveDate, String> {
+    parse_date(text, DateOrder::DayFirst, false)
+        .ok()
+        .flatten()
+        .ok_or_else(|| format!("`{text}` is not a date: write it as yyyy-mm-dd, e.g. 2025-03-31"))
+}
 
 /// How to read an all-numeric date such as 03/05/2024.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -1,16 +1,18 @@
-//! Keeps the chosen rows of a frame that is not needed whole any more, by moving each column's
-//! kept values forward within its own buffer. Polars' filter writes every column anew: at 1M
-//! rows the merge's filter wrote about 210 MB of fresh memory, and most of its time was the
-//! kernel providing and clearing those pages.
+//! Changing a frame's columns within their own buffers: keeping the chosen rows of a frame that
+//! is not needed whole any more (each column's kept values moved forward), and writing a few
+//! values over chosen rows. Polars' filter writes every column anew, which over a large table
+//! is mostly the kernel providing and clearing fresh pages.
+#![allow(unsafe_code)]
 
 use polars::prelude::{
-    BooleanChunked, ChunkFilter, ChunkedArray, Column, DataFrame, DataType, IntoColumn, IntoSeries,
-    PolarsNumericType, PolarsResult, StringChunked,
+    BooleanChunked, ChunkFilter, ChunkedArray, ChunkedSet, Column, DataFrame, DataType, IdxSize, IntoColumn,
+    IntoSeries, PolarsNumericType, PolarsResult, StringChunked, polars_err,
 };
 use polars_arrow::array::{PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::utils::SlicesIterator;
 use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
+use super::bits::holding_bitmap;
 use crate::error::{PolarsContext, Result};
 
 /// The rows of `frame` where `kept` is true (missing counts as false), in order. Columns that
@@ -18,27 +20,15 @@ use crate::error::{PolarsContext, Result};
 /// column is filtered by polars.
 pub fn keep_rows(frame: DataFrame, kept: &BooleanChunked) -> Result<DataFrame> {
     let context = "keeping rows";
-    let kept_bits = kept_bitmap(kept);
+    let kept_bits = holding_bitmap(kept);
     let height = kept_bits.set_bits();
     if height == frame.height() {
         return Ok(frame);
     }
-    let columns = crate::parallel::in_parallel_owned(frame.into_columns(), |column| {
+    let columns = super::parallel::in_parallel_owned(frame.into_columns(), |column| {
         keep_in_column(column, &kept_bits, kept).ctx(context)
     })?;
     DataFrame::new(height, columns).ctx(context)
-}
-
-/// `kept` as one bitmap, missing values cleared.
-pub(crate) fn kept_bitmap(kept: &BooleanChunked) -> Bitmap {
-    let mut bits = MutableBitmap::with_capacity(kept.len());
-    for chunk in kept.downcast_iter() {
-        match chunk.validity() {
-            None => bits.extend_from_bitmap(chunk.values()),
-            Some(valid) => bits.extend_from_bitmap(&(chunk.values() & valid)),
-        }
-    }
-    bits.into()
 }
 
 /// `work` done on a column's physical values (a date column as its days, an Int32), which it
@@ -46,13 +36,41 @@ pub(crate) fn kept_bitmap(kept: &BooleanChunked) -> Bitmap {
 /// typed as the column was. (The logical series is dropped at the end of the statement that
 /// takes its physical values; `work` clones the typed array out and drops the series it is
 /// given, which leaves the clone the buffer's only owner.)
-pub(crate) fn on_physical(
+fn on_physical(
     column: Column,
     work: impl FnOnce(polars::prelude::Series) -> PolarsResult<polars::prelude::Series>,
 ) -> PolarsResult<Column> {
     let (name, dtype) = (column.name().clone(), column.dtype().clone());
     let physical = column.take_materialized_series().to_physical_repr().into_owned();
     Ok(work(physical)?.cast(&dtype)?.with_name(name).into_column())
+}
+
+/// `column` with `values[k]` written at `positions[k]` (a few values over chosen rows). The
+/// column is taken so that, owned once, it is written in place rather than copied.
+pub fn scatter(column: Column, positions: &[IdxSize], values: &Column) -> PolarsResult<Column> {
+    if positions.is_empty() {
+        return Ok(column);
+    }
+    let values = values.to_physical_repr();
+    // Dates are days in an Int32: written as such, then typed again.
+    on_physical(column, |physical| {
+        macro_rules! write {
+            ($as:ident) => {{
+                let mut ca = physical.$as()?.clone();
+                drop(physical);
+                (&mut ca).scatter(positions, values.$as()?.iter())
+            }};
+        }
+        match physical.dtype() {
+            DataType::String => write!(str),
+            DataType::Boolean => write!(bool),
+            DataType::Int32 => write!(i32),
+            DataType::UInt32 => write!(u32),
+            DataType::UInt64 => write!(u64),
+            DataType::Float64 => write!(f64),
+            other => Err(polars_err!(InvalidOperation: "cannot write into a {other} column")),
+        }
+    })
 }
 
 fn keep_in_column(column: Column, kept: &Bitmap, kept_ca: &BooleanChunked) -> PolarsResult<Column> {
@@ -231,5 +249,57 @@ mod tests {
         assert_eq!(&values[..4], [1, 4, 5, 7]);
         let all = Bitmap::from([true; 7]);
         assert_eq!(compact(&mut values, &all), 7);
+    }
+
+    #[test]
+    fn scatter_writes_values_over_their_rows_in_every_column_type() {
+        let date = |d: i32| Some(d);
+        let frame = df![
+            "text" => [Some("a"), None, Some("a long value past the inline limit"), Some("d")],
+            "flag" => [Some(true), None, Some(false), Some(true)],
+            "money" => [Some(1.5), None, Some(2.0), None],
+            "row" => [1u32, 2, 3, 4],
+            "day" => [date(1), None, date(3), date(4)],
+        ]
+        .unwrap()
+        .lazy()
+        .with_column(col("day").cast(DataType::Date))
+        .collect()
+        .unwrap();
+        let merged = df![
+            "text" => [None, Some("another long value past the inline limit")],
+            "flag" => [Some(false), Some(true)],
+            "money" => [Some(9.25), None],
+            "row" => [20u32, 40],
+            "day" => [None, date(40)],
+        ]
+        .unwrap()
+        .lazy()
+        .with_column(col("day").cast(DataType::Date))
+        .collect()
+        .unwrap();
+        let positions: [IdxSize; 2] = [0, 3];
+        let written: Vec<Column> = frame
+            .columns()
+            .iter()
+            .zip(merged.columns())
+            .map(|(column, values)| scatter(column.clone(), &positions, values).unwrap())
+            .collect();
+        let expected = df![
+            "text" => [None, None, Some("a long value past the inline limit"), Some("another long value past the inline limit")],
+            "flag" => [Some(false), None, Some(false), Some(true)],
+            "money" => [Some(9.25), None, Some(2.0), None],
+            "row" => [20u32, 2, 3, 40],
+            "day" => [None, None, date(3), date(40)],
+        ]
+        .unwrap()
+        .lazy()
+        .with_column(col("day").cast(DataType::Date))
+        .collect()
+        .unwrap();
+        let written = DataFrame::new(4, written).unwrap();
+        assert!(written.equals_missing(&expected), "{written}");
+        // The frame the columns came from is unchanged (they were shared, so they were copied).
+        assert_eq!(frame.column("row").unwrap().u32().unwrap().get(0), Some(1));
     }
 }

@@ -11,8 +11,12 @@ use std::ops::Range;
 use polars::prelude::*;
 use polars_arrow::bitmap::BitmapBuilder;
 
+mod scan;
+
 use super::RawColumn;
 use super::coded::{CodedText, Coder};
+use crate::columnar::parallel::{map_in_parallel, map_in_parallel_owned, part_count};
+use scan::field_end;
 
 /// Data rows for the strict reader: UTF-8 text, or Windows-1252 bytes decoded a cell at a time
 /// (only cells with a byte past ASCII need decoding; the file is never copied whole).
@@ -116,10 +120,7 @@ pub(super) fn read(
         keep: &wanted.iter().map(|&(_, k)| k).collect::<Vec<_>>(),
         names,
     };
-    let read = crate::timings::step("ingest: strict: parts", || {
-        crate::parallel::in_parallel(&parts, |&(start, end)| Ok(read_part(source, start, end, &format)))
-    })
-    .ok()?
+    let read = map_in_parallel(&parts, |&(start, end)| read_part(source, start, end, &format))
     .into_iter()
     .collect::<Option<Vec<_>>>()?;
     // The parts' columns joined, a column per core.
@@ -129,10 +130,7 @@ pub(super) fn read(
             by_column[i].push(column);
         }
     }
-    crate::timings::step("ingest: strict: join", || {
-        crate::parallel::in_parallel_owned(by_column, |parts| Ok(join_parts(source, parts)))
-    })
-    .ok()?
+    map_in_parallel_owned(by_column, |parts| join_parts(source, parts))
     .into_iter()
     .collect()
 }
@@ -208,67 +206,11 @@ fn join_parts(source: Source, parts: Vec<PartColumn>) -> Option<RawColumn> {
     }
 }
 
-/// Where an unquoted field starting at `from` ends: the first delimiter, line end or quote
-/// mark, or the end of `bytes`. Sixteen bytes are compared at a time with SSE2 (part of every
-/// x86_64 processor), which finds most fields' end in one step; the last few bytes, and other
-/// processors, go eight at a time.
-#[cfg(target_arch = "x86_64")]
-fn field_end(bytes: &[u8], from: usize, delimiter: u8) -> usize {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    let mut at = from;
-    // SAFETY: SSE2 is always there on x86_64, and every load reads 16 bytes inside `bytes`.
-    unsafe {
-        let [d, n, r, q] = [delimiter, b'\n', b'\r', b'"'].map(|b| _mm_set1_epi8(b as i8));
-        while at + 16 <= bytes.len() {
-            let block = _mm_loadu_si128(bytes.as_ptr().add(at).cast());
-            let ends = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(block, d), _mm_cmpeq_epi8(block, n)),
-                _mm_or_si128(_mm_cmpeq_epi8(block, r), _mm_cmpeq_epi8(block, q)),
-            );
-            let mask = _mm_movemask_epi8(ends) as u32;
-            if mask != 0 {
-                return at + mask.trailing_zeros() as usize;
-            }
-            at += 16;
-        }
-    }
-    field_end_by_words(bytes, at, delimiter)
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn field_end(bytes: &[u8], from: usize, delimiter: u8) -> usize {
-    field_end_by_words(bytes, from, delimiter)
-}
-
-/// [`field_end`] eight bytes at a time (a byte equal to `b` shows as a zero byte of
-/// `word ^ b`, which `zero_bytes` marks; the lowest mark is exact).
-fn field_end_by_words(bytes: &[u8], from: usize, delimiter: u8) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = ONES << 7;
-    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let [d, n, r, q] = [delimiter, b'\n', b'\r', b'"'].map(|b| ONES * u64::from(b));
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let marks = zero_bytes(word ^ d) | zero_bytes(word ^ n) | zero_bytes(word ^ r) | zero_bytes(word ^ q);
-        if marks != 0 {
-            return at + (marks.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    bytes[at..]
-        .iter()
-        .position(|&b| b == delimiter || b == b'\n' || b == b'\r' || b == b'"')
-        .map_or(bytes.len(), |p| at + p)
-}
-
 /// Where to split the text, one part per core: after a line end outside quotes. A guess when
 /// the text is not well-formed; `read_part` checks each part ends exactly on a row boundary,
 /// and since the first part starts at the true start, every boundary is then a true one.
 fn parts(bytes: &[u8]) -> Vec<(usize, usize)> {
-    let cores = crate::parallel::part_count();
+    let cores = part_count();
     if cores == 1 || bytes.len() < PARALLEL_FROM_BYTES {
         return vec![(0, bytes.len())];
     }
@@ -491,48 +433,6 @@ mod tests {
         assert!(read(Source::Utf8(&text), b',', 2, &keep(&[0, 1]), &names(2)).is_none());
         let balanced = format!("{rows}a,\"b\"\n{rows}");
         assert!(read(Source::Utf8(&balanced), b',', 2, &keep(&[0, 1]), &names(2)).is_some());
-    }
-
-    #[test]
-    fn a_field_ends_at_the_first_delimiter_line_end_or_quote() {
-        for text in [
-            "",
-            "abc",
-            "abcdefghijklmnopqrstuvwxyz",
-            "é£ and more text past eight",
-        ] {
-            for (stop, tail) in [(',', "x"), ('\n', ""), ('\r', "\n"), ('"', "x")] {
-                for offset in 0..text.len().min(12) {
-                    if !text.is_char_boundary(offset) {
-                        continue;
-                    }
-                    let line = format!("{text}{stop}{tail},more");
-                    assert_eq!(
-                        field_end(line.as_bytes(), offset, b','),
-                        text.len(),
-                        "{line:?} from {offset}"
-                    );
-                }
-            }
-            assert_eq!(field_end(text.as_bytes(), 0, b','), text.len());
-            assert_eq!(field_end(format!("{text};x").as_bytes(), 0, b';'), text.len());
-            assert_eq!(field_end_by_words(text.as_bytes(), 0, b','), text.len());
-        }
-        // Every end position in and past a 16-byte block, found both ways alike.
-        let long = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
-        for end in 0..long.len() {
-            for stop in [',', '\n', '\r', '"'] {
-                let line = format!("{}{stop}{}", &long[..end], &long[end..]);
-                for from in 0..=end.min(20) {
-                    assert_eq!(
-                        field_end(line.as_bytes(), from, b','),
-                        end,
-                        "{line:?} from {from}"
-                    );
-                    assert_eq!(field_end_by_words(line.as_bytes(), from, b','), end);
-                }
-            }
-        }
     }
 
     #[test]

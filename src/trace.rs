@@ -1,22 +1,42 @@
-//! Stage timings on stderr when `COMPLAINTS_REPORT_TIMINGS` is set: the profile of a run, for
-//! finding what dominates without a profiler. Silent otherwise.
+//! Step timings on stderr when `COMPLAINTS_REPORT_TIMINGS` is set: the profile of a run, for
+//! finding what dominates without a profiler (docs/performance.md). Silent otherwise. Reads the
+//! process's resource use through libc, so `unsafe` is allowed here.
+#![allow(unsafe_code)]
 
-use std::sync::OnceLock;
 use std::time::Instant;
 
-pub fn enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("COMPLAINTS_REPORT_TIMINGS").is_some())
+use crate::observe::Observer;
+
+/// Times every step it observes, when `COMPLAINTS_REPORT_TIMINGS` is set.
+#[derive(Debug, Clone, Copy)]
+pub struct Trace {
+    on: bool,
+}
+
+impl Trace {
+    /// On when `COMPLAINTS_REPORT_TIMINGS` is set.
+    pub fn from_env() -> Trace {
+        Trace {
+            on: std::env::var_os("COMPLAINTS_REPORT_TIMINGS").is_some(),
+        }
+    }
+}
+
+impl Observer for Trace {
+    fn step(&self, name: &str, work: &mut dyn FnMut()) {
+        if self.on {
+            timed(name, work);
+        } else {
+            work();
+        }
+    }
 }
 
 /// Runs `work`, printing how long it took under `name`.
-pub fn step<T>(name: &str, work: impl FnOnce() -> T) -> T {
-    if !enabled() {
-        return work();
-    }
+fn timed(name: &str, work: &mut dyn FnMut()) {
     let started = Instant::now();
     let before = Usage::now();
-    let value = work();
+    work();
     let wall = started.elapsed().as_secs_f64();
     // CPU time beside wall time shows how many cores a step kept busy; the kernel's share and
     // the page faults show how much of it went on providing fresh memory.
@@ -38,7 +58,6 @@ pub fn step<T>(name: &str, work: impl FnOnce() -> T) -> T {
         mib(status_kib(status, "RssAnon:")),
         mib(peak_rss_kib(status)),
     );
-    value
 }
 
 /// The whole process's resource use so far, every thread included (Unix only).

@@ -15,7 +15,10 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::fonts::FontStore;
 
+use super::Template;
+use crate::columnar::parallel::detach;
 use crate::error::{Error, Result};
+use crate::observe::{Observer, step};
 
 /// The template set: file path inside the set ("annual.typ", "common.typ") → bytes.
 #[derive(Debug, Clone)]
@@ -131,7 +134,7 @@ fn library() -> &'static LazyHash<Library> {
 /// Loads the fonts and builds the standard library on another thread, so that a report's
 /// compilation finds them ready: they take 5–6 ms, which the figures' computation hides.
 pub fn warm_up_in_background() {
-    std::thread::spawn(|| {
+    detach(|| {
         fonts();
         library();
     });
@@ -176,8 +179,8 @@ pub fn replace_undrawable(value: &mut serde_json::Value) -> usize {
 }
 
 /// What one compilation needs besides the templates.
-pub struct CompileInput<'a> {
-    pub main: &'a str,
+pub struct CompileInput {
+    pub template: Template,
     pub data_json: Vec<u8>,
     /// Virtual path ("charts/c1.svg") → SVG bytes.
     pub assets: Vec<(String, Vec<u8>)>,
@@ -244,7 +247,7 @@ impl World for ReportWorld {
 /// Compiles `input.main` from the templates to PDF bytes (tagged PDF/UA-1 for the accessible
 /// edition). Layouts are memoised process-wide (comemo), so a compilation reuses whatever
 /// another has already laid out the same way.
-pub fn compile(templates: &Templates, input: CompileInput) -> Result<Vec<u8>> {
+pub fn compile(templates: &Templates, input: CompileInput, observer: &dyn Observer) -> Result<Vec<u8>> {
     let mut options = typst_pdf::PdfOptions {
         ident: Smart::Custom(input.ident.clone()),
         creator: Smart::Custom(Some(format!("complaints-report {}", env!("CARGO_PKG_VERSION")))),
@@ -254,24 +257,18 @@ pub fn compile(templates: &Templates, input: CompileInput) -> Result<Vec<u8>> {
         options.standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
             .map_err(|e| Error::Template(format!("{:?}", e)))?;
     }
-    let main = input.main;
+    let main = input.template.main();
     let world = report_world(templates, input)?;
     options.timestamp = Some(typst_pdf::Timestamp::new_utc(world.today));
     let fail = |errors: &[SourceDiagnostic]| Error::Template(describe(&world, errors, &templates.origin));
-    let started = std::time::Instant::now();
-    let document = typst::compile::<typst_layout::PagedDocument>(&world)
-        .output
-        .map_err(|errors| fail(&errors))?;
-    let laid_out = started.elapsed();
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| fail(&errors))?;
-    if crate::timings::enabled() {
-        eprintln!(
-            "timing: {main}: layout {:.3} s, PDF {:.3} s",
-            laid_out.as_secs_f64(),
-            (started.elapsed() - laid_out).as_secs_f64()
-        );
-    }
-    Ok(pdf)
+    let document = step(observer, &format!("typst: {main}: layout"), || {
+        typst::compile::<typst_layout::PagedDocument>(&world).output
+    })
+    .map_err(|errors| fail(&errors))?;
+    step(observer, &format!("typst: {main}: PDF"), || {
+        typst_pdf::pdf(&document, &options)
+    })
+    .map_err(|errors| fail(&errors))
 }
 
 /// The World one compilation reads: the templates, the report data and the charts.
@@ -290,11 +287,9 @@ fn report_world(templates: &Templates, input: CompileInput) -> Result<ReportWorl
     for (path, bytes) in input.assets {
         add(&path, bytes);
     }
-    if !templates.files.contains_key(input.main) {
-        return Err(Error::Template(format!(
-            "{} has no {}",
-            templates.origin, input.main
-        )));
+    let main = input.template.main();
+    if !templates.files.contains_key(main) {
+        return Err(Error::Template(format!("{} has no {main}", templates.origin)));
     }
     let today = Datetime::from_ymd(
         input.today.year(),
@@ -312,7 +307,7 @@ fn report_world(templates: &Templates, input: CompileInput) -> Result<ReportWorl
         })
         .collect();
     Ok(ReportWorld {
-        main: file_id(input.main),
+        main: file_id(main),
         files,
         sources,
         names,

@@ -7,8 +7,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
 
+use super::table::{Cell, Edition, Suppression, Table, TableBuilder};
+use crate::domain::text::truncate_text;
 use crate::error::{Error, Result};
-use crate::report::table::{Cell, Edition, Suppression, TableBuilder};
 
 /// Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 pub const PALETTE: [RGBColor; 7] = [
@@ -189,7 +190,7 @@ pub struct Chart {
     pub title: String,
     pub alt: String,
     /// The chart's figures, printed after it.
-    pub table: crate::report::Table,
+    pub table: Table,
     #[serde(skip)]
     pub svg: String,
     /// Virtual path the template reads the SVG from.
@@ -452,7 +453,7 @@ fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> D
 }
 
 fn shorten(text: &str, max: usize) -> String {
-    crate::ingest::truncate_text(text, max)
+    truncate_text(text, max)
 }
 
 /// A plain-language description of the chart from the values it shows.

@@ -1,0 +1,248 @@
+//! The Code's two stages: which canonical fields describe each, the timescales each is judged
+//! by, and the names of the columns classify adds for each.
+
+use serde::{Deserialize, Serialize};
+
+use super::canonical::Field;
+
+/// A stage of the complaints procedure (the Code allows exactly two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    One,
+    Two,
+}
+
+impl Stage {
+    pub const BOTH: [Stage; 2] = [Stage::One, Stage::Two];
+
+    /// 1 or 2, as people write it.
+    pub fn number(self) -> u8 {
+        match self {
+            Stage::One => 1,
+            Stage::Two => 2,
+        }
+    }
+
+    /// The canonical fields that describe this stage.
+    pub fn fields(self) -> StageFields {
+        match self {
+            Stage::One => StageFields {
+                received: Field::Received,
+                acknowledged: Field::Stage1Acknowledged,
+                responded: Field::Stage1Responded,
+                extension: Field::Stage1Extension,
+                notified: Field::Stage1ExtensionNotified,
+                extended_due: Field::Stage1ExtendedDue,
+                outcome: Field::Stage1Outcome,
+            },
+            Stage::Two => StageFields {
+                received: Field::Stage2Requested,
+                acknowledged: Field::Stage2Acknowledged,
+                responded: Field::Stage2Responded,
+                extension: Field::Stage2Extension,
+                notified: Field::Stage2ExtensionNotified,
+                extended_due: Field::Stage2ExtendedDue,
+                outcome: Field::Stage2Outcome,
+            },
+        }
+    }
+
+    /// Working days allowed at this stage (spec §1.2, §1.3, CV-2).
+    pub fn timescales(self) -> Timescales {
+        match self {
+            Stage::One => Timescales {
+                response_2024: 10,
+                cap_2024: 10,
+                response_2022: 10,
+                cap_2022: 10,
+            },
+            Stage::Two => Timescales {
+                response_2024: 20,
+                cap_2024: 20,
+                response_2022: 20,
+                cap_2022: 10,
+            },
+        }
+    }
+}
+
+/// The canonical fields of one stage (stage 2's "received" is the escalation request).
+#[derive(Debug, Clone, Copy)]
+pub struct StageFields {
+    pub received: Field,
+    pub acknowledged: Field,
+    pub responded: Field,
+    pub extension: Field,
+    pub notified: Field,
+    pub extended_due: Field,
+    pub outcome: Field,
+}
+
+/// Working days a stage's response is due in, and the most an extension may add, under each
+/// Code.
+#[derive(Debug, Clone, Copy)]
+pub struct Timescales {
+    pub response_2024: u32,
+    pub cap_2024: u32,
+    pub response_2022: u32,
+    pub cap_2022: u32,
+}
+
+/// Working days allowed to acknowledge a complaint at either stage.
+pub const ACK_DAYS: u32 = 5;
+
+/// When the response clock starts (spec §1.6 step 2): the `[timeliness] response_clock` setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseClock {
+    /// From the acknowledgement, but never later than the acknowledgement deadline (default).
+    #[default]
+    CodeCapped,
+    /// From the acknowledgement date as recorded (receipt when missing).
+    LiteralAck,
+    /// From receipt, allowing 15 (stage 1) / 25 (stage 2) working days.
+    FromReceipt,
+}
+
+/// The Code a complaint is judged under, by the date it was received at stage 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeVersion {
+    V2022,
+    V2024,
+}
+
+impl CodeVersion {
+    pub const ALL: [CodeVersion; 2] = [CodeVersion::V2022, CodeVersion::V2024];
+
+    /// The value of the `code_version` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            CodeVersion::V2022 => "2022",
+            CodeVersion::V2024 => "2024",
+        }
+    }
+}
+
+/// How a stage stands against its deadline: the values of `stage{k}_timeliness`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timeliness {
+    WithinBase,
+    WithinExtension,
+    Late,
+    OpenInTime,
+    OpenOverdue,
+}
+
+impl Timeliness {
+    /// Every value's name, at its index (the `stage{k}_timeliness_class` column holds the index).
+    pub const NAMES: [&'static str; 5] = [
+        "within_base",
+        "within_extension",
+        "late",
+        "open_in_time",
+        "open_overdue",
+    ];
+
+    pub fn index(self) -> u32 {
+        self as u32
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// Columns not tied to a stage that classify adds.
+pub const CODE_VERSION: &str = "code_version";
+/// True for a refused complaint (status "refused").
+pub const REFUSED: &str = "refused";
+
+macro_rules! stage_columns {
+    ($( $(#[$doc:meta])* $variant:ident => $name:literal ),* $(,)?) => {
+        /// A column classify adds for each stage, named `stage1_<name>` and `stage2_<name>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum StageColumn { $( $(#[$doc])* $variant ),* }
+
+        impl StageColumn {
+            /// The column's name for one stage.
+            pub fn name(self, stage: Stage) -> &'static str {
+                match (self, stage) {
+                    $(
+                        (StageColumn::$variant, Stage::One) => concat!("stage1_", $name),
+                        (StageColumn::$variant, Stage::Two) => concat!("stage2_", $name),
+                    )*
+                }
+            }
+        }
+    };
+}
+
+stage_columns! {
+    /// The stage's received date (stage 2: the escalation request).
+    Received => "received",
+    /// The acknowledgement date as counted (a late-dated one counts as made with the response).
+    Ack => "ack",
+    /// The acknowledgement deadline.
+    AckDue => "ack_due",
+    /// Acknowledged on or before the deadline.
+    AckOnTime => "ack_on_time",
+    /// Received with no acknowledgement date.
+    AckMissing => "ack_missing",
+    /// A response dated on or after receipt.
+    ResponseValid => "response_valid",
+    /// The stage was withdrawn.
+    Withdrawn => "withdrawn",
+    /// The base response deadline.
+    Due => "due",
+    /// An extension counts: asked for, and notified in time where a notice date is recorded.
+    ExtensionRecognised => "extension_recognised",
+    /// An extension notified after the base deadline.
+    ExtensionNotifiedLate => "extension_notified_late",
+    /// An extension with no notice date (assumed notified in time).
+    ExtensionNoticeMissing => "extension_notice_missing",
+    /// The latest extended deadline the Code allows (scratch, dropped after classifying).
+    CapDate => "cap_date",
+    /// The extended deadline asked for (scratch, dropped after classifying).
+    ExtensionRequested => "ext_requested",
+    /// The extended deadline in force, when an extension counts.
+    ExtendedDeadline => "extended_deadline",
+    /// The extended deadline asked for was past the Code's maximum, so it was capped.
+    ExtensionBeyondCap => "extension_beyond_cap",
+    /// The deadline in force.
+    Deadline => "deadline",
+    /// Working days from receipt to response.
+    WorkingDays => "working_days",
+    /// The timeliness as its index in [`Timeliness::NAMES`].
+    TimelinessClass => "timeliness_class",
+    /// The timeliness by name.
+    Timeliness => "timeliness",
+}
+
+impl StageColumn {
+    /// The columns offered to analysts (`query`, `export`) for each stage, after the canonical ones.
+    pub const FOR_ANALYSTS: [StageColumn; 9] = [
+        StageColumn::AckDue,
+        StageColumn::AckOnTime,
+        StageColumn::Due,
+        StageColumn::ExtendedDeadline,
+        StageColumn::Deadline,
+        StageColumn::ExtensionRecognised,
+        StageColumn::Timeliness,
+        StageColumn::WorkingDays,
+        StageColumn::Withdrawn,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_columns_are_named_per_stage() {
+        assert_eq!(StageColumn::AckDue.name(Stage::One), "stage1_ack_due");
+        assert_eq!(StageColumn::ExtensionRequested.name(Stage::Two), "stage2_ext_requested");
+        assert_eq!(Timeliness::OpenOverdue.name(), "open_overdue");
+        assert_eq!(Timeliness::Late.index(), 2);
+        assert_eq!(Stage::Two.fields().received, Field::Stage2Requested);
+    }
+}

@@ -1,0 +1,79 @@
+//! The stages open at a period's as-at date, case by case (the quarterly board report lists
+//! them), by the same definition of "open" as every figure ([`super::masks::open_at`]).
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::groups::NOT_RECORDED;
+use super::masks::open_at;
+use crate::columnar::frame::texts;
+use crate::domain::canonical::Field;
+use crate::domain::period::Period;
+use crate::domain::stage::{Stage, StageColumn};
+use crate::error::{PolarsContext, Result};
+
+/// Stages open at the as-at date: how many, and the first of them, most overdue first.
+#[derive(Debug, Clone, Default)]
+pub struct OpenCases {
+    pub total: u64,
+    pub first: Vec<OpenCase>,
+}
+
+/// One open stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCase {
+    pub reference: String,
+    pub stage: String,
+    pub received: String,
+    pub deadline: String,
+    /// "Overdue" or "In time" at the as-at date.
+    pub status: String,
+    pub category: String,
+}
+
+/// The stages open at `p`'s as-at date in the classified table `t`, ordered by deadline, then
+/// reference; at most `listed` of them are listed.
+pub fn open_cases(t: &DataFrame, p: Period, listed: usize) -> Result<OpenCases> {
+    let frames = Stage::BOTH.map(|stage| {
+        t.clone().lazy().filter(open_at(stage, p)).select([
+            col(Field::Reference.name()),
+            lit(format!("Stage {}", stage.number())).alias("stage"),
+            col(StageColumn::Received.name(stage)).alias("received"),
+            col(StageColumn::Deadline.name(stage)).alias("deadline"),
+            col(Field::Category.name())
+                .fill_null(lit(NOT_RECORDED))
+                .alias("category"),
+        ])
+    });
+    let open = concat(frames, UnionArgs::default())
+        .ctx("listing open cases")?
+        .sort(["deadline", "reference"], SortMultipleOptions::default())
+        .collect()
+        .ctx("listing open cases")?;
+    let total = open.height() as u64;
+    let open = open.head(Some(listed));
+    let text = |name: &str| texts(&open, name);
+    let (references, stages, received, deadlines, categories) = (
+        text(Field::Reference.name())?,
+        text("stage")?,
+        text("received")?,
+        text("deadline")?,
+        text("category")?,
+    );
+    let first = (0..open.height())
+        .map(|i| {
+            let deadline = deadlines[i].clone().unwrap_or_default();
+            let overdue = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").is_ok_and(|d| p.as_at > d);
+            OpenCase {
+                reference: references[i].clone().unwrap_or_default(),
+                stage: stages[i].clone().unwrap_or_default(),
+                received: received[i].clone().unwrap_or_default(),
+                deadline,
+                status: if overdue { "Overdue" } else { "In time" }.into(),
+                category: categories[i].clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(OpenCases { total, first })
+}
