@@ -145,7 +145,8 @@ fn main() {
         };
         let exports = sample::generate(&spec);
         let extracted = spec.extracted_on;
-        let (csv, _) = sample::write_csv(&dir.path().join("complaints.csv"), &exports, extracted).expect("csv");
+        let (csv, _) =
+            sample::write_csv(&dir.path().join("complaints.csv"), &exports, extracted).expect("csv");
         let xlsx = (n <= 100_000).then(|| {
             sample::write_xlsx(&dir.path().join("complaints.xlsx"), &exports, extracted)
                 .expect("xlsx")
@@ -161,7 +162,12 @@ fn main() {
         let pipeline = |file: &Path| Pipeline::new(config.clone(), &[file.to_path_buf()]).expect("inputs");
         let _ = pipeline(&csv).ingest(Fingerprints::NotPrinted, &Silent); // warm the page cache
         let xlsx_time = xlsx.as_ref().map(|x| {
-            time(|| pipeline(x).ingest(Fingerprints::NotPrinted, &Silent).expect("xlsx read")).1
+            time(|| {
+                pipeline(x)
+                    .ingest(Fingerprints::NotPrinted, &Silent)
+                    .expect("xlsx read")
+            })
+            .1
         });
         let steps = StepTimes::default();
         let analysis = pipeline(&csv)

@@ -4,6 +4,6 @@
 use sha2::Digest;
 
 /// Lower-case hex SHA-256 of some bytes, as `sha256sum` prints it.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", sha2::Sha256::digest(bytes))
 }

@@ -11,6 +11,7 @@
 //! operating system: `columnar/compact.rs`, `columnar/parallel.rs`, `ingest/source.rs`,
 //! `ingest/strict/scan.rs` and `trace.rs` (README, "Development").
 #![deny(unsafe_code)]
+#![warn(unreachable_pub)]
 
 pub mod classify;
 pub mod cli;

@@ -5,9 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::config::ColumnsSection;
 use crate::domain::canonical::Field;
 use crate::domain::text::header_key;
-use crate::config::ColumnsSection;
 
 /// The headers resolved for one file: field → index into the file's headers.
 #[derive(Debug, Clone, Default)]
@@ -109,7 +109,7 @@ impl ColumnMatcher {
 }
 
 /// The header of `headers` closest to `wanted`, if any is reasonably close.
-pub fn closest_header<'a>(wanted: &[String], headers: &'a [String]) -> Option<&'a str> {
+pub(crate) fn closest_header<'a>(wanted: &[String], headers: &'a [String]) -> Option<&'a str> {
     headers
         .iter()
         .filter(|h| !h.trim().is_empty())

@@ -47,7 +47,11 @@ impl Pipeline {
     pub fn new(config: Config, inputs: &[PathBuf]) -> Result<Pipeline> {
         let files = config.input_files(inputs)?;
         let matcher = ColumnMatcher::new(&config.columns);
-        Ok(Pipeline { config, files, matcher })
+        Ok(Pipeline {
+            config,
+            files,
+            matcher,
+        })
     }
 
     pub fn config(&self) -> &Config {

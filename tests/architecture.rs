@@ -30,7 +30,11 @@ fn sources() -> Vec<(String, String)> {
     files
         .into_iter()
         .map(|path| {
-            let name = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+            let name = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (name, std::fs::read_to_string(&path).unwrap())
         })
         .collect()
@@ -39,7 +43,11 @@ fn sources() -> Vec<(String, String)> {
 /// The module a source file belongs to, for the import graph: the first folder or file under
 /// src/ (`domain` and `columnar` split into their files, which are independent of each other).
 fn module_of(file: &str) -> String {
-    let parts: Vec<&str> = file.trim_start_matches("src/").trim_end_matches(".rs").split('/').collect();
+    let parts: Vec<&str> = file
+        .trim_start_matches("src/")
+        .trim_end_matches(".rs")
+        .split('/')
+        .collect();
     match parts.as_slice() {
         ["domain" | "columnar", "mod"] => parts[0].to_string(),
         ["domain" | "columnar", sub, ..] => format!("{}::{sub}", parts[0]),
@@ -54,7 +62,10 @@ fn imports(text: &str) -> BTreeSet<String> {
     let code = text.split("#[cfg(test)]").next().unwrap_or(text);
     for (at, _) in code.match_indices("crate::") {
         let rest = &code[at + "crate::".len()..];
-        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         let after = &rest[name.len()..];
         let module = match name.as_str() {
             "domain" | "columnar" if after.starts_with("::") => {
@@ -140,9 +151,8 @@ fn the_modules_import_each_other_without_a_cycle() {
 
 #[test]
 fn low_level_code_lives_only_in_the_files_named_for_it() {
-    let low_level = |file: &str| {
-        LOW_LEVEL.iter().any(|dir| file.starts_with(dir)) || LOW_LEVEL_FILES.contains(&file)
-    };
+    let low_level =
+        |file: &str| LOW_LEVEL.iter().any(|dir| file.starts_with(dir)) || LOW_LEVEL_FILES.contains(&file);
     let lib = std::fs::read_to_string(common::project_root().join("src/lib.rs")).unwrap();
     assert!(lib.contains("#![deny(unsafe_code)]"), "lib.rs denies unsafe code");
     for (file, text) in sources() {
@@ -164,8 +174,8 @@ fn low_level_code_lives_only_in_the_files_named_for_it() {
                 .collect::<Vec<_>>()
                 .join("\n");
             // lib.rs names the rule and main.rs sets the allocator: no unsafe code in either.
-            let mentions = code.matches(needle).count()
-                - usize::from(file == "src/lib.rs" && needle == "unsafe");
+            let mentions =
+                code.matches(needle).count() - usize::from(file == "src/lib.rs" && needle == "unsafe");
             assert_eq!(mentions, 0, "{file} uses {needle}");
         }
     }

@@ -73,9 +73,9 @@ pub fn classify(complaints: DataFrame, calendar: &Calendar, rules: &Rules) -> Re
     for (one, two) in stage1.into_iter().zip(stage2) {
         lazy = lazy.with_columns([one, two].concat());
     }
-    let scratch = Stage::BOTH.into_iter().flat_map(|stage| {
-        [StageColumn::CapDate, StageColumn::ExtensionRequested].map(|c| c.name(stage))
-    });
+    let scratch = Stage::BOTH
+        .into_iter()
+        .flat_map(|stage| [StageColumn::CapDate, StageColumn::ExtensionRequested].map(|c| c.name(stage)));
     lazy.drop(by_name(scratch, true, false))
         .collect()
         .ctx("classifying complaint stages")

@@ -57,18 +57,14 @@ mod tests {
             Some("2028-01-03"),
             None,
         ];
-        let days: Vec<Option<i32>> = starts
-            .iter()
-            .map(|s| s.map(|s| days_since_epoch(d(s))))
-            .collect();
+        let days: Vec<Option<i32>> = starts.iter().map(|s| s.map(|s| days_since_epoch(d(s)))).collect();
         let frame = df!("start" => days).unwrap();
         let out = frame
             .lazy()
             .with_column(col("start").cast(DataType::Date))
             .select([
                 add_wd(&cal, col("start"), 5).alias("due"),
-                wd_between(&cal, col("start"), add_wd(&cal, col("start"), 20))
-                    .alias("between"),
+                wd_between(&cal, col("start"), add_wd(&cal, col("start"), 20)).alias("between"),
                 wd_number(&cal, col("start")).alias("number"),
             ])
             .collect()

@@ -30,7 +30,7 @@ pub(crate) fn holding_bitmap(mask: &BooleanChunked) -> Bitmap {
 }
 
 /// Calls `each` with the index of every row where `mask` holds (not where it is missing).
-pub fn each_row_where(mask: &BooleanChunked, mut each: impl FnMut(usize)) {
+pub(crate) fn each_row_where(mask: &BooleanChunked, mut each: impl FnMut(usize)) {
     let mut offset = 0;
     for chunk in mask.downcast_iter() {
         holding(chunk).true_idx_iter().for_each(|row| each(offset + row));
@@ -40,7 +40,7 @@ pub fn each_row_where(mask: &BooleanChunked, mut each: impl FnMut(usize)) {
 
 /// Calls `each` with the integer columns' values in every row where the `mask` column holds and
 /// none of them is missing (dates count as their days).
-pub fn for_rows_where<const N: usize>(
+pub(crate) fn for_rows_where<const N: usize>(
     t: &DataFrame,
     mask: &str,
     columns: [&str; N],
@@ -70,7 +70,8 @@ pub fn for_rows_where<const N: usize>(
         }
         return Ok(());
     }
-    let chunks: Vec<Vec<&PrimitiveArray<i32>>> = columns.iter().map(|c| c.downcast_iter().collect()).collect();
+    let chunks: Vec<Vec<&PrimitiveArray<i32>>> =
+        columns.iter().map(|c| c.downcast_iter().collect()).collect();
     for (j, holds) in mask.downcast_iter().enumerate() {
         let mut counted = holding(holds);
         for validity in chunks.iter().filter_map(|c| c[j].validity()) {
@@ -86,7 +87,7 @@ pub fn for_rows_where<const N: usize>(
 
 /// How many rows where the `mask` column holds have each index `0..n` in the `index` column (a
 /// missing index, or one outside `0..n`, counts nowhere): one pass over the two columns.
-pub fn counts_by_index(t: &DataFrame, index: &str, mask: &str, n: usize) -> Result<Vec<u64>> {
+pub(crate) fn counts_by_index(t: &DataFrame, index: &str, mask: &str, n: usize) -> Result<Vec<u64>> {
     let mut counts = vec![0u64; n];
     for_rows_where(t, mask, [index], |[i]| {
         if let Some(count) = usize::try_from(i).ok().and_then(|i| counts.get_mut(i)) {
@@ -98,7 +99,7 @@ pub fn counts_by_index(t: &DataFrame, index: &str, mask: &str, n: usize) -> Resu
 
 /// For the rows where the `mask` column holds, how many have each (`key`, `value`) pair of the
 /// integer columns so named (rows missing either are not counted), sorted.
-pub fn pair_counts(t: &DataFrame, mask: &str, key: &str, value: &str) -> Result<Vec<(i64, i64, u64)>> {
+pub(crate) fn pair_counts(t: &DataFrame, mask: &str, key: &str, value: &str) -> Result<Vec<(i64, i64, u64)>> {
     let mut counts: PlHashMap<(i32, i32), u64> = PlHashMap::default();
     for_rows_where(t, mask, [key, value], |pair| {
         *counts.entry(pair.into()).or_insert(0) += 1;
@@ -113,7 +114,7 @@ pub fn pair_counts(t: &DataFrame, mask: &str, key: &str, value: &str) -> Result<
 
 /// `mask` with the rows `also` (ascending) set too, and the place each of `also` takes among
 /// all the set rows: the number of set rows before it.
-pub fn set_and_rank(mask: &BooleanChunked, also: &[IdxSize]) -> (BooleanChunked, Vec<IdxSize>) {
+pub(crate) fn set_and_rank(mask: &BooleanChunked, also: &[IdxSize]) -> (BooleanChunked, Vec<IdxSize>) {
     let mut bits = holding_bitmap(mask).make_mut();
     for &row in also {
         bits.set(row as usize, true);
@@ -122,7 +123,10 @@ pub fn set_and_rank(mask: &BooleanChunked, also: &[IdxSize]) -> (BooleanChunked,
     let mut places = Vec::with_capacity(also.len());
     let (mut place, mut counted_to) = (0usize, 0usize);
     for &row in also {
-        place += bits.clone().sliced(counted_to, row as usize - counted_to).set_bits();
+        place += bits
+            .clone()
+            .sliced(counted_to, row as usize - counted_to)
+            .set_bits();
         counted_to = row as usize;
         places.push(place as IdxSize);
     }
@@ -134,7 +138,7 @@ pub fn set_and_rank(mask: &BooleanChunked, also: &[IdxSize]) -> (BooleanChunked,
 }
 
 /// Which of the codes `0..n` appear in `codes` on a row where `kept` holds.
-pub fn codes_present(codes: &IdxCa, kept: &BooleanChunked, n: usize) -> Result<Vec<bool>> {
+pub(crate) fn codes_present(codes: &IdxCa, kept: &BooleanChunked, n: usize) -> Result<Vec<bool>> {
     let mut present = vec![false; n];
     let mut mark = |code: IdxSize| {
         if let Some(on) = present.get_mut(code as usize) {
@@ -206,14 +210,19 @@ mod tests {
         // Set: 0, 3, 4; missing counts as unset. Rows 1 and 6 are set too.
         let mask = BooleanChunked::new(
             "m".into(),
-            [Some(true), Some(false), None, Some(true), Some(true), Some(false), Some(false)],
+            [
+                Some(true),
+                Some(false),
+                None,
+                Some(true),
+                Some(true),
+                Some(false),
+                Some(false),
+            ],
         );
         let (set, places) = set_and_rank(&mask, &[1, 6]);
         let set: Vec<Option<bool>> = set.iter().collect();
-        assert_eq!(
-            set,
-            [true, true, false, true, true, false, true].map(Some)
-        );
+        assert_eq!(set, [true, true, false, true, true, false, true].map(Some));
         assert_eq!(places, [1, 4]);
         let mut walked = Vec::new();
         each_row_where(&mask, |row| walked.push(row));
@@ -224,6 +233,9 @@ mod tests {
     fn codes_present_on_kept_rows() {
         let codes = IdxCa::new("c".into(), [Some(0), Some(2), None, Some(2), Some(1)]);
         let kept = BooleanChunked::new("k".into(), [true, true, true, false, false]);
-        assert_eq!(codes_present(&codes, &kept, 4).unwrap(), [true, false, true, false]);
+        assert_eq!(
+            codes_present(&codes, &kept, 4).unwrap(),
+            [true, false, true, false]
+        );
     }
 }

@@ -18,7 +18,7 @@ use crate::error::{PolarsContext, Result};
 /// The rows of `frame` where `kept` is true (missing counts as false), in order. Columns that
 /// own their one buffer (numbers, dates, text) are compacted in place, side by side; any other
 /// column is filtered by polars.
-pub fn keep_rows(frame: DataFrame, kept: &BooleanChunked) -> Result<DataFrame> {
+pub(crate) fn keep_rows(frame: DataFrame, kept: &BooleanChunked) -> Result<DataFrame> {
     let context = "keeping rows";
     let kept_bits = holding_bitmap(kept);
     let height = kept_bits.set_bits();
@@ -47,7 +47,7 @@ fn on_physical(
 
 /// `column` with `values[k]` written at `positions[k]` (a few values over chosen rows). The
 /// column is taken so that, owned once, it is written in place rather than copied.
-pub fn scatter(column: Column, positions: &[IdxSize], values: &Column) -> PolarsResult<Column> {
+pub(crate) fn scatter(column: Column, positions: &[IdxSize], values: &Column) -> PolarsResult<Column> {
     if positions.is_empty() {
         return Ok(column);
     }

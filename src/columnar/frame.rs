@@ -5,7 +5,7 @@ use polars::prelude::*;
 use crate::error::{PolarsContext, Result};
 
 /// The text of a column, whatever its type (dates as yyyy-mm-dd).
-pub fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+pub(crate) fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let column = frame
         .column(name)
         .ctx("reading rows")?

@@ -36,7 +36,7 @@ fn primitive<T: NativeType, I: NativeType>(
 
 /// Each row's value from its code into a column's distinct values (`table`): missing where the
 /// code or the value is. Chunked as `codes` is.
-pub fn by_codes<T: PolarsNumericType>(table: &[Option<T::Native>], codes: &IdxCa) -> ChunkedArray<T> {
+pub(crate) fn by_codes<T: PolarsNumericType>(table: &[Option<T::Native>], codes: &IdxCa) -> ChunkedArray<T> {
     ChunkedArray::from_chunk_iter(
         PlSmallStr::EMPTY,
         codes.downcast_iter().map(|c| primitive(table, c, code_position)),
@@ -44,7 +44,7 @@ pub fn by_codes<T: PolarsNumericType>(table: &[Option<T::Native>], codes: &IdxCa
 }
 
 /// [`by_codes`] for a table of flags.
-pub fn flags_by_codes(table: &[Option<bool>], codes: &IdxCa) -> BooleanChunked {
+pub(crate) fn flags_by_codes(table: &[Option<bool>], codes: &IdxCa) -> BooleanChunked {
     BooleanChunked::from_chunk_iter(
         PlSmallStr::EMPTY,
         codes.downcast_iter().map(|c| flags(table, c, code_position)),
@@ -57,7 +57,7 @@ fn code_position(code: IdxSize) -> Option<usize> {
 
 /// An expression giving, for each date of a Date column, `table[date - first]` (days since 1970)
 /// as `dtype`: null for a missing date, one outside the table, or an empty entry.
-pub fn by_date(table: Vec<Option<i32>>, first: i32, date: Expr, dtype: DataType) -> Expr {
+pub(crate) fn by_date(table: Vec<Option<i32>>, first: i32, date: Expr, dtype: DataType) -> Expr {
     let output = dtype.clone();
     date.map(
         move |dates: Column| {

@@ -18,7 +18,7 @@ const ROW_BITS: u32 = u32::BITS;
 /// word: the hash's top 32 bits, then the row. Sorting the words (split among the cores by the
 /// hash's top bit) brings rows with equal top bits together, in row order; they are then
 /// compared by their keys, so equal bits never join two different keys.
-pub fn repeated_keys(
+pub(crate) fn repeated_keys(
     texts: &StringChunked,
     kept: &BooleanChunked,
     key: impl Fn(&str) -> Cow<'_, str> + Sync,
@@ -48,7 +48,10 @@ pub fn repeated_keys(
             .filter(|run| run.len() > 1)
         {
             let rows = run.iter().map(|&word| (word & u64::from(u32::MAX)) as IdxSize);
-            let keys: Vec<Option<Cow<str>>> = rows.clone().map(|row| texts.get(row as usize).map(&key)).collect();
+            let keys: Vec<Option<Cow<str>>> = rows
+                .clone()
+                .map(|row| texts.get(row as usize).map(&key))
+                .collect();
             let mut counts: PlHashMap<&Option<Cow<str>>, usize> = PlHashMap::default();
             for k in &keys {
                 *counts.entry(k).or_insert(0) += 1;

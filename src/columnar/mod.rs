@@ -6,9 +6,9 @@
 //! `polars_arrow`, `libc`, `std::arch` or start threads; `compact` is the one file here with
 //! `unsafe` (see the Development section of the README).
 
-pub mod bits;
-pub mod compact;
-pub mod frame;
-pub mod gather;
-pub mod keys;
-pub mod parallel;
+pub(crate) mod bits;
+pub(crate) mod compact;
+pub(crate) mod frame;
+pub(crate) mod gather;
+pub(crate) mod keys;
+pub(crate) mod parallel;

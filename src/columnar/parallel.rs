@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use polars::prelude::{Column, DataFrame, Expr, IntoLazy, PolarsResult, polars_err};
 
 /// `work` applied to every item, the items shared among the cores; results in item order.
-pub fn in_parallel<T: Sync, R: Send, E: Send>(
+pub(crate) fn in_parallel<T: Sync, R: Send, E: Send>(
     items: &[T],
     work: impl Fn(&T) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E> {
@@ -42,18 +42,18 @@ pub fn in_parallel<T: Sync, R: Send, E: Send>(
 }
 
 /// The cores this process may use (1 when the system cannot say).
-pub fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// How many parts to split rows or text into: one per core, at most eight.
-pub fn part_count() -> usize {
+pub(crate) fn part_count() -> usize {
     cores().min(8)
 }
 
 /// Rows `0..height` as [`part_count`] spans, for [`in_parallel`]; one span below `split_from`
 /// rows, where starting threads would cost more than they save.
-pub fn row_parts(height: usize, split_from: usize) -> Vec<(usize, usize)> {
+pub(crate) fn row_parts(height: usize, split_from: usize) -> Vec<(usize, usize)> {
     let cores = part_count();
     if height < split_from {
         return vec![(0, height)];
@@ -65,7 +65,10 @@ pub fn row_parts(height: usize, split_from: usize) -> Vec<(usize, usize)> {
 
 /// `first` here and `second` on another thread, side by side: two computations that do not
 /// depend on each other, each too small for polars to spread over the cores itself.
-pub fn join<A: Send, B: Send>(first: impl FnOnce() -> A + Send, second: impl FnOnce() -> B + Send) -> (A, B) {
+pub(crate) fn join<A: Send, B: Send>(
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B + Send,
+) -> (A, B) {
     std::thread::scope(|scope| {
         let second = scope.spawn(second);
         let first = first();
@@ -77,19 +80,19 @@ pub fn join<A: Send, B: Send>(first: impl FnOnce() -> A + Send, second: impl FnO
 }
 
 /// Starts `work` on a thread of its own and lets it finish whenever it does (preparing caches).
-pub fn detach(work: impl FnOnce() + Send + 'static) {
+pub(crate) fn detach(work: impl FnOnce() + Send + 'static) {
     std::thread::spawn(work);
 }
 
 /// A value worked out on a thread of its own while the caller goes on; asking for it waits.
-pub struct Background<T> {
+pub(crate) struct Background<T> {
     value: OnceLock<Option<T>>,
     work: Mutex<Option<JoinHandle<T>>>,
 }
 
 impl<T: Send + 'static> Background<T> {
     /// Starts `work` now, on another thread.
-    pub fn start(work: impl FnOnce() -> T + Send + 'static) -> Self {
+    pub(crate) fn start(work: impl FnOnce() -> T + Send + 'static) -> Self {
         Background {
             value: OnceLock::new(),
             work: Mutex::new(Some(std::thread::spawn(work))),
@@ -99,7 +102,7 @@ impl<T: Send + 'static> Background<T> {
     /// Starts `work` now, on another thread that runs only on a core nothing else wants (on
     /// Linux, nice 19 for that thread alone), so that it never slows the passes that keep every
     /// core busy; a thread waiting for the value leaves a core free, so it is never starved.
-    pub fn start_idle(work: impl FnOnce() -> T + Send + 'static) -> Self {
+    pub(crate) fn start_idle(work: impl FnOnce() -> T + Send + 'static) -> Self {
         Background::start(move || {
             lowest_priority();
             work()
@@ -107,7 +110,7 @@ impl<T: Send + 'static> Background<T> {
     }
 
     /// A value already known.
-    pub fn ready(value: T) -> Self {
+    pub(crate) fn ready(value: T) -> Self {
         Background {
             value: OnceLock::from(Some(value)),
             work: Mutex::new(None),
@@ -115,7 +118,7 @@ impl<T: Send + 'static> Background<T> {
     }
 
     /// The value, once the thread has finished; `None` if it panicked.
-    pub fn get(&self) -> Option<&T> {
+    pub(crate) fn get(&self) -> Option<&T> {
         self.value
             .get_or_init(|| {
                 let work = self.work.lock().unwrap_or_else(PoisonError::into_inner).take();
@@ -136,13 +139,13 @@ fn lowest_priority() {
 }
 
 /// [`in_parallel`] for work that cannot fail.
-pub fn map_in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map_in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let done: Result<Vec<R>, std::convert::Infallible> = in_parallel(items, |item| Ok(work(item)));
     done.unwrap_or_else(|never| match never {})
 }
 
 /// [`in_parallel_owned`] for work that cannot fail.
-pub fn map_in_parallel_owned<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map_in_parallel_owned<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
     let done: Result<Vec<R>, std::convert::Infallible> = in_parallel_owned(items, |item| Ok(work(item)));
     done.unwrap_or_else(|never| match never {})
 }
@@ -150,10 +153,14 @@ pub fn map_in_parallel_owned<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -
 /// One expression worked out over a frame's rows split among the cores (polars works one
 /// expression out on one core), joined into one column named as the expression's output; one
 /// part below `split_from` rows.
-pub fn select_in_parts(frame: &DataFrame, expr: Expr, split_from: usize) -> PolarsResult<Column> {
+pub(crate) fn select_in_parts(frame: &DataFrame, expr: Expr, split_from: usize) -> PolarsResult<Column> {
     let parts = row_parts(frame.height(), split_from);
     let parts = in_parallel(&parts, |&(start, end)| {
-        let out = frame.slice(start as i64, end - start).lazy().select([expr.clone()]).collect()?;
+        let out = frame
+            .slice(start as i64, end - start)
+            .lazy()
+            .select([expr.clone()])
+            .collect()?;
         out.columns()
             .first()
             .cloned()
@@ -170,7 +177,7 @@ pub fn select_in_parts(frame: &DataFrame, expr: Expr, split_from: usize) -> Pola
 }
 
 /// Like [`in_parallel`], but each item is handed over to `work` (columns to be consumed).
-pub fn in_parallel_owned<T: Send, R: Send, E: Send>(
+pub(crate) fn in_parallel_owned<T: Send, R: Send, E: Send>(
     items: Vec<T>,
     work: impl Fn(T) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E> {

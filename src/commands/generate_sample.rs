@@ -62,4 +62,3 @@ pub fn run(args: &GenerateArgs) -> Result<i32> {
     }
     Ok(0)
 }
-

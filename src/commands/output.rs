@@ -13,7 +13,7 @@ use crate::report::typeset::{self, CompileInput, Templates};
 use crate::report::{Edition, ReportData, Suppression, Template};
 
 /// Refuses to write over one of the run's input files (or its config).
-pub fn check_not_input(path: &Path, config: &Config, quality: &DataQuality) -> Result<()> {
+pub(super) fn check_not_input(path: &Path, config: &Config, quality: &DataQuality) -> Result<()> {
     let canonical = |p: &Path| {
         let parent = p
             .parent()
@@ -42,7 +42,7 @@ pub fn check_not_input(path: &Path, config: &Config, quality: &DataQuality) -> R
 
 /// Writes a file through a temporary file renamed into place, so a reader never sees half a
 /// file and an interrupted run leaves the old one intact.
-pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(super) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     let failed = |e: std::io::Error| Error::Output {
         path: path.to_path_buf(),
         message: format!("{e}; check the --out folder exists and can be written"),
@@ -57,13 +57,13 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// [`write_output`], returning the path written.
-pub fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf> {
+pub(super) fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf> {
     write_output(&path, bytes)?;
     Ok(path)
 }
 
 /// The web edition's small-number suppression, from `[publication]`.
-pub fn suppression(config: &Config) -> Suppression {
+pub(super) fn suppression(config: &Config) -> Suppression {
     let p = config.publication;
     Suppression {
         threshold: p.suppression_threshold.max(1),
@@ -72,7 +72,7 @@ pub fn suppression(config: &Config) -> Suppression {
 }
 
 /// The templates a report command uses: `--templates DIR`, else the built-in ones.
-pub fn templates(args: &ReportArgs) -> Result<Templates> {
+pub(super) fn templates(args: &ReportArgs) -> Result<Templates> {
     match &args.templates {
         Some(dir) => Templates::from_dir(dir),
         None => Ok(Templates::embedded()),
@@ -80,7 +80,7 @@ pub fn templates(args: &ReportArgs) -> Result<Templates> {
 }
 
 /// Where a report's editions go, and under which names.
-pub struct Editions<'a> {
+pub(super) struct Editions<'a> {
     pub out: &'a Path,
     pub templates: &'a Templates,
     pub template: Template,
@@ -94,18 +94,25 @@ impl Editions<'_> {
     /// Lays out and writes the editions side by side, one per thread. Typst lays out a single
     /// document on about one and a half cores (its page runs in parallel), so two at once
     /// finish sooner than one after the other.
-    pub fn write(
+    pub(super) fn write(
         &self,
         editions: [Result<(Edition, ReportData)>; 2],
         observer: &dyn Observer,
     ) -> Result<Vec<PathBuf>> {
         let editions: Vec<(Edition, ReportData)> = editions.into_iter().collect::<Result<_>>()?;
-        let written = in_parallel(&editions, |(edition, data)| self.write_one(*edition, data, observer))?;
+        let written = in_parallel(&editions, |(edition, data)| {
+            self.write_one(*edition, data, observer)
+        })?;
         Ok(written.into_iter().flatten().collect())
     }
 
     /// Compiles one edition and writes its PDF, its report data and its charts.
-    fn write_one(&self, edition: Edition, data: &ReportData, observer: &dyn Observer) -> Result<Vec<PathBuf>> {
+    fn write_one(
+        &self,
+        edition: Edition,
+        data: &ReportData,
+        observer: &dyn Observer,
+    ) -> Result<Vec<PathBuf>> {
         let web = if edition == Edition::Web { "-web" } else { "" };
         let stem = format!("{}{web}", self.stem);
         let json = serde_json::to_vec_pretty(data).expect("report data serialises");
@@ -127,7 +134,10 @@ impl Editions<'_> {
             observer,
         )?;
         let mut written = vec![write(self.out.join(format!("{stem}.pdf")), &pdf)?];
-        written.push(write(self.out.join(format!("{}{web}.json", self.data_stem)), &json)?);
+        written.push(write(
+            self.out.join(format!("{}{web}.json", self.data_stem)),
+            &json,
+        )?);
         for (path, svg) in assets {
             let file = Path::new(&path)
                 .file_stem()
@@ -138,14 +148,17 @@ impl Editions<'_> {
             } else {
                 format!("{}-{file}", self.data_stem)
             };
-            written.push(write(self.out.join("charts").join(format!("{file}{web}.svg")), &svg)?);
+            written.push(write(
+                self.out.join("charts").join(format!("{file}{web}.svg")),
+                &svg,
+            )?);
         }
         Ok(written)
     }
 }
 
 /// Prints the warnings, then what was written (charts counted, not listed).
-pub fn report_written(written: &[PathBuf], warnings: &[String]) {
+pub(super) fn report_written(written: &[PathBuf], warnings: &[String]) {
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
@@ -169,7 +182,7 @@ pub fn report_written(written: &[PathBuf], warnings: &[String]) {
 }
 
 /// The exclusions ledger and the warnings as one CSV a spreadsheet user can filter.
-pub fn data_quality_csv(q: &DataQuality) -> Vec<u8> {
+pub(super) fn data_quality_csv(q: &DataQuality) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
         "kind",

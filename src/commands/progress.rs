@@ -15,14 +15,14 @@ use crate::trace::Trace;
 const BIG_INPUT_BYTES: u64 = 50 * 1024 * 1024;
 
 /// The pipeline's observer for the commands.
-pub struct Progress {
+pub(super) struct Progress {
     bar: Option<ProgressBar>,
     trace: Trace,
 }
 
 impl Progress {
     /// A spinner when the inputs are big and a person is watching stderr.
-    pub fn for_inputs(files: &[PathBuf]) -> Self {
+    pub(super) fn for_inputs(files: &[PathBuf]) -> Self {
         let trace = Trace::from_env();
         let total: u64 = files
             .iter()
@@ -45,14 +45,14 @@ impl Progress {
     }
 
     /// Only the step timings, if asked for (commands with nothing long to show).
-    pub fn timings_only() -> Self {
+    pub(super) fn timings_only() -> Self {
         Progress {
             bar: None,
             trace: Trace::from_env(),
         }
     }
 
-    pub fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -15,7 +15,11 @@ pub struct Period {
 impl Period {
     /// A span judged at its own end.
     pub fn ending(start: NaiveDate, end: NaiveDate) -> Period {
-        Period { start, end, as_at: end }
+        Period {
+            start,
+            end,
+            as_at: end,
+        }
     }
 
     /// "2024/25" → 1 April 2024 – 31 March 2025. Also accepts "2024-25" and "2024/2025".
@@ -142,13 +146,19 @@ mod tests {
     fn quarters_of_a_financial_year() {
         let year = Period::ending(d(2024, 4, 1), d(2025, 3, 31));
         let q3 = year.quarter(Quarter::Q3);
-        assert_eq!((q3.start, q3.end, q3.as_at), (d(2024, 10, 1), d(2024, 12, 31), d(2024, 12, 31)));
+        assert_eq!(
+            (q3.start, q3.end, q3.as_at),
+            (d(2024, 10, 1), d(2024, 12, 31), d(2024, 12, 31))
+        );
         let q4 = year.quarter(Quarter::Q4);
         assert_eq!((q4.start, q4.end), (d(2025, 1, 1), d(2025, 3, 31)));
         let before = year.quarter(Quarter::Q1).quarters_back(1);
         assert_eq!((before.start, before.end), (d(2024, 1, 1), d(2024, 3, 31)));
         let to_date = year.through(&q3);
-        assert_eq!((to_date.start, to_date.end, to_date.as_at), (d(2024, 4, 1), d(2024, 12, 31), d(2024, 12, 31)));
+        assert_eq!(
+            (to_date.start, to_date.end, to_date.as_at),
+            (d(2024, 4, 1), d(2024, 12, 31), d(2024, 12, 31))
+        );
     }
 
     #[test]

@@ -240,7 +240,10 @@ mod tests {
     #[test]
     fn stage_columns_are_named_per_stage() {
         assert_eq!(StageColumn::AckDue.name(Stage::One), "stage1_ack_due");
-        assert_eq!(StageColumn::ExtensionRequested.name(Stage::Two), "stage2_ext_requested");
+        assert_eq!(
+            StageColumn::ExtensionRequested.name(Stage::Two),
+            "stage2_ext_requested"
+        );
         assert_eq!(Timeliness::OpenOverdue.name(), "open_overdue");
         assert_eq!(Timeliness::Late.index(), 2);
         assert_eq!(Stage::Two.fields().received, Field::Stage2Requested);

@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 /// A column of text cells as codes into its distinct values.
 #[derive(Debug, Clone, Default)]
-pub struct CodedText {
+pub(crate) struct CodedText {
     /// Each row's index into `values`; null where the cell is missing.
     pub codes: IdxCa,
     /// The distinct values, in order of first appearance, each once.
@@ -17,7 +17,7 @@ pub struct CodedText {
 
 impl CodedText {
     /// A column with every cell missing.
-    pub fn missing(height: usize) -> Self {
+    pub(crate) fn missing(height: usize) -> Self {
         CodedText {
             codes: IdxCa::full_null(PlSmallStr::EMPTY, height),
             values: Vec::new(),
@@ -25,7 +25,7 @@ impl CodedText {
     }
 
     /// Codes a text column; with `tidy`, cells are trimmed first and blank ones are missing.
-    pub fn from_text(text: &StringChunked, tidy: bool) -> Self {
+    pub(crate) fn from_text(text: &StringChunked, tidy: bool) -> Self {
         let mut index: PlIndexSet<&str> = PlIndexSet::default();
         let codes: IdxCa = text
             .iter()
@@ -43,20 +43,20 @@ impl CodedText {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.codes.len()
     }
 
     /// The text of the cell in `row`.
     #[cfg(test)]
-    pub fn get(&self, row: usize) -> Option<&str> {
+    pub(crate) fn get(&self, row: usize) -> Option<&str> {
         self.codes
             .get(row)
             .map(|code| self.values[code as usize].as_str())
     }
 
     /// The cells as a text column.
-    pub fn to_text(&self, name: PlSmallStr) -> StringChunked {
+    pub(crate) fn to_text(&self, name: PlSmallStr) -> StringChunked {
         let values = StringChunked::from_iter_values(name, self.values.iter().map(String::as_str));
         values
             .take(&self.codes)
@@ -64,7 +64,7 @@ impl CodedText {
     }
 
     /// `other`'s rows after these; its values join this column's, each still once.
-    pub fn append(&mut self, other: CodedText) {
+    pub(crate) fn append(&mut self, other: CodedText) {
         let mut index: PlIndexSet<String> = std::mem::take(&mut self.values).into_iter().collect();
         let remap: Vec<IdxSize> = other
             .values
@@ -139,7 +139,7 @@ fn hash_of(key: &[u8], [a, b]: [u64; 2]) -> u64 {
 
 impl Coder {
     /// The code of `cell`, given a new one if it is new.
-    pub fn code(&mut self, cell: &[u8]) -> IdxSize {
+    pub(super) fn code(&mut self, cell: &[u8]) -> IdxSize {
         let words = words(cell);
         let hash = hash_of(cell, words);
         let Coder { table, spans, bytes } = self;
@@ -171,7 +171,7 @@ impl Coder {
     }
 
     /// The distinct cells, by code.
-    pub fn values(&self) -> impl Iterator<Item = &[u8]> {
+    pub(super) fn values(&self) -> impl Iterator<Item = &[u8]> {
         self.spans.iter().map(|&(start, end)| &self.bytes[start..end])
     }
 }

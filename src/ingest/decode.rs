@@ -18,7 +18,7 @@ pub(super) struct Decoded<'a> {
 
 impl<'a> Decoded<'a> {
     /// The data rows, from `start` (an offset in the text).
-    pub fn into_data(self, start: usize, bytes: &'a [u8]) -> DataRows<'a> {
+    pub(super) fn into_data(self, start: usize, bytes: &'a [u8]) -> DataRows<'a> {
         if self.whole {
             return DataRows::Text(self.text, start);
         }
@@ -43,7 +43,7 @@ pub(super) enum DataRows<'a> {
 }
 
 impl<'a> DataRows<'a> {
-    pub fn source(&self) -> strict::Source<'_> {
+    pub(super) fn source(&self) -> strict::Source<'_> {
         match self {
             DataRows::Text(text, start) => strict::Source::Utf8(&text[*start..]),
             DataRows::Windows1252(bytes) => strict::Source::Windows1252(bytes),
@@ -52,7 +52,7 @@ impl<'a> DataRows<'a> {
 
     /// The rows as UTF-8 text: decoded text (returned) or, when `None` is returned, a span of
     /// the file's bytes (so that the caller may let the bytes go once they are decoded).
-    pub fn into_text(self, bytes: &[u8]) -> (Option<String>, Range<usize>) {
+    pub(super) fn into_text(self, bytes: &[u8]) -> (Option<String>, Range<usize>) {
         let in_file = |text: &str| {
             let start = text.as_ptr() as usize - bytes.as_ptr() as usize;
             start..start + text.len()

@@ -88,8 +88,7 @@ fn read_decoding_first(
     let ((columns, rows), rejected, notes) = match strict {
         Some(read) => (read, Vec::new(), Vec::new()),
         None => {
-            let (transcoded, data_span) =
-                step(observer, "ingest: decode rows", || rows.into_text(bytes));
+            let (transcoded, data_span) = step(observer, "ingest: decode rows", || rows.into_text(bytes));
             let data: &[u8] = match &transcoded {
                 Some(text) => &text.as_bytes()[data_span],
                 None => &bytes[data_span],

@@ -65,7 +65,10 @@ pub(super) fn unique_headers(cells: &[String]) -> Vec<String> {
 }
 
 /// Text columns named by their headers, from cells.
-pub(super) fn text_columns(headers: &[String], columns: Vec<Vec<Option<String>>>) -> Vec<(String, RawColumn)> {
+pub(super) fn text_columns(
+    headers: &[String],
+    columns: Vec<Vec<Option<String>>>,
+) -> Vec<(String, RawColumn)> {
     headers
         .iter()
         .zip(columns)
@@ -75,7 +78,6 @@ pub(super) fn text_columns(headers: &[String], columns: Vec<Vec<Option<String>>>
         })
         .collect()
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -86,7 +86,7 @@ pub(crate) enum RawColumn {
 }
 
 impl RawColumn {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             RawColumn::Text(text) => text.len(),
             RawColumn::Coded(coded) => coded.len(),
@@ -94,7 +94,7 @@ impl RawColumn {
     }
 
     /// The cells as text.
-    pub fn into_text(self) -> StringChunked {
+    pub(crate) fn into_text(self) -> StringChunked {
         match self {
             RawColumn::Text(text) => text,
             RawColumn::Coded(coded) => coded.to_text(PlSmallStr::EMPTY),
@@ -102,7 +102,7 @@ impl RawColumn {
     }
 
     /// The cells coded; text cells are tidied first when `tidy` (trimmed, blank ones missing).
-    pub fn into_coded(self, tidy: bool) -> CodedText {
+    pub(crate) fn into_coded(self, tidy: bool) -> CodedText {
         match self {
             RawColumn::Text(text) => CodedText::from_text(&text, tidy),
             RawColumn::Coded(coded) => coded,
@@ -111,7 +111,7 @@ impl RawColumn {
 
     /// Every cell's text (for tests).
     #[cfg(test)]
-    pub fn cells(&self) -> Vec<Option<String>> {
+    pub(crate) fn cells(&self) -> Vec<Option<String>> {
         match self {
             RawColumn::Text(text) => text.iter().map(|v| v.map(str::to_string)).collect(),
             RawColumn::Coded(coded) => (0..coded.len())
@@ -140,7 +140,8 @@ pub(crate) fn ingest(files: &[PathBuf], options: &ReadOptions) -> Result<Vec<Raw
 
 /// Reads one export.
 fn read_file(path: &Path, options: &ReadOptions) -> Result<RawTable> {
-    let bytes = step(options.observer, "ingest: read", || FileBytes::open(path)).map_err(|e| Error::io(path, e))?;
+    let bytes =
+        step(options.observer, "ingest: read", || FileBytes::open(path)).map_err(|e| Error::io(path, e))?;
     // The fingerprint (SHA-256) is worked out on another thread while the run goes on.
     let bytes = std::sync::Arc::new(bytes);
     let sha256 = match options.fingerprints {

@@ -10,7 +10,7 @@ use std::path::Path;
 const MAP_FROM_BYTES: u64 = 4 << 20;
 
 /// The bytes of one input file, read or mapped; derefs to `[u8]`.
-pub enum FileBytes {
+pub(super) enum FileBytes {
     Read(Vec<u8>),
     #[cfg(unix)]
     Mapped(memmap2::Mmap),
@@ -19,7 +19,7 @@ pub enum FileBytes {
 impl FileBytes {
     /// The file's bytes. A mapped file cut short by another program while it is read makes the
     /// process exit with code 1 and a message (see [`bus_errors`]), never crash silently.
-    pub fn open(path: &Path) -> std::io::Result<FileBytes> {
+    pub(super) fn open(path: &Path) -> std::io::Result<FileBytes> {
         let file = std::fs::File::open(path)?;
         #[cfg(unix)]
         if file.metadata()?.len() >= MAP_FROM_BYTES {
@@ -113,7 +113,10 @@ mod tests {
         let path = dir.path().join("export.csv");
         std::fs::write(&path, vec![b'x'; MAP_FROM_BYTES as usize + 4096]).unwrap();
         let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "ingest::source::tests::a_file_cut_short_while_mapped_exits_1_with_a_message"])
+            .args([
+                "--exact",
+                "ingest::source::tests::a_file_cut_short_while_mapped_exits_1_with_a_message",
+            ])
             .arg("--nocapture")
             .env(CHILD, &path)
             .output()

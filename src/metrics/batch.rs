@@ -42,12 +42,12 @@ impl Batch {
 
     /// The rows where `mask` holds, counted: a boolean's sum counts its true values straight
     /// from the bits (null ones not).
-    pub fn count(&mut self, mask: Expr) -> Count {
+    pub(super) fn count(&mut self, mask: Expr) -> Count {
         Count(self.push(mask.sum()))
     }
 
     /// Median, sum and count of a working-days column over the rows where `mask` holds.
-    pub fn working_days(&mut self, column: &str, mask: Expr) -> Days {
+    pub(super) fn working_days(&mut self, column: &str, mask: Expr) -> Days {
         let days = col(column)
             .cast(DataType::Int64)
             .filter(mask.fill_null(lit(false)))
@@ -60,7 +60,7 @@ impl Batch {
     }
 
     /// Total and count, in pence, of an amount in pounds over the rows where `mask` holds.
-    pub fn money(&mut self, column: &str, mask: Expr) -> Money {
+    pub(super) fn money(&mut self, column: &str, mask: Expr) -> Money {
         // Half away from zero: a cast truncates toward zero.
         let scaled = col(column) * lit(100.0);
         let pence = when(scaled.clone().gt_eq(lit(0.0)))
@@ -75,7 +75,7 @@ impl Batch {
     }
 
     /// Works every aggregation out in one query.
-    pub fn run(self, t: &DataFrame) -> Result<Answers> {
+    pub(super) fn run(self, t: &DataFrame) -> Result<Answers> {
         let out = t.clone().lazy().select(self.exprs).collect().ctx("counting")?;
         let values = out
             .columns()
@@ -110,12 +110,12 @@ impl Answers {
     }
 
     /// A count; 0 when there was nothing to count.
-    pub fn count(&self, handle: Count) -> u64 {
+    pub(super) fn count(&self, handle: Count) -> u64 {
         self.whole(handle.0)
     }
 
     /// Median and mean of a [`Batch::working_days`].
-    pub fn working_days(&self, handle: Days) -> WorkingDays {
+    pub(super) fn working_days(&self, handle: Days) -> WorkingDays {
         let n = self.whole(handle.n);
         let sum = self.whole(handle.sum);
         WorkingDays {
@@ -126,7 +126,7 @@ impl Answers {
     }
 
     /// Count, total and mean of a [`Batch::money`], to the penny.
-    pub fn money(&self, handle: Money) -> MoneyFigures {
+    pub(super) fn money(&self, handle: Money) -> MoneyFigures {
         let n = self.whole(handle.n);
         let total = self.value(handle.pence).unwrap_or(0.0) as i64;
         MoneyFigures {

@@ -22,7 +22,11 @@ pub const NOT_RECORDED: &str = "Not recorded";
 /// masks holds, counted, in the masks' order. The key and masks are worked out once as columns;
 /// each row's key is then numbered and each mask's rows counted straight over its bits. Values
 /// no mask holds for are left out.
-fn sums_by_text<const N: usize>(t: &DataFrame, key: Expr, masks: [Expr; N]) -> Result<BTreeMap<String, [u64; N]>> {
+fn sums_by_text<const N: usize>(
+    t: &DataFrame,
+    key: Expr,
+    masks: [Expr; N],
+) -> Result<BTreeMap<String, [u64; N]>> {
     let context = "counting by group";
     let mut columns = vec![key.cast(DataType::String).alias("__key")];
     columns.extend(
@@ -88,7 +92,9 @@ fn count_by(t: &DataFrame, key: Expr, mask: Expr) -> Result<BTreeMap<String, u64
 
 /// Complaints received in the period by category, per stage, and stage responses in the period
 /// (both stages) by category and outcome: one grouping by category.
-pub(super) fn by_category(t: &DataFrame) -> Result<(BTreeMap<String, StageCounts>, BTreeMap<String, Outcomes>)> {
+pub(super) fn by_category(
+    t: &DataFrame,
+) -> Result<(BTreeMap<String, StageCounts>, BTreeMap<String, Outcomes>)> {
     let responses = |stage: Stage| {
         [
             Mask::RespondedIn,
@@ -109,11 +115,19 @@ pub(super) fn by_category(t: &DataFrame) -> Result<(BTreeMap<String, StageCounts
     for (name, sums) in groups {
         let [r1, r2, t1, u1, p1, n1, m1, t2, u2, p2, n2, m2] = sums;
         if r1 + r2 > 0 {
-            categories.insert(name.clone(), StageCounts { stage1: r1, stage2: r2 });
+            categories.insert(
+                name.clone(),
+                StageCounts {
+                    stage1: r1,
+                    stage2: r2,
+                },
+            );
         }
         if t1 + t2 > 0 {
             let o = outcomes.entry(name).or_default();
-            for [total, upheld, partly_upheld, not_upheld, missing] in [[t1, u1, p1, n1, m1], [t2, u2, p2, n2, m2]] {
+            for [total, upheld, partly_upheld, not_upheld, missing] in
+                [[t1, u1, p1, n1, m1], [t2, u2, p2, n2, m2]]
+            {
                 o.upheld += upheld;
                 o.partly_upheld += partly_upheld;
                 o.not_upheld += not_upheld;

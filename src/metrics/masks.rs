@@ -32,13 +32,18 @@ fn not_refused() -> Expr {
 }
 
 /// Received in the period (stage 2: the escalation request), not refused.
-pub fn received_in(stage: Stage, p: Period) -> Expr {
-    between(stage_col(StageColumn::Received, stage), date_lit(p.start), date_lit(p.end)).and(not_refused())
+pub(super) fn received_in(stage: Stage, p: Period) -> Expr {
+    between(
+        stage_col(StageColumn::Received, stage),
+        date_lit(p.start),
+        date_lit(p.end),
+    )
+    .and(not_refused())
 }
 
 /// Responded to in the period: a response dated in it, not before receipt, on a stage neither
 /// withdrawn nor refused.
-pub fn responded_in(stage: Stage, p: Period) -> Expr {
+pub(super) fn responded_in(stage: Stage, p: Period) -> Expr {
     between(responded(stage), date_lit(p.start), date_lit(p.end))
         .and(stage_col(StageColumn::ResponseValid, stage))
         .and(stage_col(StageColumn::Withdrawn, stage).not())
@@ -47,7 +52,7 @@ pub fn responded_in(stage: Stage, p: Period) -> Expr {
 
 /// Open at the as-at date: received on or before it, with no response by then, neither
 /// withdrawn nor refused.
-pub fn open_at(stage: Stage, p: Period) -> Expr {
+pub(super) fn open_at(stage: Stage, p: Period) -> Expr {
     let as_at = date_lit(p.as_at);
     not_refused()
         .and(stage_col(StageColumn::Withdrawn, stage).not())
@@ -60,7 +65,7 @@ pub fn open_at(stage: Stage, p: Period) -> Expr {
 }
 
 /// Open at the as-at date and past the deadline in force.
-pub fn overdue_at(stage: Stage, p: Period) -> Expr {
+pub(super) fn overdue_at(stage: Stage, p: Period) -> Expr {
     open_at(stage, p).and(
         date_lit(p.as_at)
             .gt(stage_col(StageColumn::Deadline, stage))
@@ -101,21 +106,19 @@ impl Mask {
     ];
 
     /// The column holding this mask for a stage.
-    pub fn name(self, stage: Stage) -> String {
+    pub(super) fn name(self, stage: Stage) -> String {
         format!("__s{}_{self:?}", stage.number())
     }
 
     /// This mask, read from its column.
-    pub fn col(self, stage: Stage) -> Expr {
+    pub(super) fn col(self, stage: Stage) -> Expr {
         col(self.name(stage).as_str())
     }
 
     /// The mask's definition over the classified table (the response masks read the
     /// `RespondedIn` column, so they are worked out after it).
     fn definition(self, stage: Stage, p: Period) -> Expr {
-        let class = |t: Timeliness| {
-            stage_col(StageColumn::TimelinessClass, stage).eq(classes::at(t.index()))
-        };
+        let class = |t: Timeliness| stage_col(StageColumn::TimelinessClass, stage).eq(classes::at(t.index()));
         let outcome = || col(stage.fields().outcome.name());
         let responded_as = |mask: Expr| Mask::RespondedIn.col(stage).and(mask.fill_null(lit(false)));
         match self {
@@ -125,7 +128,9 @@ impl Mask {
             Mask::OverdueAt => overdue_at(stage, p),
             Mask::WithinBase => responded_as(class(Timeliness::WithinBase)),
             Mask::WithinExtension => responded_as(class(Timeliness::WithinExtension)),
-            Mask::Within => responded_as(class(Timeliness::WithinBase).or(class(Timeliness::WithinExtension))),
+            Mask::Within => {
+                responded_as(class(Timeliness::WithinBase).or(class(Timeliness::WithinExtension)))
+            }
             Mask::Late => responded_as(class(Timeliness::Late)),
             Mask::Upheld => responded_as(outcome().eq(lit("upheld"))),
             Mask::PartlyUpheld => responded_as(outcome().eq(lit("partly_upheld"))),
@@ -221,12 +226,7 @@ mod tests {
 
     #[test]
     fn each_mask_holds_for_the_rows_its_definition_names() {
-        let got = holding(&[
-            Mask::ReceivedIn,
-            Mask::RespondedIn,
-            Mask::OpenAt,
-            Mask::OverdueAt,
-        ]);
+        let got = holding(&[Mask::ReceivedIn, Mask::RespondedIn, Mask::OpenAt, Mask::OverdueAt]);
         // Received 1 Apr–30 Jun, not refused: 0, 2, 3, 5, 6, 8 (row 7 is after the period).
         assert_eq!(got[0], [0, 2, 3, 5, 6, 8]);
         // Responded in the period, valid, not withdrawn or refused: 0, 1, 8.

@@ -30,8 +30,8 @@ use crate::classify::Rules;
 use crate::columnar::parallel::join;
 use crate::domain::calendar::Calendar;
 use crate::domain::canonical::Field;
-use crate::domain::homes::Homes;
 use crate::domain::dates::date_lit;
+use crate::domain::homes::Homes;
 use crate::domain::period::Period;
 use crate::domain::stage::{ResponseClock, Stage};
 use crate::error::{PolarsContext, Result};
@@ -283,7 +283,11 @@ fn has_received_in(t: &DataFrame, p: Period) -> Result<bool> {
         .select([len()])
         .collect()
         .ctx("checking the prior period")?;
-    let count = n.column("len").ctx("reading a count")?.cast(&DataType::UInt64).ctx("reading a count")?;
+    let count = n
+        .column("len")
+        .ctx("reading a count")?
+        .cast(&DataType::UInt64)
+        .ctx("reading a count")?;
     Ok(count.u64().ctx("reading a count")?.get(0).unwrap_or(0) > 0)
 }
 
@@ -354,7 +358,9 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
     let (months, quarters) = periods::monthly(p, &month_counts, medians);
     let [stage1, stage2] = stages.each_ref().map(|asked| asked.metrics(&a));
     let [ack1, ack2] = stages.each_ref().map(|asked| a.count(asked.ack_missing));
-    let [before1, before2] = stages.each_ref().map(|asked| a.count(asked.response_before_receipt));
+    let [before1, before2] = stages
+        .each_ref()
+        .map(|asked| a.count(asked.response_before_receipt));
     let quality_counts = QualityCounts {
         acknowledgement_missing: PerStage {
             stage1: ack1,

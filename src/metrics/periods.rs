@@ -87,9 +87,8 @@ pub(super) struct MonthCounts {
 
 pub(super) fn month_counts(t: &DataFrame, months: usize) -> Result<MonthCounts> {
     let counts = |mask: Mask, event: Event| -> Result<[Vec<u64>; 2]> {
-        let [one, two] = Stage::BOTH.map(|stage| {
-            counts_by_index(t, &event.column(stage), &mask.name(stage), months)
-        });
+        let [one, two] =
+            Stage::BOTH.map(|stage| counts_by_index(t, &event.column(stage), &mask.name(stage), months));
         Ok([one?, two?])
     };
     Ok(MonthCounts {

@@ -48,7 +48,7 @@ pub(super) struct StageCounts {
 }
 
 impl StageCounts {
-    pub fn ask(batch: &mut Batch, stage: Stage) -> StageCounts {
+    pub(super) fn ask(batch: &mut Batch, stage: Stage) -> StageCounts {
         let m = |mask: Mask| mask.col(stage);
         let c = |column: StageColumn| stage_col(column, stage);
         let received_in = m(Mask::ReceivedIn);
@@ -88,7 +88,7 @@ impl StageCounts {
         }
     }
 
-    pub fn metrics(&self, a: &Answers) -> StageMetrics {
+    pub(super) fn metrics(&self, a: &Answers) -> StageMetrics {
         let count = |handle: Count| a.count(handle);
         let days = a.working_days(self.days);
         let responded = count(self.responded);
@@ -124,7 +124,7 @@ impl StageCounts {
     }
 
     /// Extensions on stages responded to in the period.
-    pub fn extensions(&self, a: &Answers) -> Extensions {
+    pub(super) fn extensions(&self, a: &Answers) -> Extensions {
         let [used, recognised, beyond_cap, notified_late, notice_date_missing] =
             self.extensions.map(|handle| a.count(handle));
         Extensions {
@@ -137,7 +137,7 @@ impl StageCounts {
     }
 
     /// A deadline the calendar cannot compute, for a stage the period needs, is an error.
-    pub fn check_coverage(&self, t: &DataFrame, a: &Answers) -> Result<()> {
+    pub(super) fn check_coverage(&self, t: &DataFrame, a: &Answers) -> Result<()> {
         let count = a.count(self.uncovered);
         if count == 0 {
             return Ok(());
@@ -180,7 +180,12 @@ pub(super) fn age_bands(t: &DataFrame, stage: Stage, p: Period, calendar: &Calen
         .clone()
         .lazy()
         .filter(Mask::OpenAt.col(stage))
-        .select([wd_between(calendar, stage_col(StageColumn::Received, stage), date_lit(p.as_at)).alias("age")])
+        .select([wd_between(
+            calendar,
+            stage_col(StageColumn::Received, stage),
+            date_lit(p.as_at),
+        )
+        .alias("age")])
         .collect()
         .ctx("ageing open cases")?;
     let age = || col("age");
@@ -229,7 +234,9 @@ pub(super) fn compensation(a: &Answers, asked: &PerStage<Money>) -> Compensation
 
 /// Satisfaction with complaint handling among the responses in the period (either stage).
 pub(super) fn ask_satisfaction(batch: &mut Batch) -> [Count; 2] {
-    let responded = Mask::RespondedIn.col(Stage::One).or(Mask::RespondedIn.col(Stage::Two));
+    let responded = Mask::RespondedIn
+        .col(Stage::One)
+        .or(Mask::RespondedIn.col(Stage::Two));
     let answer = col(Field::Satisfaction.name());
     [
         batch.count(responded.clone().and(answer.clone().is_not_null())),

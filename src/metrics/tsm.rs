@@ -20,10 +20,10 @@ pub(super) enum Tenure {
 }
 
 impl Tenure {
-    pub const BOTH: [Tenure; 2] = [Tenure::Lcra, Tenure::Lcho];
+    pub(super) const BOTH: [Tenure; 2] = [Tenure::Lcra, Tenure::Lcho];
 
     /// The value of the `tenure` column, and the key of the `tsm` JSON.
-    pub fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Tenure::Lcra => "LCRA",
             Tenure::Lcho => "LCHO",
@@ -39,7 +39,7 @@ impl Tenure {
     }
 
     /// The flag, read from its column.
-    pub fn col(self) -> Expr {
+    pub(super) fn col(self) -> Expr {
         col(self.column())
     }
 
@@ -83,8 +83,9 @@ pub(super) struct TsmCounts {
 }
 
 impl TsmCounts {
-    pub fn ask(batch: &mut Batch, tenure: Tenure) -> TsmCounts {
-        let mut per_stage = |mask: Mask| Stage::BOTH.map(|stage| batch.count(mask.col(stage).and(tenure.col())));
+    pub(super) fn ask(batch: &mut Batch, tenure: Tenure) -> TsmCounts {
+        let mut per_stage =
+            |mask: Mask| Stage::BOTH.map(|stage| batch.count(mask.col(stage).and(tenure.col())));
         TsmCounts {
             tenure,
             received: per_stage(Mask::ReceivedIn),

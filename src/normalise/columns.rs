@@ -75,4 +75,3 @@ pub(super) fn resolve_file(raw: &RawTable, matcher: &ColumnMatcher) -> Result<BT
         .map(|(&field, &i)| (field, raw.headers[i].clone()))
         .collect())
 }
-

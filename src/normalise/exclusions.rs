@@ -8,9 +8,7 @@ use polars::prelude::*;
 
 use super::combine::Dictionaries;
 use super::quality::{DataQuality, ExclusionCode};
-use super::rows::{
-    FILE_COL, ROW_COLUMN, SEQ_COL, SHARED_COL, codes, kept, row_refs, set_aside, text_column,
-};
+use super::rows::{FILE_COL, ROW_COLUMN, SEQ_COL, SHARED_COL, codes, kept, row_refs, set_aside, text_column};
 use crate::columnar::frame::texts;
 use crate::columnar::keys::repeated_keys;
 use crate::domain::canonical::Field;
@@ -204,7 +202,15 @@ mod tests {
 
     #[test]
     fn references_are_shared_when_they_repeat_in_any_case_among_kept_rows() {
-        let references = [Some("A-1"), Some("a-1"), Some("B-2"), None, Some("C-3"), Some("c-3"), Some("B-2")];
+        let references = [
+            Some("A-1"),
+            Some("a-1"),
+            Some("B-2"),
+            None,
+            Some("C-3"),
+            Some("c-3"),
+            Some("B-2"),
+        ];
         // The last row is set aside: B-2 then repeats on no other kept row.
         let kept: BooleanChunked = (0..references.len()).map(|i| Some(i != 6)).collect();
         let rows = df!(Field::Reference.name() => references).unwrap();

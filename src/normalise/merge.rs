@@ -205,4 +205,3 @@ pub(super) fn merge_by_reference(
         .collect()
         .ctx("merging rows by reference")
 }
-

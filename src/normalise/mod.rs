@@ -60,7 +60,13 @@ pub fn normalise(
     let mut quality = DataQuality::new(&raws, &resolved, shape.name());
     for (i, raw) in raws.iter().enumerate() {
         for rejected in &raw.rejected {
-            quality.exclude(i, rejected.row, None, ExclusionCode::UnreadableRow, rejected.reason.clone());
+            quality.exclude(
+                i,
+                rejected.row,
+                None,
+                ExclusionCode::UnreadableRow,
+                rejected.reason.clone(),
+            );
         }
     }
     // Excel serials depend on the workbook's date system; mixing systems across files is rare
@@ -72,10 +78,14 @@ pub fn normalise(
         combine::combine(&mut raws, &resolved, &mapped)
     })?;
     drop(raws);
-    let unusable = step(observer, "normalise: unusable rows", || -> Result<BooleanChunked> {
-        Ok(&exclusions::repeated_headers(&rows, &dictionaries, &resolved, q)?
-            | &exclusions::missing_required(&rows, q)?)
-    })?;
+    let unusable = step(
+        observer,
+        "normalise: unusable rows",
+        || -> Result<BooleanChunked> {
+            Ok(&exclusions::repeated_headers(&rows, &dictionaries, &resolved, q)?
+                | &exclusions::missing_required(&rows, q)?)
+        },
+    )?;
     rows::set_aside(&mut rows, &unusable)?;
     let rows = step(observer, "normalise: duplicates", || {
         exclusions::exclude_exact_duplicates(rows, &mapped, q)
@@ -92,8 +102,12 @@ pub fn normalise(
     let complaints = step(observer, "normalise: merge", || {
         merge::merge_by_reference(rows, shape, q, observer)
     })?;
-    let complaints = step(observer, "normalise: status", || status::derive_status(complaints))?;
-    step(observer, "normalise: sequences", || quality.check_sequences(&complaints))?;
+    let complaints = step(observer, "normalise: status", || {
+        status::derive_status(complaints)
+    })?;
+    step(observer, "normalise: sequences", || {
+        quality.check_sequences(&complaints)
+    })?;
     quality.finish(complaints.height());
     if complaints.height() == 0 {
         return Err(Error::NoUsableRows {

@@ -39,7 +39,11 @@ pub(super) fn codes<'a>(rows: &'a DataFrame, field: Field, context: &'static str
 }
 
 /// A text column of the rows, with `context` in the error if it is missing or not text.
-pub(super) fn text_column<'a>(rows: &'a DataFrame, name: &str, context: &'static str) -> Result<&'a StringChunked> {
+pub(super) fn text_column<'a>(
+    rows: &'a DataFrame,
+    name: &str,
+    context: &'static str,
+) -> Result<&'a StringChunked> {
     rows.column(name).ctx(context)?.str().ctx(context)
 }
 

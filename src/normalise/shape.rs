@@ -39,7 +39,11 @@ impl ExportShape {
                         .into(),
             });
         }
-        Ok(if long { ExportShape::Long } else { ExportShape::Wide })
+        Ok(if long {
+            ExportShape::Long
+        } else {
+            ExportShape::Wide
+        })
     }
 
     /// "wide" or "long", as `validate` reports it.

@@ -117,7 +117,9 @@ pub(super) fn parse_cells(
     let mut typed = parsed.lazy().select(keep).collect().ctx("reading cell values")?;
     // The reference's chunks (one per part the reader split the file into) are joined once:
     // the merge's filters are faster over contiguous columns.
-    step(observer, "normalise: parse cells: rechunk", || typed.rechunk_mut_par());
+    step(observer, "normalise: parse cells: rechunk", || {
+        typed.rechunk_mut_par()
+    });
     Ok(typed)
 }
 

@@ -6,19 +6,19 @@ use chrono::NaiveDate;
 
 use crate::config::ValuesSection;
 use crate::domain::canonical::{Field, Kind};
-use crate::domain::text::value_key;
 use crate::domain::dates::{DateOrder, DateProblem, parse_date};
 use crate::domain::money::parse_money;
+use crate::domain::text::value_key;
 
 /// A parsed cell: its typed value and, when it could not be read as intended, why.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
+pub(super) struct Parsed {
     pub value: Option<Value>,
     pub problem: Option<Problem>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(super) enum Value {
     Date(NaiveDate),
     Flag(bool),
     Money(f64),
@@ -27,7 +27,7 @@ pub enum Value {
 
 /// What went wrong with a cell; decides the warning it is listed under.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Problem {
+pub(super) enum Problem {
     /// Not a date: the field is left empty.
     BadDate(DateProblem),
     /// Not in the value map: the fallback value is used.
@@ -38,7 +38,7 @@ pub enum Problem {
 
 /// A value map: export value (normalised) → canonical value.
 #[derive(Debug, Clone, Default)]
-pub struct ValueMap {
+pub(super) struct ValueMap {
     entries: HashMap<String, String>,
     /// Canonical value for values not in the map (`None`: keep the export value).
     fallback: Option<&'static str>,
@@ -223,7 +223,7 @@ const STAGES: &[(&str, &[&str])] = &[
 
 /// Everything needed to read one cell of any field.
 #[derive(Debug, Clone)]
-pub struct CellReader {
+pub(super) struct CellReader {
     pub date_order: DateOrder,
     outcome: ValueMap,
     boolean: ValueMap,
@@ -235,7 +235,7 @@ pub struct CellReader {
 }
 
 impl CellReader {
-    pub fn new(values: &ValuesSection, date_order: DateOrder) -> Self {
+    pub(super) fn new(values: &ValuesSection, date_order: DateOrder) -> Self {
         CellReader {
             date_order,
             outcome: ValueMap::new(values.outcome.as_ref(), OUTCOMES, Some("other")),
@@ -252,7 +252,7 @@ impl CellReader {
     }
 
     /// Reads a non-empty, trimmed cell of `field`.
-    pub fn read(&self, field: Field, raw: &str, excel_1904: bool) -> Parsed {
+    pub(super) fn read(&self, field: Field, raw: &str, excel_1904: bool) -> Parsed {
         match field.kind() {
             Kind::Date => match parse_date(raw, self.date_order, excel_1904) {
                 Ok(date) => Parsed {

@@ -12,7 +12,7 @@ use crate::domain::text::truncate_text;
 use crate::error::{Error, Result};
 
 /// Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
-pub const PALETTE: [RGBColor; 7] = [
+pub(crate) const PALETTE: [RGBColor; 7] = [
     RGBColor(0, 114, 178),   // blue
     RGBColor(230, 159, 0),   // orange
     RGBColor(0, 158, 115),   // bluish green
@@ -28,7 +28,7 @@ const HEIGHT: u32 = 420;
 
 /// One series of values, aligned with the chart's categories; `None` is not drawn.
 #[derive(Debug, Clone, Serialize)]
-pub struct Series {
+pub(crate) struct Series {
     pub name: String,
     pub values: Vec<Option<f64>>,
     /// For ratios (percentages, medians): how many cases each value is based on, so the web
@@ -38,7 +38,7 @@ pub struct Series {
 }
 
 impl Series {
-    pub fn new(name: &str, values: Vec<Option<f64>>) -> Self {
+    pub(crate) fn new(name: &str, values: Vec<Option<f64>>) -> Self {
         Series {
             name: name.into(),
             values,
@@ -48,12 +48,12 @@ impl Series {
     }
 
     /// Counts (suppressible when small).
-    pub fn counts(name: &str, values: impl IntoIterator<Item = u64>) -> Self {
+    pub(crate) fn counts(name: &str, values: impl IntoIterator<Item = u64>) -> Self {
         Series::new(name, values.into_iter().map(|v| Some(v as f64)).collect())
     }
 
     /// Values computed from `bases` cases each (percentages when `percent`).
-    pub fn ratios(name: &str, values: Vec<Option<f64>>, bases: Vec<u64>, percent: bool) -> Self {
+    pub(crate) fn ratios(name: &str, values: Vec<Option<f64>>, bases: Vec<u64>, percent: bool) -> Self {
         Series {
             name: name.into(),
             values,
@@ -94,7 +94,7 @@ impl Series {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// Bars side by side per category.
     Grouped,
     /// Bars stacked per category.
@@ -106,7 +106,7 @@ pub enum Layout {
 }
 
 #[derive(Debug, Clone)]
-pub struct ChartSpec {
+pub(crate) struct ChartSpec {
     pub id: String,
     pub title: String,
     pub categories: Vec<String>,
@@ -124,7 +124,7 @@ pub struct ChartSpec {
 }
 
 impl ChartSpec {
-    pub fn new(id: &str, title: &str, categories: Vec<String>, layout: Layout, y_label: &str) -> Self {
+    pub(crate) fn new(id: &str, title: &str, categories: Vec<String>, layout: Layout, y_label: &str) -> Self {
         ChartSpec {
             id: id.into(),
             title: title.into(),
@@ -144,7 +144,7 @@ impl ChartSpec {
 impl ChartSpec {
     /// The chart as the edition may show it: in the web edition small counts and values based on
     /// too few cases are not drawn.
-    pub fn for_edition(&self, edition: Edition, s: &Suppression) -> ChartSpec {
+    pub(crate) fn for_edition(&self, edition: Edition, s: &Suppression) -> ChartSpec {
         let mut out = self.clone();
         out.bars = self.bars.iter().map(|x| x.for_edition(edition, s)).collect();
         out.lines = self.lines.iter().map(|x| x.for_edition(edition, s)).collect();
@@ -157,7 +157,7 @@ impl ChartSpec {
     }
 
     /// The chart's data as a table (its accessible alternative), suppressed like any table.
-    pub fn data_table(&self, category_heading: &str) -> TableBuilder {
+    pub(crate) fn data_table(&self, category_heading: &str) -> TableBuilder {
         let series: Vec<&Series> = self
             .bars
             .iter()
@@ -202,7 +202,12 @@ fn chart_error(id: &str, e: impl std::fmt::Display) -> Error {
 }
 
 /// Draws the chart for an edition, with its data table.
-pub fn draw(spec: &ChartSpec, category_heading: &str, edition: Edition, s: &Suppression) -> Result<Chart> {
+pub(crate) fn draw(
+    spec: &ChartSpec,
+    category_heading: &str,
+    edition: Edition,
+    s: &Suppression,
+) -> Result<Chart> {
     let table = spec.data_table(category_heading).render(edition, s);
     let spec = &spec.for_edition(edition, s);
     let mut svg = String::new();
@@ -457,7 +462,7 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// A plain-language description of the chart from the values it shows.
-pub fn alt_text(spec: &ChartSpec) -> String {
+pub(crate) fn alt_text(spec: &ChartSpec) -> String {
     let kind = match spec.layout {
         Layout::Grouped | Layout::Stacked => "Bar chart",
         Layout::Horizontal => "Horizontal bar chart",

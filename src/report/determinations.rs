@@ -7,12 +7,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
 use crate::domain::dates::{DateOrder, parse_date};
 use crate::domain::money::parse_money;
+use crate::error::{Error, Result};
 
 /// The Ombudsman's findings vocabulary (spec §3.4), in the order reports list them.
-pub const FINDINGS: [&str; 8] = [
+pub(crate) const FINDINGS: [&str; 8] = [
     "Severe maladministration",
     "Maladministration",
     "Partial maladministration",
@@ -55,7 +55,7 @@ pub struct Determinations {
     pub findings: Vec<Finding>,
 }
 
-pub fn read(path: &Path) -> Result<Determinations> {
+pub(crate) fn read(path: &Path) -> Result<Determinations> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -76,9 +76,7 @@ pub fn read(path: &Path) -> Result<Determinations> {
             date: parse_date(&row.date, DateOrder::DayFirst, false).ok().flatten(),
             finding,
             orders: row.orders,
-            compensation_ordered: parse_money(&row.compensation_ordered)
-                .flatten()
-                .unwrap_or(0.0),
+            compensation_ordered: parse_money(&row.compensation_ordered).flatten().unwrap_or(0.0),
             order_due: row.order_due,
             order_status: row.order_status,
         });

@@ -45,13 +45,13 @@ pub enum Block {
 type TableState = (Vec<String>, Vec<Vec<String>>, Vec<String>, bool);
 
 /// Reads a narrative file; an empty file gives no blocks.
-pub fn read(path: &Path) -> Result<Vec<Block>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<Block>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     Ok(parse(&text))
 }
 
 /// Markdown (CommonMark with tables) to blocks. Plain text is Markdown without markup.
-pub fn parse(text: &str) -> Vec<Block> {
+pub(crate) fn parse(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
     let (mut strong, mut emph) = (0u32, 0u32);

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// The Code's sections (spec §4.1).
-pub const SECTIONS: [(&str, &str); 9] = [
+pub(crate) const SECTIONS: [(&str, &str); 9] = [
     ("1", "Definition of a complaint"),
     ("2", "Exclusions"),
     ("3", "Accessibility and awareness"),
@@ -23,7 +23,7 @@ pub const SECTIONS: [(&str, &str); 9] = [
 
 /// The 72 assessed provisions of the 2024 Code (1.1 is introductory), with short titles
 /// paraphrasing the requirement; a file may give the full text in `requirement`.
-pub const PROVISIONS: [(&str, &str); 72] = [
+pub(crate) const PROVISIONS: [(&str, &str); 72] = [
     ("1.2", "Definition of a complaint"),
     (
         "1.3",
@@ -194,7 +194,7 @@ pub const PROVISIONS: [(&str, &str); 72] = [
 /// One assessed provision as given in the file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub provision: String,
     #[serde(default)]
     pub comply: String,
@@ -280,7 +280,7 @@ pub struct Action {
 }
 
 /// Reads the file (`.toml`, else CSV with a header row).
-pub fn read(path: &Path) -> Result<SelfAssessment> {
+pub(crate) fn read(path: &Path) -> Result<SelfAssessment> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let bad = |message: String| Error::Config {
         path: path.to_path_buf(),
@@ -320,7 +320,7 @@ fn comply(value: &str) -> Option<&'static str> {
     }
 }
 
-pub fn assemble(
+pub(crate) fn assemble(
     entries: Vec<Entry>,
     completed_by: Option<String>,
     approved_on: Option<String>,

@@ -34,7 +34,7 @@ impl Default for Suppression {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Text(String),
     /// A count in a breakdown (suppressible).
     Count(u64),
@@ -52,7 +52,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+    pub(crate) fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
 
@@ -96,7 +96,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// 1234.5 → "£1,234.50".
-pub fn money(amount: f64) -> String {
+pub(crate) fn money(amount: f64) -> String {
     let pence = (amount * 100.0).round() as i64;
     let sign = if pence < 0 { "−" } else { "" };
     let pence = pence.unsigned_abs();
@@ -118,7 +118,7 @@ pub struct Table {
 
 /// A table being built, with typed cells.
 #[derive(Debug, Clone)]
-pub struct TableBuilder {
+pub(crate) struct TableBuilder {
     pub id: String,
     pub title: String,
     pub caption: String,
@@ -132,7 +132,7 @@ pub struct TableBuilder {
 }
 
 impl TableBuilder {
-    pub fn new(id: &str, title: &str, caption: &str, header: &[&str]) -> Self {
+    pub(crate) fn new(id: &str, title: &str, caption: &str, header: &[&str]) -> Self {
         TableBuilder {
             id: id.into(),
             title: title.into(),
@@ -145,17 +145,17 @@ impl TableBuilder {
         }
     }
 
-    pub fn row(mut self, cells: Vec<Cell>) -> Self {
+    pub(crate) fn row(mut self, cells: Vec<Cell>) -> Self {
         self.rows.push(cells);
         self
     }
 
-    pub fn note(mut self, note: impl Into<String>) -> Self {
+    pub(crate) fn note(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());
         self
     }
 
-    pub fn render(mut self, edition: Edition, s: &Suppression) -> Table {
+    pub(crate) fn render(mut self, edition: Edition, s: &Suppression) -> Table {
         if edition == Edition::Web {
             self.secondary_suppression(s);
         }

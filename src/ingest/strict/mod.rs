@@ -121,8 +121,8 @@ pub(super) fn read(
         names,
     };
     let read = map_in_parallel(&parts, |&(start, end)| read_part(source, start, end, &format))
-    .into_iter()
-    .collect::<Option<Vec<_>>>()?;
+        .into_iter()
+        .collect::<Option<Vec<_>>>()?;
     // The parts' columns joined, a column per core.
     let mut by_column: Vec<Vec<PartColumn>> = (0..wanted.len()).map(|_| Vec::new()).collect();
     for part in read {
@@ -131,8 +131,8 @@ pub(super) fn read(
         }
     }
     map_in_parallel_owned(by_column, |parts| join_parts(source, parts))
-    .into_iter()
-    .collect()
+        .into_iter()
+        .collect()
 }
 
 struct Format<'a> {

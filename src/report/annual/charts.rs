@@ -191,10 +191,7 @@ impl Context<'_> {
 
     pub(super) fn c9_trend(&self) -> Option<ChartSpec> {
         let prior = self.prior?;
-        let labels = vec![
-            period_label(&self.period.prior()),
-            period_label(&self.period),
-        ];
+        let labels = vec![period_label(&self.period.prior()), period_label(&self.period)];
         let mut c = ChartSpec::new(
             "C9",
             "Complaints received: trend",
