@@ -4,9 +4,9 @@ use complaints_report::cli::{Cli, Command};
 use complaints_report::commands;
 
 /// mimalloc rather than glibc's allocator: it takes memory from the kernel in transparent huge
-/// pages and reuses what any thread frees, so a 1M-row run has 5,000 page faults instead of
-/// 140,000 (each about 4 µs on the benchmark machine): `metrics` about 15 % faster and the
-/// 10k `annual` about 20 %. See README, Performance.
+/// pages and reuses what any thread frees, so a large run asks the kernel for far fewer fresh
+/// pages, which is most of what separates a fast run from a slow one on a host where fresh
+/// pages are dear (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -132,7 +132,7 @@ fn library() -> &'static LazyHash<Library> {
 }
 
 /// Loads the fonts and builds the standard library on another thread, so that a report's
-/// compilation finds them ready: they take 5–6 ms, which the figures' computation hides.
+/// compilation finds them ready; the figures' computation hides the time they take.
 pub fn warm_up_in_background() {
     detach(|| {
         fonts();
