@@ -110,7 +110,7 @@ impl Pipeline {
         observer: &dyn Observer,
     ) -> Result<Analysis> {
         let raws = self.ingest(fingerprints, observer)?;
-        let (normalised, pending) = self.normalise_now(raws, observer)?;
+        let (mut normalised, pending) = self.normalise_now(raws, observer)?;
         let Pipeline { config, .. } = self;
         let as_at = request
             .as_at
@@ -134,7 +134,6 @@ impl Pipeline {
             rules: &rules,
         };
         let metrics = step(observer, "metrics", || metrics::compute(&input, period, observer))?;
-        let mut normalised = normalised;
         await_fingerprints(&mut normalised.quality, &pending);
         Ok(Analysis {
             config,
