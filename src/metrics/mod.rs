@@ -38,7 +38,7 @@ use crate::error::{PolarsContext, Result};
 use crate::observe::{Observer, step};
 use batch::Batch;
 use masks::{Mask, between};
-use stage::StageCounts as StageAsked;
+use stage::StageAsked;
 use tsm::{Tenure, TsmCounts};
 
 #[derive(Debug, Clone, Serialize)]
@@ -305,7 +305,7 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
             .with_columns(first)
             .with_columns(responses)
             .collect()
-            .ctx("tenure")
+            .ctx("working out the period's masks")
     })?;
     let months = periods::period_months(p).len();
     // Every single-number figure in one query.

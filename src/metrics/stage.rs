@@ -22,7 +22,7 @@ fn stage_col(column: StageColumn, stage: Stage) -> Expr {
 }
 
 /// The counts one stage's figures are read from, as asked of the batch.
-pub(super) struct StageCounts {
+pub(super) struct StageAsked {
     stage: Stage,
     received: Count,
     withdrawn: Count,
@@ -47,14 +47,14 @@ pub(super) struct StageCounts {
     uncovered: Count,
 }
 
-impl StageCounts {
-    pub(super) fn ask(batch: &mut Batch, stage: Stage) -> StageCounts {
+impl StageAsked {
+    pub(super) fn ask(batch: &mut Batch, stage: Stage) -> StageAsked {
         let m = |mask: Mask| mask.col(stage);
         let c = |column: StageColumn| stage_col(column, stage);
         let received_in = m(Mask::ReceivedIn);
         let responded_in = m(Mask::RespondedIn);
         let extension = |mask: Expr| responded_in.clone().and(mask);
-        StageCounts {
+        StageAsked {
             stage,
             uncovered: batch.count(uncovered(stage)),
             received: batch.count(received_in.clone()),
