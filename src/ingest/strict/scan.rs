@@ -1,6 +1,8 @@
 //! Finding where an unquoted field ends: the strict reader's innermost loop. SSE2 compares
 //! sixteen bytes at a time on x86_64; elsewhere, and for the last few bytes, eight at a time in
-//! a word. `unsafe` (the SSE2 intrinsics) is allowed here.
+//! a word. `unsafe` (the SSE2 intrinsics) is allowed here. The functions are `#[inline]`: the
+//! reader's loop calls them once a field, and a call across code-generation units costs more
+//! than the scan of a short field.
 #![allow(unsafe_code)]
 
 /// Where an unquoted field starting at `from` ends: the first delimiter, line end or quote
@@ -8,6 +10,7 @@
 /// x86_64 processor), which finds most fields' end in one step; the last few bytes, and other
 /// processors, go eight at a time.
 #[cfg(target_arch = "x86_64")]
+#[inline]
 pub(super) fn field_end(bytes: &[u8], from: usize, delimiter: u8) -> usize {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
@@ -33,12 +36,14 @@ pub(super) fn field_end(bytes: &[u8], from: usize, delimiter: u8) -> usize {
 }
 
 #[cfg(not(target_arch = "x86_64"))]
+#[inline]
 pub(super) fn field_end(bytes: &[u8], from: usize, delimiter: u8) -> usize {
     field_end_by_words(bytes, from, delimiter)
 }
 
 /// [`field_end`] eight bytes at a time (a byte equal to `b` shows as a zero byte of
 /// `word ^ b`, which `zero_bytes` marks; the lowest mark is exact).
+#[inline]
 fn field_end_by_words(bytes: &[u8], from: usize, delimiter: u8) -> usize {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGHS: u64 = ONES << 7;
