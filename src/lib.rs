@@ -8,8 +8,8 @@
 //! vocabulary they share; [`commands`] and [`cli`] are the command line's.
 //!
 //! `unsafe` is denied here and allowed only in the files that need it for speed or for the
-//! operating system: `columnar/compact.rs`, `columnar/parallel.rs`, `ingest/source.rs`,
-//! `ingest/strict/scan.rs` and `trace.rs` (README, "Development").
+//! operating system: `columnar/compact.rs`, `ingest/source.rs`, `ingest/strict/scan.rs` and
+//! `trace.rs` (README, "Development").
 #![deny(unsafe_code)]
 #![warn(unreachable_pub)]
 

@@ -1,7 +1,6 @@
 //! Work shared among the cores without a thread pool: a handful of large items (columns, files),
 //! two independent computations side by side, and work left running in the background. The
 //! only place outside the readers' own parts where threads are started.
-#![allow(unsafe_code)]
 
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread::JoinHandle;
@@ -99,16 +98,6 @@ impl<T: Send + 'static> Background<T> {
         }
     }
 
-    /// Starts `work` now, on another thread that runs only on a core nothing else wants (on
-    /// Linux, nice 19 for that thread alone), so that it never slows the passes that keep every
-    /// core busy; a thread waiting for the value leaves a core free, so it is never starved.
-    pub(crate) fn start_idle(work: impl FnOnce() -> T + Send + 'static) -> Self {
-        Background::start(move || {
-            lowest_priority();
-            work()
-        })
-    }
-
     /// A value already known.
     pub(crate) fn ready(value: T) -> Self {
         Background {
@@ -125,16 +114,6 @@ impl<T: Send + 'static> Background<T> {
                 work.and_then(|w| w.join().ok())
             })
             .as_ref()
-    }
-}
-
-/// Lowers the calling thread's priority to the lowest (Linux: nice 19 for this thread alone).
-fn lowest_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: gettid and setpriority only read their arguments; a refusal changes nothing.
-    unsafe {
-        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, thread, 19);
     }
 }
 

@@ -28,7 +28,7 @@ impl Fingerprint {
 
     /// The SHA-256 of `bytes`, started now on another thread.
     pub fn of(bytes: Arc<impl AsRef<[u8]> + Send + Sync + 'static>) -> Self {
-        Fingerprint(Arc::new(Background::start_idle(move || {
+        Fingerprint(Arc::new(Background::start(move || {
             sha256_hex(bytes.as_ref().as_ref())
         })))
     }
