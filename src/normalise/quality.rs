@@ -595,3 +595,42 @@ fn unmapped_consequence(field: Field) -> &'static str {
         _ => "they were kept as written; add them to the value map to group them",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_written_as_the_snake_case_names_the_json_has_always_used() {
+        let exclusions = [
+            (ExclusionCode::NoReference, "no_reference"),
+            (ExclusionCode::NoReceivedDate, "no_received_date"),
+            (ExclusionCode::BadReceivedDate, "bad_received_date"),
+            (ExclusionCode::Duplicate, "duplicate"),
+            (ExclusionCode::UnreadableRow, "unreadable_row"),
+            (ExclusionCode::UnknownStage, "unknown_stage"),
+            (ExclusionCode::NoStage, "no_stage"),
+            (ExclusionCode::NoStage1Row, "no_stage1_row"),
+            (ExclusionCode::RepeatedHeader, "repeated_header"),
+        ];
+        for (code, name) in exclusions {
+            assert_eq!(code.as_str(), name);
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{name}\""));
+        }
+        let warnings = [
+            (WarningCode::UnreadableDate, "unreadable_date"),
+            (WarningCode::ImplausibleDate, "implausible_date"),
+            (WarningCode::UnreadableAmount, "unreadable_amount"),
+            (WarningCode::UnmappedValue, "unmapped_value"),
+            (WarningCode::SpellingUnified, "spelling_unified"),
+            (WarningCode::DateOrder, "date_order"),
+            (WarningCode::AmbiguousDates, "ambiguous_dates"),
+            (WarningCode::ConflictingValues, "conflicting_values"),
+            (WarningCode::DatesOutOfOrder, "dates_out_of_order"),
+        ];
+        for (code, name) in warnings {
+            assert_eq!(code.as_str(), name);
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{name}\""));
+        }
+    }
+}
