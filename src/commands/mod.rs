@@ -1,6 +1,6 @@
 //! The command layer: one module per subcommand. Each `run` parses nothing (clap did), calls
 //! the pipeline and the report, prints, and returns the process exit code or a library error.
-//! What two commands share lives in [`output`] or below the commands, never in a sibling.
+//! What two commands share lives in `output` or below the commands, never in a sibling.
 
 pub mod annual;
 pub mod export;

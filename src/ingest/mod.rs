@@ -1,6 +1,6 @@
 //! Stage 1 — ingest: read each export (CSV, XLSX, XLSM, XLS, ODS) into a raw table of cells, with
 //! the header found and every data row numbered as a spreadsheet user would count it. A column
-//! comes out as text, or coded: each distinct value once and a code per row ([`CodedText`]),
+//! comes out as text, or coded: each distinct value once and a code per row (`CodedText`),
 //! which is how the strict CSV reader and the workbook reader give every column but the
 //! reference.
 

@@ -5,7 +5,7 @@
 //! Attribution (README, "Methodology"): received by the stage's received date (stage 2: the
 //! escalation request); acknowledgement by received date; responses, timeliness and outcomes by
 //! the response date; open = received on or before as_at with no response by as_at. Each of
-//! these is defined once, in [`masks`].
+//! these is defined once, in `masks`.
 
 mod batch;
 mod groups;

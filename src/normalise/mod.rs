@@ -3,7 +3,7 @@
 //! complaint, and list everything the user should check (warnings).
 //!
 //! The steps work on one frame of every file's rows, whose helper columns are described in
-//! [`rows`]; each step is a module.
+//! `rows`; each step is a module.
 
 mod columns;
 mod combine;
