@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::domain::period::Period;
 use crate::domain::stage::ResponseClock;
 use crate::error::Result;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, StageMetrics};
 use crate::normalise::DataQuality;
 use charts::Chart;
 use narrative::Block;
@@ -281,6 +281,20 @@ fn file_name(path: &str) -> String {
     std::path::Path::new(path)
         .file_name()
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A stage's outcomes as table cells: the stage, upheld, partly upheld, not upheld, other, and
+/// the responses they are of (a total, never suppressed).
+fn outcome_cells(stage: &str, s: &StageMetrics) -> Vec<table::Cell> {
+    let o = &s.outcomes;
+    vec![
+        table::Cell::text(stage),
+        table::Cell::Count(o.upheld),
+        table::Cell::Count(o.partly_upheld),
+        table::Cell::Count(o.not_upheld),
+        table::Cell::Count(o.other),
+        table::Cell::Total(s.responded),
+    ]
 }
 
 /// Rows left out of the analysis, by kind (the appendix's exclusions summary).

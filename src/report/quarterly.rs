@@ -243,15 +243,7 @@ impl QuarterFigures<'_> {
             ],
         );
         for (name, s) in [("Stage 1", &self.this.stage1), ("Stage 2", &self.this.stage2)] {
-            let o = &s.outcomes;
-            outcomes = outcomes.row(vec![
-                Cell::text(name),
-                Cell::Count(o.upheld),
-                Cell::Count(o.partly_upheld),
-                Cell::Count(o.not_upheld),
-                Cell::Count(o.other),
-                Cell::Total(s.responded),
-            ]);
+            outcomes = outcomes.row(super::outcome_cells(name, s));
         }
         outcomes.row_total_column = Some(5);
         outcomes

@@ -3,8 +3,8 @@
 use super::Context;
 use crate::metrics::{Metrics, Outcomes, TsmFigures, pct, per_1000};
 use crate::report::determinations::Determinations;
-use crate::report::long_date;
 use crate::report::table::{Cell, TableBuilder};
+use crate::report::{long_date, outcome_cells};
 
 impl Context<'_> {
     pub(super) fn t1_volumes(&self) -> TableBuilder {
@@ -237,15 +237,9 @@ impl Context<'_> {
         for (name, s) in [("Stage 1", &self.m.stage1), ("Stage 2", &self.m.stage2)] {
             let o = &s.outcomes;
             let decided = o.upheld + o.partly_upheld + o.not_upheld;
-            t = t.row(vec![
-                Cell::text(name),
-                Cell::Count(o.upheld),
-                Cell::Count(o.partly_upheld),
-                Cell::Count(o.not_upheld),
-                Cell::Count(o.other),
-                Cell::Total(s.responded),
-                Cell::Pct(pct(o.upheld + o.partly_upheld, decided), decided),
-            ]);
+            let mut cells = outcome_cells(name, s);
+            cells.push(Cell::Pct(pct(o.upheld + o.partly_upheld, decided), decided));
+            t = t.row(cells);
         }
         t.row_total_column = Some(5);
         t
