@@ -143,6 +143,14 @@ pub struct InputSection {
     /// "auto" (default), "wide" (one row per complaint) or "long" (one row per complaint stage).
     #[serde(default)]
     pub shape: Shape,
+    /// Fields the export truly does not record: a stage found only in part goes on without them
+    /// rather than stopping the run.
+    #[serde(default)]
+    pub not_recorded: Vec<Field>,
+    /// An export split into one file per stage, with no stage column: file (as listed in
+    /// `files`, or its name) = the stage its rows describe (1 or 2).
+    #[serde(default)]
+    pub file_stage: BTreeMap<String, u8>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -200,6 +208,9 @@ pub type ValueMapConfig = Option<BTreeMap<String, Vec<String>>>;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValuesSection {
+    /// Maps that replace the built-in one rather than add to it.
+    #[serde(default)]
+    pub replace_built_in: Vec<String>,
     pub tenure: ValueMapConfig,
     pub status: ValueMapConfig,
     pub satisfaction: ValueMapConfig,
@@ -254,7 +265,7 @@ impl Config {
         })?;
         let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: with_closest_key(&e.to_string()),
         })?;
         config.path = path.to_path_buf();
         config.sha256 = crate::digest::sha256_hex(text.as_bytes());
@@ -281,7 +292,32 @@ impl Config {
                 self.config_error("[input] header_row = 0: rows count from 1, as in a spreadsheet".into())
             );
         }
+        if !self.input.file_stage.is_empty() && self.input.shape == Shape::Wide {
+            return Err(self.config_error(
+                "[input.file_stage] gives each file's stage, so the export has a row per stage: remove shape = \"wide\"".into(),
+            ));
+        }
+        for (file, &stage) in &self.input.file_stage {
+            if !(1..=2).contains(&stage) {
+                return Err(self.config_error(format!(
+                    "[input.file_stage] \"{file}\" = {stage}: the stage is 1 or 2"
+                )));
+            }
+        }
+        self.columns.check().map_err(|m| self.config_error(m))?;
         self.values.check().map_err(|m| self.config_error(m))
+    }
+
+    /// The stage a file's rows describe, when `[input.file_stage]` names it (by the path listed
+    /// in `files` or by its file name).
+    pub fn file_stage(&self, file: &Path) -> Option<u8> {
+        self.input.file_stage.iter().find_map(|(name, &stage)| {
+            let named = Path::new(name);
+            (self.base_dir.join(named) == file
+                || file == named
+                || file.file_name() == Some(named.as_os_str()))
+            .then_some(stage)
+        })
     }
 
     /// Input files: the `--input` flags when given (relative to the working directory), otherwise
@@ -337,8 +373,97 @@ impl Config {
     }
 }
 
-impl ValuesSection {
+impl ColumnsSection {
+    /// One header feeds one field: two fields named to the same header is a mistake.
     fn check(&self) -> std::result::Result<(), String> {
+        let mut seen: BTreeMap<String, Field> = BTreeMap::new();
+        for (&field, header) in &self.fields {
+            if let Some(other) = seen.insert(crate::domain::text::header_key(header), field) {
+                return Err(format!(
+                    "[columns] maps both `{}` and `{}` to \"{header}\": a header feeds one field; remove one of them",
+                    other.name(),
+                    field.name()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A serde message about an unknown key, with the closest allowed key added.
+fn with_closest_key(message: &str) -> String {
+    let unknown = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|start| message.split_once(start))
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name);
+    let allowed: Vec<&str> = message
+        .split_once("expected one of ")
+        .or_else(|| message.split_once("expected "))
+        .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    let closest = unknown.and_then(|name| {
+        allowed
+            .iter()
+            .map(|a| (strsim::normalized_levenshtein(name, a), *a))
+            .filter(|(score, _)| *score >= 0.5)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    });
+    match closest {
+        Some((_, key)) => format!("{}\ndid you mean `{key}`?", message.trim_end()),
+        None => message.to_string(),
+    }
+}
+
+impl ValuesSection {
+    /// Whether `[values] replace_built_in` lists the map.
+    pub fn replaces(&self, map: &str) -> bool {
+        self.replace_built_in.iter().any(|m| m == map)
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        const MAPS: [&str; 7] = [
+            "tenure",
+            "status",
+            "satisfaction",
+            "outcome",
+            "stage",
+            "boolean",
+            "category",
+        ];
+        for name in &self.replace_built_in {
+            if !MAPS.contains(&name.as_str()) {
+                return Err(format!(
+                    "[values] replace_built_in names `{name}`; the maps are {}",
+                    MAPS.join(", ")
+                ));
+            }
+        }
+        let maps = [
+            &self.tenure,
+            &self.status,
+            &self.satisfaction,
+            &self.outcome,
+            &self.stage,
+            &self.boolean,
+            &self.category,
+        ];
+        for (name, map) in MAPS.iter().zip(maps) {
+            let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+            for (canonical, values) in map.iter().flatten() {
+                for value in values {
+                    let key = crate::domain::text::value_key(value);
+                    match seen.insert(key, canonical) {
+                        Some(other) if other != canonical => {
+                            return Err(format!(
+                                "[values.{name}] lists \"{value}\" under both `{other}` and `{canonical}`: a value means one thing; keep it under one"
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
         let allowed: [(&str, &ValueMapConfig, &[&str]); 6] = [
             ("tenure", &self.tenure, &["LCRA", "LCHO", "OTHER"]),
             (

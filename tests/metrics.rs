@@ -3,21 +3,8 @@
 
 mod common;
 
+use common::metrics;
 use serde_json::{Value, json};
-
-fn metrics(config: &std::path::Path, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "metrics",
-        "--format",
-        "json",
-        "--config",
-        config.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let (code, stdout, stderr) = common::run(&args);
-    assert_eq!(code, 0, "{stderr}");
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
-}
 
 #[test]
 fn spec_2_5_worked_tsm_example() {

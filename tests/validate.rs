@@ -166,7 +166,7 @@ fn missing_required_column_exits_2_naming_field_headers_and_closest() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("The closest header is \"Date Recieved\""),
+        stderr.contains("The closest unused header is \"Date Recieved\" (holds dates)"),
         "{stderr}"
     );
     // JSON callers get the error as JSON too.

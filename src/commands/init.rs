@@ -56,7 +56,7 @@ pub fn run(args: &InitArgs) -> Result<i32> {
         }
     }
     println!(
-        "\nNext: put your export beside config.toml, set [input] files and [columns], then run\n  complaints-report validate --config {}",
+        "\nNext: put your export beside config.toml, set [input] files, then run\n  complaints-report validate --config {}\nand map under [columns] the fields it lists as not found.",
         dir.join("config.toml").display()
     );
     Ok(0)

@@ -41,9 +41,49 @@ fn load(args: &ValidateArgs) -> Result<Normalised> {
     loaded
 }
 
+/// What to map next, first: the fields not found (with what they cost and the likeliest
+/// header) and the headers nothing reads.
+fn render_checklist(q: &DataQuality, out: &mut String) {
+    let to_map: Vec<_> = q.missing_fields.iter().filter(|m| !m.not_recorded).collect();
+    if !to_map.is_empty() {
+        let _ = writeln!(
+            out,
+            "Fields not found ({}): map them under [columns] if the export has them",
+            to_map.len()
+        );
+        for m in to_map {
+            let _ = writeln!(out, "  [ ] {:<26} costs: {}", m.field, m.affects);
+            if let Some(header) = &m.suggestion {
+                let _ = writeln!(out, "      try: {} = \"{header}\"", m.field);
+            }
+        }
+        out.push('\n');
+    }
+    if !q.unused_headers.is_empty() {
+        let _ = writeln!(
+            out,
+            "Headers not used ({}): nothing is read from them",
+            q.unused_headers.len()
+        );
+        let several_files = q.files.len() > 1;
+        for u in &q.unused_headers {
+            match several_files {
+                true => {
+                    let _ = writeln!(out, "  \"{}\" ({})", u.header, u.file);
+                }
+                false => {
+                    let _ = writeln!(out, "  \"{}\"", u.header);
+                }
+            }
+        }
+        out.push('\n');
+    }
+}
+
 /// The human-readable summary.
 pub fn render_text(q: &DataQuality) -> String {
     let mut out = String::new();
+    render_checklist(q, &mut out);
     let _ = writeln!(out, "Files");
     for f in &q.files {
         let _ = writeln!(
@@ -103,10 +143,14 @@ pub fn render_text(q: &DataQuality) -> String {
             }
         }
     }
-    let verdict = if q.warnings.is_empty() {
-        "ready to analyse"
-    } else {
-        "ready to analyse; review the warnings above"
+    let not_found = q.missing_fields.iter().filter(|m| !m.not_recorded).count();
+    let verdict = match (q.warnings.is_empty(), not_found) {
+        (true, 0) => "ready to analyse".to_string(),
+        (false, 0) => "ready to analyse; review the warnings above".to_string(),
+        (true, n) => format!("ready to analyse; {n} field(s) not found: see the checklist at the top"),
+        (false, n) => format!(
+            "ready to analyse; {n} field(s) not found (see the checklist at the top) and warnings to review"
+        ),
     };
     let _ = writeln!(out, "\nResult: {verdict}");
     out

@@ -51,31 +51,31 @@ macro_rules! fields {
 }
 
 fields! {
-    Reference => "reference", Text, ["Ref", "Complaint ID", "Complaint Reference", "Complaint Ref", "Case ID", "Case Reference", "Case Ref", "Case Number", "ID", "recordid"];
-    Received => "received", Date, ["Received date", "Date Received", "Date Formal Complaint Received", "Stage1 Date Formal Complaint Opened", "Date Complaint Received", "Stage 1 Received", "Opened", "Date Opened", "Date logged"];
-    Channel => "channel", Text, ["Method of receipt", "Method of receipt description", "Received via", "Contact method", "Complaint channel", "Source"];
-    Category => "category", Text, ["Subject", "Subject Description", "Service area", "Complaint category", "Complaint Reason", "Business Stream"];
-    Subcategory => "subcategory", Text, ["Sub-Subject Description", "Sub-subject", "Sub category", "Subject detail"];
-    Status => "status", Status, ["Complaint status", "Case status", "Current status"];
-    RefusalReason => "refusal_reason", Text, ["Refusal reason", "Reason refused", "Reason for refusal", "Reason not accepted", "Rejection reason"];
-    Tenure => "tenure", Tenure, ["Tenure type", "Tenancy type", "Tenure description"];
-    Stage1Acknowledged => "stage1_acknowledged", Date, ["Acknowledged date", "Date Acknowledged", "Stage1 Date Formal Complaint Acknowledged", "Stage 1 acknowledged", "Stage 1 acknowledged date"];
-    Stage1Responded => "stage1_responded", Date, ["Response date", "Date responded", "Stage1 Date Final Response Sent", "Stage 1 Decision Date", "Date Final Response Sent", "Stage 1 response date", "Stage 1 responded"];
-    Stage1Extension => "stage1_extension", Flag, ["Extension Required?", "Extension required", "Extended", "Extension", "Stage 1 extension"];
+    Reference => "reference", Text, ["Ref", "Complaint ID", "Complaint Reference", "Complaint Ref", "Case ID", "Case Reference", "Case Ref", "Case Number", "ID", "recordid", "Case No", "Complaint No", "Complaint Number", "Reference Number", "Ref No", "Complaint Ref No", "Case Ref No"];
+    Received => "received", Date, ["Received date", "Date Received", "Date Formal Complaint Received", "Stage1 Date Formal Complaint Opened", "Date Complaint Received", "Stage 1 Received", "Opened", "Date Opened", "Date logged", "Date Complaint Logged", "Complaint Date", "Date of Complaint", "Received On", "Stage 1 Date Received", "Stage 1 Received Date", "Logged Date"];
+    Channel => "channel", Text, ["Method of receipt", "Method of receipt description", "Received via", "Contact method", "Complaint channel", "Source", "How received", "Contact channel", "Complaint source", "Method received"];
+    Category => "category", Text, ["Subject", "Subject Description", "Service area", "Complaint category", "Complaint Reason", "Business Stream", "Complaint type", "Type of complaint", "Service", "Department", "Theme"];
+    Subcategory => "subcategory", Text, ["Sub-Subject Description", "Sub-subject", "Sub category", "Subject detail", "Sub-category", "Subcategory description"];
+    Status => "status", Status, ["Complaint status", "Case status", "Current status", "Status description"];
+    RefusalReason => "refusal_reason", Text, ["Refusal reason", "Reason refused", "Reason for refusal", "Reason not accepted", "Rejection reason", "Reason for not accepting", "Refused reason"];
+    Tenure => "tenure", Tenure, ["Tenure type", "Tenancy type", "Tenure description", "Tenancy"];
+    Stage1Acknowledged => "stage1_acknowledged", Date, ["Acknowledged date", "Date Acknowledged", "Stage1 Date Formal Complaint Acknowledged", "Stage 1 acknowledged", "Stage 1 acknowledged date", "Stage 1 ack date", "Stage 1 acknowledgement date", "Acknowledgement date", "Date acknowledgement sent"];
+    Stage1Responded => "stage1_responded", Date, ["Response date", "Date responded", "Stage1 Date Final Response Sent", "Stage 1 Decision Date", "Date Final Response Sent", "Stage 1 response date", "Stage 1 responded", "Stage 1 responded on", "Stage 1 date responded", "Stage 1 response sent", "Stage 1 final response date"];
+    Stage1Extension => "stage1_extension", Flag, ["Extension Required?", "Extension required", "Extended", "Extension", "Stage 1 extension", "Stage 1 extended", "Extension agreed"];
     Stage1ExtensionNotified => "stage1_extension_notified", Date, ["Extension notified", "Date extension notified", "Stage 1 extension notified", "Stage1 Extension Notified"];
     Stage1ExtendedDue => "stage1_extended_due", Date, ["FC Stage 1 Ext Target Date", "Extended due date", "Extended target date", "Stage 1 extended due date"];
-    Stage1Outcome => "stage1_outcome", Outcome, ["Outcome", "Subject Outcome Description", "Stage 1 Decision", "Stage 1 outcome"];
-    Stage2Requested => "stage2_requested", Date, ["Date escalated", "Escalation date", "Escalation request date", "Date Formal Complaint Opened (S2)", "Stage 2 requested", "Stage 2 received"];
-    Stage2Acknowledged => "stage2_acknowledged", Date, ["Date Formal Complaint Acknowledged S2", "Stage 2 acknowledged", "Stage 2 acknowledged date"];
-    Stage2Responded => "stage2_responded", Date, ["Date Final Response Sent (S2)", "Stage 2 Decision Date", "Stage 2 response date", "Stage 2 responded"];
-    Stage2Extension => "stage2_extension", Flag, ["Extension Required (S2)", "Stage 2 extension"];
+    Stage1Outcome => "stage1_outcome", Outcome, ["Outcome", "Subject Outcome Description", "Stage 1 Decision", "Stage 1 outcome", "Stage 1 result"];
+    Stage2Requested => "stage2_requested", Date, ["Date escalated", "Escalation date", "Escalation request date", "Date Formal Complaint Opened (S2)", "Stage 2 requested", "Stage 2 received", "Stage 2 Date Logged", "Escalated On", "Escalated date", "Date escalated to stage 2", "Stage 2 date received", "Stage 2 received date", "Stage 2 request date", "Date of escalation", "Stage 2 opened", "Stage 2 start date"];
+    Stage2Acknowledged => "stage2_acknowledged", Date, ["Date Formal Complaint Acknowledged S2", "Stage 2 acknowledged", "Stage 2 acknowledged date", "Stage 2 ack date", "Stage 2 acknowledgement date"];
+    Stage2Responded => "stage2_responded", Date, ["Date Final Response Sent (S2)", "Stage 2 Decision Date", "Stage 2 response date", "Stage 2 responded", "Stage 2 responded on", "Stage 2 date responded", "Stage 2 response sent", "Stage 2 final response date"];
+    Stage2Extension => "stage2_extension", Flag, ["Extension Required (S2)", "Stage 2 extension", "Stage 2 extended", "Extension (S2)"];
     Stage2ExtensionNotified => "stage2_extension_notified", Date, ["Extension notified (S2)", "Stage 2 extension notified"];
-    Stage2ExtendedDue => "stage2_extended_due", Date, ["FC Stage 2 Ext Target Date", "Stage 2 extended due date"];
-    Stage2Outcome => "stage2_outcome", Outcome, ["Outcome (S2)", "Stage 2 Decision", "Stage 2 outcome"];
+    Stage2ExtendedDue => "stage2_extended_due", Date, ["FC Stage 2 Ext Target Date", "Stage 2 extended due date", "Stage 2 extended target date"];
+    Stage2Outcome => "stage2_outcome", Outcome, ["Outcome (S2)", "Stage 2 Decision", "Stage 2 outcome", "Stage 2 result"];
     Satisfaction => "satisfaction", Satisfaction, ["Satisfied", "Satisfaction with complaint handling", "Satisfied with handling"];
-    Compensation => "compensation", Money, ["Compensation To Be Awarded", "Compensation amount", "Compensation paid", "Stage 1 Financial Redress Amount"];
-    Closed => "closed", Date, ["Closed date", "Date Closed", "Date completed"];
-    Stage => "stage", Stage, ["Current Stage Description", "Complaint stage", "Stage name"];
+    Compensation => "compensation", Money, ["Compensation To Be Awarded", "Compensation amount", "Compensation paid", "Stage 1 Financial Redress Amount", "Compensation offered", "Financial redress", "Redress amount"];
+    Closed => "closed", Date, ["Closed date", "Date Closed", "Date completed", "Closed on", "Closure date", "Date case closed"];
+    Stage => "stage", Stage, ["Current Stage Description", "Complaint stage", "Stage name", "Current stage"];
 }
 
 impl Field {
@@ -110,6 +110,62 @@ impl Field {
         Field::Compensation,
         Field::Closed,
     ];
+
+    /// The figures a missing field costs, in plain words (`validate`'s checklist).
+    pub fn affects(self) -> &'static str {
+        match self {
+            Field::Reference => "every figure: each complaint is counted by its reference",
+            Field::Received => "every figure: complaints are counted by the date they were received",
+            Field::Channel => "complaints by channel",
+            Field::Category => "complaints by category, and the themes and trends tables",
+            Field::Subcategory => "the sub-category breakdown",
+            Field::Status => {
+                "statuses as the case system records them (otherwise worked out from the dates and outcomes)"
+            }
+            Field::RefusalReason => "refused complaints and the summary of refusal reasons (Code 8.1(b))",
+            Field::Tenure => "CH01 and CH02 by tenure (LCRA and LCHO homes)",
+            Field::Stage1Acknowledged => "stage 1 acknowledgements within 5 working days",
+            Field::Stage1Responded => {
+                "stage 1 responses, stage 1 timeliness (CH02), open and overdue stage 1 complaints"
+            }
+            Field::Stage1Extension => "stage 1 extensions, and the deadline of extended stage 1 complaints",
+            Field::Stage1ExtensionNotified => "whether stage 1 extensions were explained in time",
+            Field::Stage1ExtendedDue => "the agreed deadline of extended stage 1 complaints",
+            Field::Stage1Outcome => "stage 1 outcomes (upheld, partly upheld, not upheld)",
+            Field::Stage2Requested => "stage 2 received, escalation rate, stage 2 timeliness",
+            Field::Stage2Acknowledged => "stage 2 acknowledgements within 5 working days",
+            Field::Stage2Responded => {
+                "stage 2 responses, stage 2 timeliness (CH02), open and overdue stage 2 complaints"
+            }
+            Field::Stage2Extension => "stage 2 extensions, and the deadline of extended stage 2 complaints",
+            Field::Stage2ExtensionNotified => "whether stage 2 extensions were explained in time",
+            Field::Stage2ExtendedDue => "the agreed deadline of extended stage 2 complaints",
+            Field::Stage2Outcome => "stage 2 outcomes (upheld, partly upheld, not upheld)",
+            Field::Satisfaction => "satisfaction with complaint handling recorded on cases",
+            Field::Compensation => "compensation awarded (total, mean, by stage)",
+            Field::Closed => "closure dates (complaints closed without a recorded response)",
+            Field::Stage => "one-row-per-stage exports: which stage each row describes",
+        }
+    }
+
+    /// Which stage a field belongs to (`received` opens stage 1; fields of the whole complaint
+    /// belong to neither).
+    pub fn stage_number(self) -> Option<u8> {
+        match self {
+            Field::Received => Some(1),
+            f if f.is_stage2() => Some(2),
+            f if f.name().starts_with("stage1_") => Some(1),
+            _ => None,
+        }
+    }
+
+    /// The stage-2 field a stage-1 field corresponds to in a one-row-per-stage export, and back.
+    pub fn long_shape_stage1_source(self) -> Option<Field> {
+        Field::ALL
+            .iter()
+            .copied()
+            .find(|f| f.long_shape_stage2_target() == Some(self))
+    }
 
     /// The column type in the canonical table.
     pub fn dtype(self) -> polars::prelude::DataType {

@@ -68,6 +68,7 @@ fn read_decoding_first(
         }
     };
     let headers = unique_headers(&found.rows[found.header_index]);
+    let samples = found.rows[found.header_index + 1..].to_vec();
     let header_row = found.header_index + 1;
     let rows = decoded.into_data(found.data_start, bytes);
     let format = format!("CSV ({encoding}, {} delimited)", delimiter_name(delimiter));
@@ -121,6 +122,7 @@ fn read_decoding_first(
         tidy,
         rejected,
         notes,
+        samples,
     };
     if encoding == "Windows-1252" {
         table.notes.push("not valid UTF-8: read as Windows-1252 (the usual encoding of Excel and Datix exports on Windows)".into());

@@ -56,6 +56,8 @@ pub struct RawTable {
     pub(crate) rejected: Vec<RejectedRow>,
     /// Things the reader noticed that the user should know (encoding guessed, ...).
     pub(crate) notes: Vec<String>,
+    /// The first data rows as cells, every column (for telling what an unmapped column holds).
+    pub(crate) samples: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +70,14 @@ impl RawTable {
     /// Data rows read, including rows the reader had to reject.
     pub fn rows_read(&self) -> usize {
         self.rows.len() + self.rejected.len()
+    }
+
+    /// The first values of the column at `index` among the headers.
+    pub(crate) fn sample_values(&self, index: usize) -> Vec<&str> {
+        self.samples
+            .iter()
+            .filter_map(|row| row.get(index).map(String::as_str))
+            .collect()
     }
 
     /// The column under `header`, if it was read.

@@ -85,6 +85,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
         )
     })?;
     let headers = unique_headers(&head[header_index]);
+    let samples = head[header_index + 1..].to_vec();
 
     // Only the mapped columns are read (every one when none is mapped): the others are never
     // analysed.
@@ -149,6 +150,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<R
         tidy: true,
         rejected: Vec::new(),
         notes: Vec::new(),
+        samples,
     })
 }
 

@@ -20,6 +20,7 @@ pub(super) type Dictionaries = BTreeMap<Field, Vec<String>>;
 pub(super) fn combine(
     raws: &mut [RawTable],
     resolved: &[BTreeMap<Field, String>],
+    file_stages: &[Option<u8>],
     mapped: &[Field],
 ) -> Result<(DataFrame, Dictionaries)> {
     /// One file's column of a field: its cells (none when the file lacks the field), how many
@@ -31,13 +32,21 @@ pub(super) fn combine(
         tidy: bool,
     }
     let mut by_field: Vec<Vec<FileColumn>> = vec![Vec::new(); mapped.len()];
-    for (raw, headers) in raws.iter_mut().zip(resolved) {
+    for ((raw, headers), stage) in raws.iter_mut().zip(resolved).zip(file_stages) {
         let mut columns = std::mem::take(&mut raw.columns);
         for (i, f) in mapped.iter().enumerate() {
-            let cells = headers.get(f).and_then(|header| {
-                let at = columns.iter().position(|(h, _)| h == header)?;
-                Some(columns.swap_remove(at).1)
-            });
+            let named_stage = stage.filter(|_| *f == Field::Stage);
+            let cells = match named_stage {
+                // A file of one stage: every row says so.
+                Some(stage) => Some(RawColumn::Coded(CodedText {
+                    codes: IdxCa::full(PlSmallStr::EMPTY, 0, raw.rows.len()),
+                    values: vec![format!("stage{stage}")],
+                })),
+                None => headers.get(f).and_then(|header| {
+                    let at = columns.iter().position(|(h, _)| h == header)?;
+                    Some(columns.swap_remove(at).1)
+                }),
+            };
             by_field[i].push(FileColumn {
                 cells,
                 height: raw.rows.len(),

@@ -1,5 +1,6 @@
 //! Rows that cannot be analysed go to the exclusions ledger, each with the reason and what to do:
-//! copies of the header row, rows without a reference or received date, exact duplicates.
+//! copies of the header row, footer and summary rows, rows without a reference or received
+//! date, exact duplicates.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -10,8 +11,10 @@ use super::combine::Dictionaries;
 use super::quality::{DataQuality, ExclusionCode};
 use super::rows::{FILE_COL, ROW_COLUMN, SEQ_COL, SHARED_COL, codes, kept, row_refs, set_aside, text_column};
 use crate::columnar::frame::texts;
+use crate::columnar::gather::flags_by_codes;
 use crate::columnar::keys::repeated_keys;
 use crate::domain::canonical::Field;
+use crate::domain::text::truncate_text;
 use crate::error::{PolarsContext, Result};
 
 /// Returns the rows to set aside.
@@ -68,6 +71,110 @@ pub(super) fn repeated_headers(
     Ok(repeated)
 }
 
+/// Words that open a footer or summary line ("Total cases: 300", "Report generated 03/12/2026").
+const FOOTER_OPENINGS: [&str; 16] = [
+    "total",
+    "totals",
+    "grand total",
+    "sub total",
+    "subtotal",
+    "count",
+    "sum",
+    "number of",
+    "no. of",
+    "report generated",
+    "generated",
+    "printed",
+    "run date",
+    "report run",
+    "end of report",
+    "page",
+];
+
+/// Whether a cell reads as a footer or summary line. Runs on every reference, so it compares
+/// in place rather than building a lower-case copy.
+fn is_footer_text(cell: &str) -> bool {
+    let cell = cell.trim_start();
+    FOOTER_OPENINGS.iter().any(|opening| {
+        cell.get(..opening.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(opening))
+            && cell[opening.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_whitespace() || c == ':' || c == '=' || c.is_ascii_digit())
+    })
+}
+
+/// Footer and summary rows ("Total cases: 300", a row of totals with no reference) are not
+/// complaints: they go to the ledger under their own code. Returns the rows to set aside.
+pub(super) fn footer_rows(
+    rows: &DataFrame,
+    dictionaries: &Dictionaries,
+    mapped: &[Field],
+    quality: &mut DataQuality,
+) -> Result<BooleanChunked> {
+    let context = "finding footer rows";
+    let references = text_column(rows, Field::Reference.name(), context)?;
+    let received_values = dictionaries.get(&Field::Received).map_or(&[][..], Vec::as_slice);
+    let received_footer: Vec<Option<bool>> =
+        received_values.iter().map(|v| Some(is_footer_text(v))).collect();
+    let received = flags_by_codes(&received_footer, codes(rows, Field::Received, context)?);
+    let said = references
+        .iter()
+        .zip(received.iter())
+        .map(|(reference, received)| Some(reference.is_some_and(is_footer_text) || received == Some(true)));
+    let mut footer: Vec<bool> = said.map(|f| f == Some(true)).collect();
+    // A row with no reference whose every cell is a number or a footer line: a row of totals.
+    let numberish =
+        |v: &str| is_footer_text(v) || matches!(crate::domain::money::parse_money(v), Some(Some(_)));
+    let coded: Vec<(&IdxCa, &[String])> = mapped
+        .iter()
+        .filter(|&&f| f != Field::Reference)
+        .map(|f| {
+            Ok((
+                codes(rows, *f, context)?,
+                dictionaries.get(f).map_or(&[][..], Vec::as_slice),
+            ))
+        })
+        .collect::<Result<_>>()?;
+    for (i, reference) in references.iter().enumerate() {
+        if reference.is_some() || footer[i] {
+            continue;
+        }
+        let cells: Vec<&str> = coded
+            .iter()
+            .filter_map(|(codes, values)| codes.get(i).and_then(|c| values.get(c as usize)))
+            .map(String::as_str)
+            .collect();
+        footer[i] = !cells.is_empty() && cells.iter().all(|c| numberish(c));
+    }
+    let footer = BooleanChunked::from_slice(PlSmallStr::EMPTY, &footer) & kept(rows)?;
+    if footer.any() {
+        let found = rows.filter(&footer).ctx(context)?;
+        let received_codes = codes(&found, Field::Received, context)?;
+        for (r, code) in row_refs(&found, None, &quality.file_names())?
+            .into_iter()
+            .zip(received_codes.iter())
+        {
+            let line = r
+                .reference
+                .clone()
+                .or_else(|| code.and_then(|c| received_values.get(c as usize)).cloned());
+            let shown = line
+                .map(|l| format!(" (\"{}\")", truncate_text(&l, 60)))
+                .unwrap_or_default();
+            quality.exclude(
+                r.file,
+                r.row,
+                None,
+                ExclusionCode::FooterRow,
+                format!("a footer or summary row{shown}, not a complaint: nothing to fix"),
+            );
+        }
+    }
+    Ok(footer)
+}
+
 /// Rows with no reference or no received date cannot be counted: they go to the ledger.
 /// Returns the rows to set aside.
 pub(super) fn missing_required(rows: &DataFrame, quality: &mut DataQuality) -> Result<BooleanChunked> {
@@ -79,7 +186,7 @@ pub(super) fn missing_required(rows: &DataFrame, quality: &mut DataQuality) -> R
             .ctx("finding rows without reference or received date")?
             .is_null())
     };
-    let missing = &is_null(reference)? | &is_null(received)?;
+    let missing = &(&is_null(reference)? | &is_null(received)?) & &kept(rows)?;
     if !missing.any() {
         return Ok(missing);
     }
@@ -199,6 +306,29 @@ fn shared_references(rows: &DataFrame, kept: &BooleanChunked) -> Result<BooleanC
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn footer_lines_are_told_from_references() {
+        for footer in [
+            "Total cases: 300",
+            "TOTAL",
+            "Count: 41",
+            "Report generated 03/12/2026 by Datix",
+            "Page 3 of 4",
+            "Totals",
+        ] {
+            assert!(is_footer_text(footer), "{footer}");
+        }
+        for cell in [
+            "TOTAL-123",
+            "C-1001",
+            "Countryside Homes",
+            "Summary of case",
+            "03/05/2024",
+        ] {
+            assert!(!is_footer_text(cell), "{cell}");
+        }
+    }
 
     #[test]
     fn references_are_shared_when_they_repeat_in_any_case_among_kept_rows() {

@@ -1,6 +1,6 @@
 //! One row per complaint: rows sharing a reference (ignoring case and surrounding spaces) merge.
-//! For each field the first row's value wins (in a one-row-per-stage export, the latest row's
-//! for status and closure) and differing values are listed as warnings; a stage-2 row with no
+//! For each field the first row's value wins (in a one-row-per-stage export, the stage-2 row's
+//! for status and closure, whatever the row order) and differing values are listed as warnings; a stage-2 row with no
 //! stage-1 row goes to the ledger. Complaints stay in input order, each at its first row's place.
 
 use polars::prelude::*;
@@ -16,6 +16,9 @@ use crate::observe::{Observer, step};
 
 /// The key merged rows share: the reference in upper case.
 const KEY_COL: &str = "__key";
+
+/// Suffix of the count of a field's distinct values among one stage's rows.
+pub(super) const WITHIN_STAGE: &str = "__distinct_within_stage";
 
 /// One row per complaint: rows sharing a reference (ignoring case and surrounding spaces) are
 /// merged; for each field the first row's value wins and differing later values are listed.
@@ -34,14 +37,29 @@ pub(super) fn merge_by_reference(
     let mut aggs: Vec<Expr> = Vec::new();
     for &f in &fields {
         let values = col(f.name()).drop_nulls();
-        let pick = if latest_wins(f) {
-            values.clone().last()
+        if latest_wins(f) {
+            // The stage-2 row knows how the complaint ended, wherever it stands in the file.
+            let of_stage = |stage: &str| {
+                col(f.name()).filter(
+                    col(Field::Stage.name())
+                        .eq(lit(stage))
+                        .and(col(f.name()).is_not_null()),
+                )
+            };
+            aggs.push(coalesce(&[of_stage("stage2").first(), values.first()]).alias(f.name()));
+            aggs.push(
+                polars::lazy::dsl::max_horizontal([
+                    of_stage("stage2").n_unique(),
+                    of_stage("stage1").n_unique(),
+                ])
+                .ctx("merging rows")?
+                .alias(format!("{}{WITHIN_STAGE}", f.name())),
+            );
         } else {
-            values.clone().first()
-        };
-        aggs.push(pick.alias(f.name()));
-        if !latest_wins(f) && f != Field::Reference {
-            aggs.push(values.n_unique().alias(format!("{}__distinct", f.name())));
+            aggs.push(values.clone().first().alias(f.name()));
+            if f != Field::Reference {
+                aggs.push(values.n_unique().alias(format!("{}__distinct", f.name())));
+            }
         }
     }
     aggs.push(col(FILE_COL).first().alias(SOURCE_FILE));

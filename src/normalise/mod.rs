@@ -5,8 +5,10 @@
 //! The steps work on one frame of every file's rows, whose helper columns are described in
 //! `rows`; each step is a module.
 
+mod cell_problems;
 mod columns;
 mod combine;
+mod coverage;
 mod exclusions;
 mod merge;
 mod quality;
@@ -19,6 +21,7 @@ mod values;
 
 use polars::prelude::*;
 
+pub use coverage::{MissingField, UnusedHeader};
 pub use quality::{DataQuality, Example, Exclusion, ExclusionCode, FileSummary, Warning, WarningCode};
 
 use crate::config::Config;
@@ -48,16 +51,23 @@ pub fn normalise(
 ) -> Result<Normalised> {
     let resolved = raws
         .iter()
-        .map(|raw| columns::resolve_file(raw, matcher))
+        .map(|raw| columns::resolve_file(raw, matcher, config))
         .collect::<Result<Vec<_>>>()?;
+    // Files named in [input.file_stage] carry their stage as if in a column.
+    let file_stages: Vec<Option<u8>> = raws.iter().map(|raw| config.file_stage(&raw.file)).collect();
     let mapped: Vec<Field> = Field::ALL
         .iter()
         .copied()
-        .filter(|f| resolved.iter().any(|r| r.contains_key(f)))
+        .filter(|&f| {
+            resolved.iter().any(|r| r.contains_key(&f))
+                || (f == Field::Stage && file_stages.iter().any(Option::is_some))
+        })
         .collect();
     let first_file = raws.first().map(|r| r.file.clone()).unwrap_or_default();
-    let shape = ExportShape::of(config.input.shape, &mapped, &first_file)?;
-    let mut quality = DataQuality::new(&raws, &resolved, shape.name());
+    let split_by_file = file_stages.iter().any(Option::is_some);
+    let shape = ExportShape::of(config.input.shape, &mapped, split_by_file, &first_file)?;
+    let coverage = coverage::check(&raws, &resolved, shape, config)?;
+    let mut quality = DataQuality::new(&raws, &resolved, shape.name(), coverage);
     for (i, raw) in raws.iter().enumerate() {
         for rejected in &raw.rejected {
             quality.exclude(
@@ -75,15 +85,18 @@ pub fn normalise(
     let reader = CellReader::new(&config.values, config.input.date_order);
     let q = &mut quality;
     let (mut rows, mut dictionaries) = step(observer, "normalise: combine", || {
-        combine::combine(&mut raws, &resolved, &mapped)
+        combine::combine(&mut raws, &resolved, &file_stages, &mapped)
     })?;
     drop(raws);
     let unusable = step(
         observer,
         "normalise: unusable rows",
         || -> Result<BooleanChunked> {
-            Ok(&exclusions::repeated_headers(&rows, &dictionaries, &resolved, q)?
-                | &exclusions::missing_required(&rows, q)?)
+            let repeated = exclusions::repeated_headers(&rows, &dictionaries, &resolved, q)?;
+            rows::set_aside(&mut rows, &repeated)?;
+            let footers = exclusions::footer_rows(&rows, &dictionaries, &mapped, q)?;
+            rows::set_aside(&mut rows, &footers)?;
+            exclusions::missing_required(&rows, q)
         },
     )?;
     rows::set_aside(&mut rows, &unusable)?;

@@ -6,17 +6,17 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::rows::{FILE_COL, ROW_COLUMN, SET_ASIDE_COL, raw_column, row_refs};
-use crate::columnar::gather::flags_by_codes;
-use crate::columnar::parallel::in_parallel;
-use crate::domain::canonical::{Field, Kind};
+use super::coverage::{Coverage, MissingField, UnusedHeader};
+use super::merge::WITHIN_STAGE;
+use super::rows::row_refs;
+use crate::domain::canonical::Field;
 use crate::domain::dates::{DateOrder, OrderEvidence, order_evidence};
-use crate::domain::text::truncate_text;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::RawTable;
+use crate::mapping::is_logging_date;
 
 /// Examples kept per warning; the count always covers every row.
-const MAX_EXAMPLES: usize = 5;
+pub(super) const MAX_EXAMPLES: usize = 5;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DataQuality {
@@ -32,6 +32,10 @@ pub struct DataQuality {
     /// Canonical field → header used (headers of several files joined with " | " when they differ).
     pub columns: BTreeMap<String, String>,
     pub files: Vec<FileSummary>,
+    /// Headers that feed no field: the checklist of what to map next.
+    pub unused_headers: Vec<UnusedHeader>,
+    /// Fields found in no file, with the figures each costs.
+    pub missing_fields: Vec<MissingField>,
     #[serde(skip)]
     headers: Vec<BTreeMap<Field, String>>,
 }
@@ -60,6 +64,7 @@ pub enum ExclusionCode {
     NoStage,
     NoStage1Row,
     RepeatedHeader,
+    FooterRow,
 }
 
 impl ExclusionCode {
@@ -75,6 +80,7 @@ impl ExclusionCode {
             ExclusionCode::NoStage => "no_stage",
             ExclusionCode::NoStage1Row => "no_stage1_row",
             ExclusionCode::RepeatedHeader => "repeated_header",
+            ExclusionCode::FooterRow => "footer_row",
         }
     }
 
@@ -90,6 +96,7 @@ impl ExclusionCode {
             ExclusionCode::NoStage => "No stage",
             ExclusionCode::NoStage1Row => "Stage 2 row without a stage 1 row",
             ExclusionCode::RepeatedHeader => "Copy of the header row",
+            ExclusionCode::FooterRow => "Footer or summary row",
         }
     }
 }
@@ -107,6 +114,7 @@ pub enum WarningCode {
     AmbiguousDates,
     ConflictingValues,
     DatesOutOfOrder,
+    ReceivedFromLoggedDate,
 }
 
 impl WarningCode {
@@ -122,6 +130,7 @@ impl WarningCode {
             WarningCode::AmbiguousDates => "ambiguous_dates",
             WarningCode::ConflictingValues => "conflicting_values",
             WarningCode::DatesOutOfOrder => "dates_out_of_order",
+            WarningCode::ReceivedFromLoggedDate => "received_from_logged_date",
         }
     }
 }
@@ -156,7 +165,12 @@ pub struct FileSummary {
 }
 
 impl DataQuality {
-    pub(super) fn new(raws: &[RawTable], headers: &[BTreeMap<Field, String>], shape: &'static str) -> Self {
+    pub(super) fn new(
+        raws: &[RawTable],
+        headers: &[BTreeMap<Field, String>],
+        shape: &'static str,
+        coverage: Coverage,
+    ) -> Self {
         let mut columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for file in headers {
             for (field, header) in file {
@@ -177,7 +191,7 @@ impl DataQuality {
                 notes: raw.notes.clone(),
             })
             .collect::<Vec<_>>();
-        DataQuality {
+        let mut quality = DataQuality {
             rows_read: files.iter().map(|f| f.rows_read).sum(),
             included: 0,
             excluded: 0,
@@ -187,7 +201,34 @@ impl DataQuality {
             warnings: Vec::new(),
             columns: columns.into_iter().map(|(k, v)| (k, v.join(" | "))).collect(),
             files,
+            unused_headers: coverage.unused_headers,
+            missing_fields: coverage.missing_fields,
             headers: headers.to_vec(),
+        };
+        quality.check_received_header();
+        quality
+    }
+
+    /// A received date read from a logging or opening date can only be later than the day the
+    /// complaint arrived, which flatters timeliness: say so.
+    fn check_received_header(&mut self) {
+        let logged: Vec<String> = self
+            .headers
+            .iter()
+            .filter_map(|h| h.get(&Field::Received))
+            .filter(|h| is_logging_date(h))
+            .cloned()
+            .collect();
+        if let Some(header) = logged.first() {
+            self.warn(
+                WarningCode::ReceivedFromLoggedDate,
+                Some(Field::Received),
+                logged.len(),
+                format!(
+                    "received is read from \"{header}\", the date a case was logged or opened: when cases are logged after the complaint arrives, every deadline starts late and timeliness looks better than it was; if the export has the date the complaint was received, map it with received = \"<header>\" under [columns]"
+                ),
+                vec![],
+            );
         }
     }
 
@@ -238,7 +279,7 @@ impl DataQuality {
         self.complaints = complaints;
     }
 
-    fn warn(
+    pub(super) fn warn(
         &mut self,
         code: WarningCode,
         field: Option<Field>,
@@ -253,121 +294,6 @@ impl DataQuality {
             count,
             examples,
         });
-    }
-
-    /// One warning per field and kind of problem, with each distinct bad value's frequency.
-    /// `problems` holds, for each field with any, the problem of each of its values by code.
-    pub(super) fn record_cell_problems(
-        &mut self,
-        parsed: &DataFrame,
-        dictionaries: &BTreeMap<Field, Vec<String>>,
-        problems: &[(Field, Vec<Option<String>>)],
-    ) -> Result<()> {
-        let problems: Vec<&(Field, Vec<Option<String>>)> = problems
-            .iter()
-            .filter(|(field, _)| *field != Field::Received)
-            .collect();
-        // Each field's rows with a problem are found on the next free core (a pass over the
-        // whole column each); they are tallied in field order.
-        let found = in_parallel(&problems, |(field, problem_of)| {
-            let raw_col = raw_column(*field);
-            // Whether each value has a problem, gathered by each row's code.
-            let has_problem: Vec<Option<bool>> = problem_of.iter().map(|p| Some(p.is_some())).collect();
-            let codes = parsed
-                .column(&raw_col)
-                .ctx("collecting cell problems")?
-                .idx()
-                .ctx("collecting cell problems")?;
-            let has_problem = flags_by_codes(&has_problem, codes);
-            let set_aside = parsed
-                .column(SET_ASIDE_COL)
-                .ctx("collecting cell problems")?
-                .bool()
-                .ctx("collecting cell problems")?;
-            parsed
-                .select([raw_col.as_str(), FILE_COL, ROW_COLUMN, Field::Reference.name()])
-                .ctx("collecting cell problems")?
-                .filter(&(&has_problem & &!set_aside))
-                .ctx("collecting cell problems")
-        })?;
-        for (&(field, ref problem_of), bad) in problems.into_iter().zip(found) {
-            let values = dictionaries.get(&field).map_or(&[][..], Vec::as_slice);
-            let raw_col = raw_column(field);
-            let problems: Vec<Option<&String>> = bad
-                .column(&raw_col)
-                .ctx("collecting cell problems")?
-                .idx()
-                .ctx("collecting cell problems")?
-                .iter()
-                .map(|code| code.and_then(|c| problem_of[c as usize].as_ref()))
-                .collect();
-            let mut by_problem: BTreeMap<String, ProblemTally> = BTreeMap::new();
-            for (r, problem) in row_refs(&bad, Some((&raw_col, values)), &self.file_names())?
-                .into_iter()
-                .zip(problems)
-            {
-                let class = problem
-                    .map_or("", |p| p.as_str())
-                    .split(':')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                let value = r.value.unwrap_or_default();
-                let tally = by_problem.entry(class).or_default();
-                tally.count += 1;
-                *tally.frequencies.entry(value.clone()).or_insert(0) += 1;
-                if tally.examples.len() < MAX_EXAMPLES {
-                    tally.examples.push(Example {
-                        file: self.file_name(r.file),
-                        row: r.row,
-                        reference: r.reference,
-                        value: Some(value),
-                    });
-                }
-            }
-            for (
-                class,
-                ProblemTally {
-                    count,
-                    frequencies,
-                    examples,
-                },
-            ) in by_problem
-            {
-                let listed = frequency_list(&frequencies);
-                let name = field.name();
-                let (code, message) = match class.as_str() {
-                    "unreadable" | "impossible" => (
-                        WarningCode::UnreadableDate,
-                        format!(
-                            "{count} {name} value(s) are not dates and were left empty ({listed}); write dates as dd/mm/yyyy or yyyy-mm-dd"
-                        ),
-                    ),
-                    "implausible" => (
-                        WarningCode::ImplausibleDate,
-                        format!(
-                            "{count} {name} value(s) are dates outside 1990–2100 and were left empty ({listed}); correct them in the export"
-                        ),
-                    ),
-                    "bad_money" => (
-                        WarningCode::UnreadableAmount,
-                        format!(
-                            "{count} {name} value(s) are not amounts of pounds and were left empty ({listed}); write amounts like 250.00"
-                        ),
-                    ),
-                    _ => (
-                        WarningCode::UnmappedValue,
-                        format!(
-                            "{count} row(s) have {name} values not in [values.{}] ({listed}); {}",
-                            values_section(field),
-                            unmapped_consequence(field)
-                        ),
-                    ),
-                };
-                self.warn(code, Some(field), count, message, examples);
-            }
-        }
-        Ok(())
     }
 
     /// Values of a grouping field that differed only in case or spacing were merged.
@@ -442,7 +368,14 @@ impl DataQuality {
     /// Complaints whose rows disagree on a field: the first value was kept.
     pub(super) fn record_conflicts(&mut self, merged: &DataFrame, fields: &[Field]) -> Result<()> {
         for &field in fields {
-            let distinct = format!("{}__distinct", field.name());
+            let within_stage = format!("{}{WITHIN_STAGE}", field.name());
+            let (distinct, kept) = match merged.column(&within_stage) {
+                Ok(_) => (within_stage, "rows of the same stage with different"),
+                Err(_) => (
+                    format!("{}__distinct", field.name()),
+                    "several rows with different",
+                ),
+            };
             if merged.column(&distinct).is_err() {
                 continue;
             }
@@ -461,9 +394,14 @@ impl DataQuality {
                 Some(field),
                 conflicting.height(),
                 format!(
-                    "{} complaint(s) have several rows with different {} values; the first row's value was kept",
+                    "{} complaint(s) have {kept} {} values; the first row's value was kept{}",
                     conflicting.height(),
-                    field.name()
+                    field.name(),
+                    if kept.starts_with("rows of") {
+                        " (a stage 2 row's value wins over stage 1's)"
+                    } else {
+                        ""
+                    }
                 ),
                 examples,
             );
@@ -543,59 +481,6 @@ impl DataQuality {
     }
 }
 
-/// Rows with one kind of problem in one field: how many, which values, a few examples.
-#[derive(Default)]
-struct ProblemTally {
-    count: usize,
-    frequencies: BTreeMap<String, usize>,
-    examples: Vec<Example>,
-}
-
-fn frequency_list(frequencies: &BTreeMap<String, usize>) -> String {
-    let mut sorted: Vec<(&String, &usize)> = frequencies.iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let shown: Vec<String> = sorted
-        .iter()
-        .take(10)
-        .map(|(v, n)| format!("\"{}\" ×{n}", truncate_text(v, 60)))
-        .collect();
-    let more = sorted.len().saturating_sub(10);
-    if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
-    } else {
-        shown.join(", ")
-    }
-}
-
-fn values_section(field: Field) -> &'static str {
-    match field.kind() {
-        Kind::Outcome => "outcome",
-        Kind::Flag => "boolean",
-        Kind::Tenure => "tenure",
-        Kind::Status => "status",
-        Kind::Satisfaction => "satisfaction",
-        Kind::Stage => "stage",
-        _ => field.name(),
-    }
-}
-
-fn unmapped_consequence(field: Field) -> &'static str {
-    match field.kind() {
-        Kind::Outcome => {
-            "they count as outcome \"other\"; add them to [values.outcome] upheld / partly_upheld / not_upheld / withdrawn"
-        }
-        Kind::Flag => "they were left empty; add them to [values.boolean] true = [...] or false = [...]",
-        Kind::Tenure => {
-            "they count as OTHER (outside the TSM LCRA/LCHO figures); add them to [values.tenure] LCRA = [...] or LCHO = [...]"
-        }
-        Kind::Status => "the status was worked out from the dates instead; add them to [values.status]",
-        Kind::Satisfaction => {
-            "they count as neutral; add them to [values.satisfaction] satisfied = [...] or dissatisfied = [...]"
-        }
-        _ => "they were kept as written; add them to the value map to group them",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,6 +497,7 @@ mod tests {
             (ExclusionCode::NoStage, "no_stage"),
             (ExclusionCode::NoStage1Row, "no_stage1_row"),
             (ExclusionCode::RepeatedHeader, "repeated_header"),
+            (ExclusionCode::FooterRow, "footer_row"),
         ];
         for (code, name) in exclusions {
             assert_eq!(code.as_str(), name);
@@ -627,6 +513,7 @@ mod tests {
             (WarningCode::AmbiguousDates, "ambiguous_dates"),
             (WarningCode::ConflictingValues, "conflicting_values"),
             (WarningCode::DatesOutOfOrder, "dates_out_of_order"),
+            (WarningCode::ReceivedFromLoggedDate, "received_from_logged_date"),
         ];
         for (code, name) in warnings {
             assert_eq!(code.as_str(), name);

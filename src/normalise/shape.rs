@@ -23,13 +23,18 @@ pub(super) enum ExportShape {
 
 impl ExportShape {
     /// The shape `[input] shape` asks for; "auto" is long when a stage column is mapped and no
-    /// stage-2 column is.
-    pub(super) fn of(setting: Shape, mapped: &[Field], first_file: &Path) -> Result<ExportShape> {
+    /// stage-2 column is, or when the export is split into a file per stage.
+    pub(super) fn of(
+        setting: Shape,
+        mapped: &[Field],
+        split_by_file: bool,
+        first_file: &Path,
+    ) -> Result<ExportShape> {
         let has_stage = mapped.contains(&Field::Stage);
         let long = match setting {
             Shape::Long => true,
             Shape::Wide => false,
-            Shape::Auto => has_stage && !mapped.iter().any(|f| f.is_stage2()),
+            Shape::Auto => split_by_file || has_stage && !mapped.iter().any(|f| f.is_stage2()),
         };
         if long && !has_stage {
             return Err(Error::MissingColumn {

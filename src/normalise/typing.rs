@@ -62,9 +62,6 @@ pub(super) fn parse_cells(
         }
     }
     let mut parsed = rows;
-    step(observer, "normalise: parse cells: problems", || {
-        quality.record_cell_problems(&parsed, dictionaries, &problems)
-    })?;
     // Rows whose received date could not be read go to the ledger (their warnings are not repeated).
     let received = Field::Received.name();
     let bad = parsed
@@ -104,6 +101,10 @@ pub(super) fn parse_cells(
         let unreadable = parsed.column(received).ctx("checking received dates")?.is_null();
         set_aside(&mut parsed, &unreadable)?;
     }
+    // Warnings about values count the rows still in the analysis only.
+    step(observer, "normalise: parse cells: problems", || {
+        quality.record_cell_problems(&parsed, dictionaries, &problems)
+    })?;
     let mut keep: Vec<Expr> = mapped
         .iter()
         .map(|f| col(f.name()))

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::config::ValuesSection;
+use crate::config::{ValueMapConfig, ValuesSection};
 use crate::domain::canonical::{Field, Kind};
 use crate::domain::dates::{DateOrder, DateProblem, parse_date};
 use crate::domain::money::parse_money;
@@ -45,28 +45,26 @@ pub(super) struct ValueMap {
 }
 
 impl ValueMap {
+    /// The built-in map extended by the configured one (a configured value wins over a built-in
+    /// one), or the configured one alone when `replace`.
     fn new(
         configured: Option<&std::collections::BTreeMap<String, Vec<String>>>,
         defaults: &[(&str, &[&str])],
+        replace: bool,
         fallback: Option<&'static str>,
     ) -> Self {
         let mut entries = HashMap::new();
-        match configured {
-            Some(map) => {
-                for (canonical, values) in map {
-                    for v in values {
-                        entries.insert(value_key(v), canonical.clone());
-                    }
-                    // The canonical name itself is always accepted.
-                    entries.insert(value_key(canonical), canonical.clone());
+        if !(replace && configured.is_some()) {
+            for (canonical, values) in defaults {
+                for v in values.iter().chain(std::iter::once(canonical)) {
+                    entries.insert(value_key(v), canonical.to_string());
                 }
             }
-            None => {
-                for (canonical, values) in defaults {
-                    for v in values.iter().chain(std::iter::once(canonical)) {
-                        entries.insert(value_key(v), canonical.to_string());
-                    }
-                }
+        }
+        for (canonical, values) in configured.into_iter().flatten() {
+            // The canonical name itself is always accepted.
+            for v in values.iter().chain(std::iter::once(canonical)) {
+                entries.insert(value_key(v), canonical.clone());
             }
         }
         ValueMap { entries, fallback }
@@ -236,18 +234,26 @@ pub(super) struct CellReader {
 
 impl CellReader {
     pub(super) fn new(values: &ValuesSection, date_order: DateOrder) -> Self {
+        let map = |name: &str, configured: &ValueMapConfig, defaults, fallback| {
+            ValueMap::new(configured.as_ref(), defaults, values.replaces(name), fallback)
+        };
         CellReader {
             date_order,
-            outcome: ValueMap::new(values.outcome.as_ref(), OUTCOMES, Some("other")),
-            boolean: ValueMap::new(values.boolean.as_ref(), BOOLEANS, None),
-            tenure: ValueMap::new(values.tenure.as_ref(), TENURES, Some("OTHER")),
-            status: ValueMap::new(values.status.as_ref(), STATUSES, None),
-            satisfaction: ValueMap::new(values.satisfaction.as_ref(), SATISFACTION, Some("neutral")),
-            stage: ValueMap::new(values.stage.as_ref(), STAGES, None),
+            outcome: map("outcome", &values.outcome, OUTCOMES, Some("other")),
+            boolean: map("boolean", &values.boolean, BOOLEANS, None),
+            tenure: map("tenure", &values.tenure, TENURES, Some("OTHER")),
+            status: map("status", &values.status, STATUSES, None),
+            satisfaction: map(
+                "satisfaction",
+                &values.satisfaction,
+                SATISFACTION,
+                Some("neutral"),
+            ),
+            stage: map("stage", &values.stage, STAGES, None),
             category: values
                 .category
                 .as_ref()
-                .map(|m| ValueMap::new(Some(m), &[], None)),
+                .map(|m| ValueMap::new(Some(m), &[], true, None)),
         }
     }
 
@@ -368,20 +374,40 @@ mod tests {
     }
 
     #[test]
-    fn configured_map_replaces_defaults() {
-        let values = ValuesSection {
-            tenure: Some(
-                [("LCHO".to_string(), vec!["SO".to_string()])]
+    fn a_configured_map_adds_to_the_built_in_one_unless_it_replaces_it() {
+        let mut values = ValuesSection {
+            outcome: Some(
+                [("other".to_string(), vec!["Resolved".to_string()])]
                     .into_iter()
                     .collect(),
             ),
             ..Default::default()
         };
         let r = CellReader::new(&values, DateOrder::DayFirst);
-        assert_eq!(text(r.read(Field::Tenure, "so", false)).as_deref(), Some("LCHO"));
         assert_eq!(
-            r.read(Field::Tenure, "General needs", false).problem,
+            text(r.read(Field::Stage1Outcome, "resolved", false)).as_deref(),
+            Some("other")
+        );
+        assert_eq!(r.read(Field::Stage1Outcome, "resolved", false).problem, None);
+        // The built-in values still count as they always did.
+        assert_eq!(
+            text(r.read(Field::Stage1Outcome, "Upheld", false)).as_deref(),
+            Some("upheld")
+        );
+        assert_eq!(
+            text(r.read(Field::Stage1Outcome, "Not upheld", false)).as_deref(),
+            Some("not_upheld")
+        );
+        values.replace_built_in = vec!["outcome".into()];
+        let r = CellReader::new(&values, DateOrder::DayFirst);
+        assert_eq!(
+            r.read(Field::Stage1Outcome, "Upheld", false).problem,
             Some(Problem::Unmapped)
+        );
+        // Other maps keep their built-in values.
+        assert_eq!(
+            text(r.read(Field::Tenure, "General needs", false)).as_deref(),
+            Some("LCRA")
         );
     }
 }

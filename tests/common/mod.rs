@@ -49,3 +49,18 @@ pub fn validate_json(config: &Path, extra: &[&str]) -> (i32, serde_json::Value) 
     let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
     (code, json)
 }
+
+/// `metrics --format json` on a config, which must succeed; returns the parsed JSON.
+pub fn metrics(config: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "metrics",
+        "--format",
+        "json",
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}

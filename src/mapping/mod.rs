@@ -3,7 +3,11 @@
 //! A field named in `[columns]` must be found under exactly that header (ignoring case, spaces and
 //! punctuation); any other field is looked for under its built-in synonyms.
 
+mod suggest;
+
 use std::collections::{BTreeMap, HashMap};
+
+pub(crate) use suggest::{Looks, Suggestion, is_logging_date, looks, suggest};
 
 use crate::config::ColumnsSection;
 use crate::domain::canonical::Field;
@@ -15,20 +19,13 @@ pub struct ResolvedColumns {
     pub by_field: BTreeMap<Field, usize>,
 }
 
-/// Why a required field could not be found in a file.
-#[derive(Debug, Clone)]
-pub struct MissingField {
-    pub field: Field,
-    /// What was looked for: the configured header, or the synonyms.
-    pub looked_for: Vec<String>,
-    pub configured: bool,
-}
-
 /// Matches export headers to canonical fields.
 #[derive(Debug, Clone)]
 pub struct ColumnMatcher {
     /// field → header keys to accept, in priority order.
     candidates: Vec<(Field, Vec<String>, bool)>,
+    /// The headers named in `[columns]`, as written.
+    configured: BTreeMap<Field, String>,
 }
 
 impl ColumnMatcher {
@@ -51,7 +48,20 @@ impl ColumnMatcher {
                 ),
             })
             .collect();
-        ColumnMatcher { candidates }
+        ColumnMatcher {
+            candidates,
+            configured: columns.fields.clone(),
+        }
+    }
+
+    /// Fields named in `[columns]` whose header is not in this header row, with the header
+    /// given.
+    pub fn missing_configured<'a>(&'a self, resolved: &ResolvedColumns) -> Vec<(Field, &'a str)> {
+        self.configured
+            .iter()
+            .filter(|(field, _)| !resolved.by_field.contains_key(field))
+            .map(|(&field, header)| (field, header.as_str()))
+            .collect()
     }
 
     /// Resolves every field against one header row. Each header serves at most one field.
@@ -82,44 +92,14 @@ impl ColumnMatcher {
         let resolved = self.resolve(cells);
         Field::REQUIRED.iter().all(|f| resolved.by_field.contains_key(f))
     }
-
-    pub fn missing_required(&self, resolved: &ResolvedColumns) -> Vec<MissingField> {
-        Field::REQUIRED
-            .iter()
-            .filter(|f| !resolved.by_field.contains_key(f))
-            .map(|&field| {
-                let (_, _, configured) = self
-                    .candidates
-                    .iter()
-                    .find(|(f, ..)| *f == field)
-                    .expect("every field has candidates");
-                let looked_for = if *configured {
-                    vec![]
-                } else {
-                    field.synonyms().iter().map(|s| s.to_string()).collect()
-                };
-                MissingField {
-                    field,
-                    looked_for,
-                    configured: *configured,
-                }
-            })
-            .collect()
-    }
 }
 
-/// The header of `headers` closest to `wanted`, if any is reasonably close.
-pub(crate) fn closest_header<'a>(wanted: &[String], headers: &'a [String]) -> Option<&'a str> {
+/// The header of `headers` closest to `wanted` in spelling or words, if any is reasonably close.
+pub(crate) fn closest_header<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
     headers
         .iter()
         .filter(|h| !h.trim().is_empty())
-        .map(|h| {
-            let score = wanted
-                .iter()
-                .map(|w| strsim::normalized_levenshtein(&header_key(w), &header_key(h)))
-                .fold(0.0, f64::max);
-            (score, h)
-        })
+        .map(|h| (suggest::spelling_score(h, &[wanted]), h))
         .filter(|(score, _)| *score >= 0.4)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, h)| h.as_str())
@@ -163,17 +143,14 @@ mod tests {
     }
 
     #[test]
-    fn missing_required_field_suggests_the_closest_header() {
+    fn a_configured_header_not_in_the_file_is_reported_with_the_closest() {
         let mut columns = ColumnsSection::default();
         columns.fields.insert(Field::Reference, "Case Ref No".into());
         let m = ColumnMatcher::new(&columns);
         let h = headers(&["Case Ref. Number", "Date Received"]);
-        let missing = m.missing_required(&m.resolve(&h));
-        assert_eq!(missing.len(), 1);
-        assert_eq!(missing[0].field, Field::Reference);
-        assert_eq!(
-            closest_header(&["Case Ref No".to_string()], &h),
-            Some("Case Ref. Number")
-        );
+        let missing = m.missing_configured(&m.resolve(&h));
+        assert_eq!(missing, [(Field::Reference, "Case Ref No")]);
+        assert_eq!(closest_header("Case Ref No", &h), Some("Case Ref. Number"));
+        assert_eq!(closest_header("Date Recieved", &h), Some("Date Received"));
     }
 }
