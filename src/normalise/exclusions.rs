@@ -14,6 +14,8 @@ use crate::columnar::frame::texts;
 use crate::columnar::gather::flags_by_codes;
 use crate::columnar::keys::repeated_keys;
 use crate::domain::canonical::Field;
+use crate::domain::dates::{DateOrder, parse_date};
+use crate::domain::money::parse_money;
 use crate::domain::text::truncate_text;
 use crate::error::{PolarsContext, Result};
 
@@ -116,17 +118,20 @@ pub(super) fn footer_rows(
     let context = "finding footer rows";
     let references = text_column(rows, Field::Reference.name(), context)?;
     let received_values = dictionaries.get(&Field::Received).map_or(&[][..], Vec::as_slice);
-    let received_footer: Vec<Option<bool>> =
-        received_values.iter().map(|v| Some(is_footer_text(v))).collect();
-    let received = flags_by_codes(&received_footer, codes(rows, Field::Received, context)?);
-    let said = references
+    // A footer has no received date: only rows whose received cell is empty or not a date
+    // (each distinct value judged once) are looked at, which on a real export is a handful.
+    let not_a_date: Vec<Option<bool>> = received_values
         .iter()
-        .zip(received.iter())
-        .map(|(reference, received)| Some(reference.is_some_and(is_footer_text) || received == Some(true)));
-    let mut footer: Vec<bool> = said.map(|f| f == Some(true)).collect();
-    // A row with no reference whose every cell is a number or a footer line: a row of totals.
-    let numberish =
-        |v: &str| is_footer_text(v) || matches!(crate::domain::money::parse_money(v), Some(Some(_)));
+        .map(|v| {
+            let date = |order| matches!(parse_date(v, order, false), Ok(Some(_)));
+            Some(is_footer_text(v) || !(date(DateOrder::DayFirst) || date(DateOrder::MonthFirst)))
+        })
+        .collect();
+    let received_codes = codes(rows, Field::Received, context)?;
+    let candidates = flags_by_codes(&not_a_date, received_codes).fill_null_with_values(true).ctx(context)?;
+    let candidates = &candidates & &kept(rows)?;
+    // A row of totals: no reference, and every cell a number or a footer line.
+    let numberish = |v: &str| is_footer_text(v) || matches!(parse_money(v), Some(Some(_)));
     let coded: Vec<(&IdxCa, &[String])> = mapped
         .iter()
         .filter(|&&f| f != Field::Reference)
@@ -137,18 +142,25 @@ pub(super) fn footer_rows(
             ))
         })
         .collect::<Result<_>>()?;
-    for (i, reference) in references.iter().enumerate() {
-        if reference.is_some() || footer[i] {
+    let mut footer = vec![false; rows.height()];
+    for (i, candidate) in candidates.iter().enumerate() {
+        if candidate != Some(true) {
             continue;
         }
-        let cells: Vec<&str> = coded
-            .iter()
-            .filter_map(|(codes, values)| codes.get(i).and_then(|c| values.get(c as usize)))
-            .map(String::as_str)
-            .collect();
-        footer[i] = !cells.is_empty() && cells.iter().all(|c| numberish(c));
+        let received = received_codes.get(i).and_then(|c| received_values.get(c as usize));
+        footer[i] = match references.get(i) {
+            Some(reference) => is_footer_text(reference) || received.is_some_and(|r| is_footer_text(r)),
+            None => {
+                let cells: Vec<&str> = coded
+                    .iter()
+                    .filter_map(|(codes, values)| codes.get(i).and_then(|c| values.get(c as usize)))
+                    .map(String::as_str)
+                    .collect();
+                !cells.is_empty() && cells.iter().all(|c| numberish(c))
+            }
+        };
     }
-    let footer = BooleanChunked::from_slice(PlSmallStr::EMPTY, &footer) & kept(rows)?;
+    let footer = BooleanChunked::from_slice(PlSmallStr::EMPTY, &footer);
     if footer.any() {
         let found = rows.filter(&footer).ctx(context)?;
         let received_codes = codes(&found, Field::Received, context)?;
