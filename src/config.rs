@@ -511,6 +511,17 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_key_is_answered_with_the_closest_known_one() {
+        let err = toml::from_str::<Config>("[input]\nfile = [\"x.csv\"]").unwrap_err();
+        assert!(with_closest_key(&err.to_string()).ends_with("did you mean `files`?"));
+        let err = toml::from_str::<Config>("[columns]\nstage2_requestd = \"X\"").unwrap_err();
+        assert!(with_closest_key(&err.to_string()).ends_with("did you mean `stage2_requested`?"));
+        // Nothing close: no guess.
+        let err = toml::from_str::<Config>("[input]\nwibble = 1").unwrap_err();
+        assert!(!with_closest_key(&err.to_string()).contains("did you mean"));
+    }
+
+    #[test]
     fn unknown_keys_are_rejected_with_the_allowed_names() {
         let err = toml::from_str::<Config>("[columns]\nrefrence = \"Ref\"").unwrap_err();
         assert!(err.to_string().contains("refrence"), "{err}");

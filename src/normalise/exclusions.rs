@@ -128,7 +128,9 @@ pub(super) fn footer_rows(
         })
         .collect();
     let received_codes = codes(rows, Field::Received, context)?;
-    let candidates = flags_by_codes(&not_a_date, received_codes).fill_null_with_values(true).ctx(context)?;
+    let candidates = flags_by_codes(&not_a_date, received_codes)
+        .fill_null_with_values(true)
+        .ctx(context)?;
     let candidates = &candidates & &kept(rows)?;
     // A row of totals: no reference, and every cell a number or a footer line.
     let numberish = |v: &str| is_footer_text(v) || matches!(parse_money(v), Some(Some(_)));
@@ -147,7 +149,9 @@ pub(super) fn footer_rows(
         if candidate != Some(true) {
             continue;
         }
-        let received = received_codes.get(i).and_then(|c| received_values.get(c as usize));
+        let received = received_codes
+            .get(i)
+            .and_then(|c| received_values.get(c as usize));
         footer[i] = match references.get(i) {
             Some(reference) => is_footer_text(reference) || received.is_some_and(|r| is_footer_text(r)),
             None => {
