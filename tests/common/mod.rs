@@ -35,32 +35,23 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `<command> --format json --config <config> <extra>…`: the arguments of a JSON run.
+fn json_args<'a>(command: &'a str, config: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![command, "--format", "json", "--config", config.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// `validate --format json` on a config; returns (exit code, parsed JSON).
 pub fn validate_json(config: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let mut args = vec![
-        "validate",
-        "--format",
-        "json",
-        "--config",
-        config.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let (code, stdout, stderr) = run(&args);
+    let (code, stdout, stderr) = run(&json_args("validate", config, extra));
     let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
     (code, json)
 }
 
 /// `metrics --format json` on a config, which must succeed; returns the parsed JSON.
 pub fn metrics(config: &Path, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec![
-        "metrics",
-        "--format",
-        "json",
-        "--config",
-        config.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let (code, stdout, stderr) = run(&args);
+    let (code, stdout, stderr) = run(&json_args("metrics", config, extra));
     assert_eq!(code, 0, "{stderr}");
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
