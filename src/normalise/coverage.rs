@@ -40,22 +40,18 @@ pub(super) struct Coverage {
     pub missing_fields: Vec<MissingField>,
 }
 
-/// Fields whose presence shows a stage exists, beside the one that opens it.
-const STAGE1_SIGNS: [Field; 5] = [
-    Field::Stage1Acknowledged,
-    Field::Stage1Extension,
-    Field::Stage1ExtensionNotified,
-    Field::Stage1ExtendedDue,
-    Field::Stage1Outcome,
-];
-const STAGE2_SIGNS: [Field; 6] = [
-    Field::Stage2Acknowledged,
-    Field::Stage2Responded,
-    Field::Stage2Extension,
-    Field::Stage2ExtensionNotified,
-    Field::Stage2ExtendedDue,
-    Field::Stage2Outcome,
-];
+/// The fields that open each stage: the rest of a stage's fields show it exists, and are
+/// lost without them.
+const OPENING: [Field; 3] = [Field::Received, Field::Stage1Responded, Field::Stage2Requested];
+
+/// A stage's fields other than those that open it.
+fn signs_of(stage: u8) -> Vec<Field> {
+    Field::ALL
+        .iter()
+        .copied()
+        .filter(|f| f.stage_number() == Some(stage) && !OPENING.contains(f))
+        .collect()
+}
 
 /// The coverage of `resolved` (each file's field → header), or the error when a stage is only
 /// partly mapped.
@@ -90,18 +86,10 @@ pub(super) fn check(
         (!mapped(opening) && !not_recorded(opening) && expected(opening) && !present.is_empty())
             .then_some(present)
     };
-    let stage2_opening: Vec<Field> = [Field::Stage2Requested]
-        .into_iter()
-        .filter(|&f| mapped(f))
-        .collect();
     let checks: [(u8, Field, Vec<Field>); 3] = [
-        (
-            1,
-            Field::Stage1Responded,
-            [&STAGE1_SIGNS[..], &STAGE2_SIGNS[..]].concat(),
-        ),
-        (2, Field::Stage2Requested, STAGE2_SIGNS.to_vec()),
-        (2, Field::Stage2Responded, stage2_opening),
+        (1, Field::Stage1Responded, [signs_of(1), signs_of(2)].concat()),
+        (2, Field::Stage2Requested, signs_of(2)),
+        (2, Field::Stage2Responded, vec![Field::Stage2Requested]),
     ];
     for (stage, needed, signs) in checks {
         if let Some(present) = half_mapped(needed, &signs) {
