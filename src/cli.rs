@@ -111,6 +111,9 @@ pub struct AnnualArgs {
     /// Snapshot date for open cases, yyyy-mm-dd (default: [report] as_at, else the period end).
     #[arg(long, value_name = "DATE")]
     pub as_at: Option<String>,
+    /// Refuse (exit 2) while anything is still a placeholder, instead of stamping DRAFT.
+    #[arg(long = "final")]
+    pub final_: bool,
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +123,15 @@ pub struct QuarterlyArgs {
     /// The quarter of the configured year: Q1 is its first three months.
     #[arg(long, value_enum, ignore_case = true)]
     pub quarter: QuarterArg,
+    /// Financial year the quarter belongs to, e.g. 2023/24 (default: [report] in the config).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Snapshot date for open cases, yyyy-mm-dd (default: [report] as_at, else the period end).
+    #[arg(long, value_name = "DATE")]
+    pub as_at: Option<String>,
+    /// Refuse (exit 2) while anything is still a placeholder, instead of stamping DRAFT.
+    #[arg(long = "final")]
+    pub final_: bool,
 }
 
 /// `--quarter`: a quarter of the reporting year.

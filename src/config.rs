@@ -38,6 +38,8 @@ pub struct Config {
     pub tsm: TsmSection,
     #[serde(default)]
     pub publication: PublicationSection,
+    #[serde(default)]
+    pub quarterly: QuarterlySection,
     /// Folder holding the config file; every relative path in the config resolves against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -103,14 +105,65 @@ pub struct TsmSection {
     pub TP09_note: Option<String>,
 }
 
-/// `[publication]`: small-number suppression in the web edition.
-#[derive(Debug, Clone, Copy, Deserialize)]
+/// `[quarterly]`: the Code 9.7 report to the governing body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuarterlySection {
+    /// Open stages older than this many working days are exceptions (as are overdue ones).
+    #[serde(default = "default_exception_age")]
+    pub exception_age_days: i64,
+    /// Categories whose open stages are always exceptions (default: any naming damp or mould).
+    pub exception_categories: Option<Vec<String>>,
+    /// Exceptions listed at most (the rest are counted).
+    #[serde(default = "default_exceptions_listed")]
+    pub exceptions_listed: usize,
+    /// Per quarter ("2024-25 Q3"): issues and trends (Markdown or text).
+    #[serde(default)]
+    pub issues: BTreeMap<String, PathBuf>,
+    /// Per quarter: actions taken or proposed.
+    #[serde(default)]
+    pub actions: BTreeMap<String, PathBuf>,
+    /// Cover block: why the paper comes to the board, what it is asked to do, who wrote it.
+    pub purpose: Option<String>,
+    pub recommendation: Option<String>,
+    pub author: Option<String>,
+}
+
+impl Default for QuarterlySection {
+    fn default() -> Self {
+        QuarterlySection {
+            exception_age_days: default_exception_age(),
+            exception_categories: None,
+            exceptions_listed: default_exceptions_listed(),
+            issues: BTreeMap::new(),
+            actions: BTreeMap::new(),
+            purpose: None,
+            recommendation: None,
+            author: None,
+        }
+    }
+}
+
+fn default_exception_age() -> i64 {
+    40
+}
+
+fn default_exceptions_listed() -> usize {
+    25
+}
+
+/// `[publication]`: disclosure control in the web edition.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublicationSection {
     #[serde(default = "default_threshold")]
     pub suppression_threshold: u64,
     #[serde(default = "default_min_denominator")]
     pub min_denominator: u64,
+    /// The category values the web edition may print (others are grouped as "Other").
+    pub publish_categories: Option<Vec<String>>,
+    pub publish_channels: Option<Vec<String>>,
+    pub publish_refusal_reasons: Option<Vec<String>>,
 }
 
 impl Default for PublicationSection {
@@ -118,6 +171,9 @@ impl Default for PublicationSection {
         PublicationSection {
             suppression_threshold: default_threshold(),
             min_denominator: default_min_denominator(),
+            publish_categories: None,
+            publish_channels: None,
+            publish_refusal_reasons: None,
         }
     }
 }

@@ -45,6 +45,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// `--final` with parts of the report still placeholders.
+    #[error("not final: {} part(s) of the report are still placeholders:\n  - {}\nfill them in, or run without --final to get a DRAFT", .0.len(), .0.join("\n  - "))]
+    NotFinal(Vec<String>),
+
     /// Writing an output failed.
     #[error("could not write {path}: {message}")]
     Output { path: PathBuf, message: String },
@@ -69,7 +73,8 @@ impl Error {
             | Error::MissingColumn { .. }
             | Error::NoUsableRows { .. }
             | Error::Calendar(_)
-            | Error::Usage(_) => 2,
+            | Error::Usage(_)
+            | Error::NotFinal(_) => 2,
             Error::Io { .. } | Error::Output { .. } | Error::Polars { .. } | Error::Template(_) => 1,
         }
     }

@@ -199,7 +199,7 @@ impl Analysis {
 
     /// The stages open at `period`'s as-at date; the first `listed` of them listed.
     pub fn open_cases(&self, period: Period, listed: usize) -> Result<OpenCases> {
-        metrics::open_cases(&self.classified, period, listed)
+        metrics::open_cases(&self.classified, period, listed, &self.calendar)
     }
 
     /// The table analysts query and export: the canonical columns, the Code version and each

@@ -19,6 +19,8 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
     let analysis = super::analyse(&args.report.input, request, Fingerprints::Printed)?;
     let config = &analysis.config;
     let inputs = ReportInputs::load(config)?;
+    let missing = inputs.placeholders(Template::Annual);
+    output::refuse_if_final(args.final_, &missing)?;
     let suppression = output::suppression(config);
     let templates = output::templates(&args.report)?;
     let out = &args.report.out;
@@ -55,6 +57,6 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
         out.join("data-quality.csv"),
         &output::data_quality_csv(analysis.quality()),
     )?);
-    output::report_written(&written, &inputs.warnings);
+    output::report_written(&written, &inputs.warnings, &missing);
     Ok(0)
 }

@@ -9,6 +9,10 @@ use crate::report::typeset::Templates;
 
 const CONFIG: &str = include_str!("init-config.toml");
 
+/// Opens every narrative file `init` writes: the report recognises it (see
+/// [`crate::report::PLACEHOLDER_MARKER`]) and stays a draft until the text is replaced.
+const MARK: &str = "<!-- complaints-report:placeholder — delete this line when the text below is yours -->\n";
+
 const NARRATIVE: [(&str, &str); 6] = [
     (
         "narrative/governing-body-response.md",
@@ -34,7 +38,11 @@ pub fn run(args: &InitArgs) -> Result<i32> {
     let dir = &args.dir;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut files: Vec<(String, String)> = vec![("config.toml".into(), CONFIG.into())];
-    files.extend(NARRATIVE.iter().map(|(p, t)| (p.to_string(), t.to_string())));
+    files.extend(
+        NARRATIVE
+            .iter()
+            .map(|(p, t)| (p.to_string(), format!("{MARK}{t}"))),
+    );
     let mut assessment = String::from("provision,comply,evidence,commentary,action,owner,target_date\n");
     for (id, _) in PROVISIONS {
         assessment.push_str(&format!("{id},,,,,,\n"));

@@ -62,9 +62,18 @@ pub(super) fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// `--final` refuses while anything is a placeholder; otherwise the report is a draft and
+/// says so on every page.
+pub(super) fn refuse_if_final(final_: bool, missing: &[String]) -> Result<()> {
+    if final_ && !missing.is_empty() {
+        return Err(crate::error::Error::NotFinal(missing.to_vec()));
+    }
+    Ok(())
+}
+
 /// The web edition's small-number suppression, from `[publication]`.
 pub(super) fn suppression(config: &Config) -> Suppression {
-    let p = config.publication;
+    let p = &config.publication;
     Suppression {
         threshold: p.suppression_threshold.max(1),
         min_denominator: p.min_denominator,
@@ -158,9 +167,17 @@ impl Editions<'_> {
 }
 
 /// Prints the warnings, then what was written (charts counted, not listed).
-pub(super) fn report_written(written: &[PathBuf], warnings: &[String]) {
+pub(super) fn report_written(written: &[PathBuf], warnings: &[String], missing: &[String]) {
     for warning in warnings {
         eprintln!("warning: {warning}");
+    }
+    if !missing.is_empty() {
+        eprintln!(
+            "DRAFT: every page says \"DRAFT — not for publication\" until these are filled in (then use --final):"
+        );
+        for m in missing {
+            eprintln!("  - {m}");
+        }
     }
     let charts = written
         .iter()

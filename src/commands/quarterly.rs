@@ -7,11 +7,17 @@ use crate::error::Result;
 use crate::ingest::Fingerprints;
 use crate::pipeline::Request;
 use crate::report::typeset::warm_up_in_background;
-use crate::report::{Edition, OPEN_CASES_LISTED, QuarterFigures, ReportInputs, Template, build_quarterly};
+use crate::report::{
+    Edition, OPEN_CASES_LISTED, QuarterFigures, ReportInputs, Template, build_quarterly, narrative_key,
+};
 
 pub fn run(args: &QuarterlyArgs) -> Result<i32> {
     warm_up_in_background();
-    let analysis = super::analyse(&args.report.input, Request::default(), Fingerprints::Printed)?;
+    let request = Request {
+        period: args.period.as_deref(),
+        as_at: args.as_at.as_deref(),
+    };
+    let analysis = super::analyse(&args.report.input, request, Fingerprints::Printed)?;
     let observer = Progress::timings_only();
     let quarter = args.quarter.into();
     let year = analysis.period;
@@ -33,7 +39,10 @@ pub fn run(args: &QuarterlyArgs) -> Result<i32> {
         last_four,
         open_cases: analysis.open_cases(q, OPEN_CASES_LISTED)?,
     };
-    let inputs = ReportInputs::load(&analysis.config)?;
+    let mut inputs = ReportInputs::load(&analysis.config)?;
+    inputs.load_quarter(&analysis.config, &narrative_key(&year, quarter))?;
+    let missing = inputs.placeholders(Template::Quarterly);
+    output::refuse_if_final(args.final_, &missing)?;
     let suppression = output::suppression(&analysis.config);
     let templates = output::templates(&args.report)?;
     let editions = [Edition::Board, Edition::Web]
@@ -43,9 +52,9 @@ pub fn run(args: &QuarterlyArgs) -> Result<i32> {
         templates: &templates,
         template: Template::Quarterly,
         stem: format!("quarterly-report-{}-{}", year.label(), quarter.name()),
-        data_stem: "quarterly-data",
+        data_stem: &format!("quarterly-data-{}-{}", year.label(), quarter.name()),
     }
     .write(editions, &observer)?;
-    output::report_written(&written, &[]);
+    output::report_written(&written, &[], &missing);
     Ok(0)
 }

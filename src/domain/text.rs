@@ -26,6 +26,31 @@ pub fn truncate_text(value: &str, max_chars: usize) -> String {
     }
 }
 
+/// `text` in lines of at most `width` characters, broken between words, at most `lines` of
+/// them (the last shortened with an ellipsis when the text is longer).
+pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    if out.len() > lines {
+        let rest = out[lines - 1..].join(" ");
+        out.truncate(lines - 1);
+        out.push(rest);
+    }
+    out.into_iter().map(|l| truncate_text(&l, width)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +69,12 @@ mod tests {
         assert_eq!(value_key("  Partly   Upheld "), "partly upheld");
         assert_eq!(truncate_text("abcdef", 3), "abc…");
         assert_eq!(truncate_text("£é", 2), "£é");
+    }
+    #[test]
+    fn long_labels_wrap_between_words() {
+        assert_eq!(
+            wrap("Previously considered under the complaints procedure", 20, 3),
+            ["Previously", "considered under the", "complaints procedure"]
+        );
     }
 }

@@ -51,6 +51,8 @@ pub struct Metrics {
     pub escalation_rate_pct: Option<f64>,
     /// Stage-1 responses in the period whose complaint was never escalated / stage-1 responses.
     pub resolved_at_stage1_pct: Option<f64>,
+    /// The count behind `resolved_at_stage1_pct`.
+    pub resolved_at_stage1: u64,
     pub refused: Refused,
     pub satisfaction: Satisfaction,
     /// Complaints received in the period by category, per stage.
@@ -151,6 +153,9 @@ pub struct TsmFigures {
     pub CH01_stage2_per_1000: Option<f64>,
     pub stage1_responded: u64,
     pub stage2_responded: u64,
+    /// Responses within the Code timescale (the CH02 numerators).
+    pub stage1_within: u64,
+    pub stage2_within: u64,
     pub CH02_stage1_pct: Option<f64>,
     pub CH02_stage2_pct: Option<f64>,
     /// CH02 counting only responses within the base timescale (no extensions).
@@ -390,6 +395,7 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
         records: input.records.clone(),
         escalation_rate_pct: pct(stage2.received, stage1.received),
         resolved_at_stage1_pct: pct(a.count(resolved_s1), stage1.responded),
+        resolved_at_stage1: a.count(resolved_s1),
         stage1,
         stage2,
         refused,

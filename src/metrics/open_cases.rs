@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+
+use crate::domain::calendar::Calendar;
 use serde::Serialize;
 
 use super::groups::NOT_RECORDED;
@@ -30,11 +32,13 @@ pub struct OpenCase {
     /// "Overdue" or "In time" at the as-at date.
     pub status: String,
     pub category: String,
+    /// Working days from receipt to the as-at date (none when the calendar does not cover them).
+    pub age_working_days: Option<i64>,
 }
 
 /// The stages open at `p`'s as-at date in the classified table `t`, ordered by deadline, then
 /// reference; at most `listed` of them are listed.
-pub fn open_cases(t: &DataFrame, p: Period, listed: usize) -> Result<OpenCases> {
+pub fn open_cases(t: &DataFrame, p: Period, listed: usize, calendar: &Calendar) -> Result<OpenCases> {
     let frames = Stage::BOTH.map(|stage| {
         t.clone().lazy().filter(open_at(stage, p)).select([
             col(Field::Reference.name()),
@@ -65,13 +69,18 @@ pub fn open_cases(t: &DataFrame, p: Period, listed: usize) -> Result<OpenCases> 
         .map(|i| {
             let deadline = deadlines[i].clone().unwrap_or_default();
             let overdue = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").is_ok_and(|d| p.as_at > d);
+            let received_text = received[i].clone().unwrap_or_default();
+            let age_working_days = NaiveDate::parse_from_str(&received_text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| calendar.wd_between(d, p.as_at).ok());
             OpenCase {
                 reference: references[i].clone().unwrap_or_default(),
                 stage: stages[i].clone().unwrap_or_default(),
-                received: received[i].clone().unwrap_or_default(),
+                received: received_text,
                 deadline,
                 status: if overdue { "Overdue" } else { "In time" }.into(),
                 category: categories[i].clone().unwrap_or_default(),
+                age_working_days,
             }
         })
         .collect();

@@ -110,6 +110,8 @@ impl TsmCounts {
             CH01_stage2_per_1000: rate(r2),
             stage1_responded: d1,
             stage2_responded: d2,
+            stage1_within: w1,
+            stage2_within: w2,
             CH02_stage1_pct: pct(w1, d1),
             CH02_stage2_pct: pct(w2, d2),
             CH02_stage1_base_only_pct: pct(b1, d1),

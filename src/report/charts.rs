@@ -7,89 +7,72 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
 
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::disclosure::{Disclosed, FigureId, Ledger};
+use super::legend::draw_legend;
 use super::table::{Cell, Edition, Suppression, Table, TableBuilder};
-use crate::domain::text::truncate_text;
+use crate::domain::text::{truncate_text, wrap};
 use crate::error::{Error, Result};
 
-/// Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
-pub(crate) const PALETTE: [RGBColor; 7] = [
+/// Okabe–Ito colours that keep 3:1 contrast against the white background (WCAG 1.4.11), with
+/// sienna in place of the orange and sky blue, which do not.
+pub(crate) const PALETTE: [RGBColor; 6] = [
     RGBColor(0, 114, 178),   // blue
-    RGBColor(230, 159, 0),   // orange
+    RGBColor(213, 94, 0),    // vermillion
     RGBColor(0, 158, 115),   // bluish green
     RGBColor(204, 121, 167), // reddish purple
-    RGBColor(86, 180, 233),  // sky blue
-    RGBColor(213, 94, 0),    // vermillion
     RGBColor(0, 0, 0),       // black
+    RGBColor(160, 82, 45),   // sienna
 ];
 
-const FONT: &str = "Inter";
+pub(super) const FONT: &str = "Inter";
 const WIDTH: u32 = 900;
 const HEIGHT: u32 = 420;
+/// Height of the band above the plot that holds the legend.
+pub(super) const LEGEND_ROW: u32 = 22;
 
-/// One series of values, aligned with the chart's categories; `None` is not drawn.
-#[derive(Debug, Clone, Serialize)]
+/// One series of values, aligned with the chart's categories: each value is a table cell, so
+/// the chart draws and its data table prints exactly what the edition shows.
+#[derive(Debug, Clone)]
 pub(crate) struct Series {
     pub name: String,
+    pub cells: Vec<Cell>,
+    /// The values drawn (after [`ChartSpec::for_edition`]); `None` is not drawn.
     pub values: Vec<Option<f64>>,
-    /// For ratios (percentages, medians): how many cases each value is based on, so the web
-    /// edition can leave out values based on too few cases.
-    pub bases: Option<Vec<u64>>,
-    pub percent: bool,
 }
 
 impl Series {
-    pub(crate) fn new(name: &str, values: Vec<Option<f64>>) -> Self {
+    pub(crate) fn new(name: &str, cells: Vec<Cell>) -> Self {
         Series {
             name: name.into(),
-            values,
-            bases: None,
-            percent: false,
+            cells,
+            values: Vec::new(),
         }
     }
 
-    /// Counts (suppressible when small).
-    pub(crate) fn counts(name: &str, values: impl IntoIterator<Item = u64>) -> Self {
-        Series::new(name, values.into_iter().map(|v| Some(v as f64)).collect())
+    /// Counts from the report's ledger.
+    pub(crate) fn counts(name: &str, figures: impl IntoIterator<Item = FigureId>) -> Self {
+        Series::new(name, figures.into_iter().map(Cell::Fig).collect())
     }
 
-    /// Values computed from `bases` cases each (percentages when `percent`).
-    pub(crate) fn ratios(name: &str, values: Vec<Option<f64>>, bases: Vec<u64>, percent: bool) -> Self {
+    /// Values (such as medians) computed from `bases` cases each.
+    pub(crate) fn ratios(name: &str, values: Vec<Option<f64>>, bases: Vec<u64>) -> Self {
+        Series::new(
+            name,
+            values
+                .into_iter()
+                .zip(bases)
+                .map(|(v, n)| Cell::Ratio(v, n))
+                .collect(),
+        )
+    }
+
+    fn resolved(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> Series {
         Series {
-            name: name.into(),
-            values,
-            bases: Some(bases),
-            percent,
+            values: self.cells.iter().map(|c| c.plot_value(edition, s, d)).collect(),
+            ..self.clone()
         }
-    }
-
-    /// The table cell for value i.
-    fn cell(&self, i: usize) -> Cell {
-        let v = self.values.get(i).copied().flatten();
-        match &self.bases {
-            Some(bases) if self.percent => Cell::Pct(v, bases.get(i).copied().unwrap_or(0)),
-            Some(bases) => match bases.get(i).copied().unwrap_or(0) {
-                0 => Cell::Number(None),
-                n => Cell::Ratio(v, n),
-            },
-            None => v.map_or(Cell::text("–"), |v| Cell::Count(v as u64)),
-        }
-    }
-
-    /// The values a chart may draw in this edition.
-    fn for_edition(&self, edition: Edition, s: &Suppression) -> Series {
-        let mut out = self.clone();
-        if edition == Edition::Web {
-            for (i, v) in out.values.iter_mut().enumerate() {
-                let hide = match &self.bases {
-                    Some(bases) => bases.get(i).copied().unwrap_or(0) < s.min_denominator,
-                    None => v.is_some_and(|v| v > 0.0 && v < s.threshold as f64),
-                };
-                if hide {
-                    *v = None;
-                }
-            }
-        }
-        out
     }
 }
 
@@ -142,29 +125,38 @@ impl ChartSpec {
 }
 
 impl ChartSpec {
-    /// The chart as the edition may show it: in the web edition small counts and values based on
-    /// too few cases are not drawn.
-    pub(crate) fn for_edition(&self, edition: Edition, s: &Suppression) -> ChartSpec {
-        let mut out = self.clone();
-        out.bars = self.bars.iter().map(|x| x.for_edition(edition, s)).collect();
-        out.lines = self.lines.iter().map(|x| x.for_edition(edition, s)).collect();
-        out.markers = self.markers.as_ref().map(|x| x.for_edition(edition, s));
-        out.secondary = self
-            .secondary
-            .as_ref()
-            .map(|(x, a)| (x.for_edition(edition, s), a.clone()));
-        out
-    }
-
-    /// The chart's data as a table (its accessible alternative), suppressed like any table.
-    pub(crate) fn data_table(&self, category_heading: &str) -> TableBuilder {
-        let series: Vec<&Series> = self
-            .bars
+    fn series(&self) -> impl Iterator<Item = &Series> {
+        self.bars
             .iter()
             .chain(self.lines.iter())
             .chain(self.markers.iter())
             .chain(self.secondary.iter().map(|(x, _)| x))
-            .collect();
+    }
+
+    /// The ledger figures the chart prints in this edition (in its data table).
+    pub(crate) fn figures(&self, edition: Edition, s: &Suppression, ledger: &Ledger) -> Vec<FigureId> {
+        self.series()
+            .flat_map(|x| x.cells.iter())
+            .flat_map(|c| c.figures(edition, s, ledger))
+            .collect()
+    }
+
+    /// The chart as the edition shows it: hidden figures are not drawn.
+    fn for_edition(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> ChartSpec {
+        let mut out = self.clone();
+        out.bars = self.bars.iter().map(|x| x.resolved(edition, s, d)).collect();
+        out.lines = self.lines.iter().map(|x| x.resolved(edition, s, d)).collect();
+        out.markers = self.markers.as_ref().map(|x| x.resolved(edition, s, d));
+        out.secondary = self
+            .secondary
+            .as_ref()
+            .map(|(x, a)| (x.resolved(edition, s, d), a.clone()));
+        out
+    }
+
+    /// The chart's data as a table (its accessible alternative).
+    fn data_table(&self, category_heading: &str) -> TableBuilder {
+        let series: Vec<&Series> = self.series().collect();
         let mut header = vec![category_heading.to_string()];
         header.extend(series.iter().map(|x| x.name.clone()));
         let mut table = TableBuilder::new(
@@ -176,10 +168,23 @@ impl ChartSpec {
         table.header = header;
         for (i, category) in self.categories.iter().enumerate() {
             let mut row = vec![Cell::text(category.clone())];
-            row.extend(series.iter().map(|x| x.cell(i)));
+            row.extend(
+                series
+                    .iter()
+                    .map(|x| x.cells.get(i).cloned().unwrap_or_else(|| Cell::text("–"))),
+            );
             table.rows.push(row);
         }
         table
+    }
+
+    /// True when some value would be drawn as more than zero.
+    fn draws_anything(&self) -> bool {
+        self.bars
+            .iter()
+            .chain(self.lines.iter())
+            .flat_map(|x| x.values.iter())
+            .any(|v| v.is_some_and(|v| v > 0.0))
     }
 }
 
@@ -191,6 +196,8 @@ pub struct Chart {
     pub alt: String,
     /// The chart's figures, printed after it.
     pub table: Table,
+    /// Printed instead of the chart when the edition hides every value it would draw.
+    pub sentence: Option<String>,
     #[serde(skip)]
     pub svg: String,
     /// Virtual path the template reads the SVG from.
@@ -207,16 +214,35 @@ pub(crate) fn draw(
     category_heading: &str,
     edition: Edition,
     s: &Suppression,
+    d: &Disclosed,
 ) -> Result<Chart> {
-    let table = spec.data_table(category_heading).render(edition, s);
-    let spec = &spec.for_edition(edition, s);
+    let table = spec.data_table(category_heading).render(edition, s, d);
+    let shown = spec.for_edition(edition, s, d);
+    let board = spec.for_edition(Edition::Board, s, d);
+    if !shown.draws_anything() && board.draws_anything() {
+        return Ok(Chart {
+            id: spec.id.clone(),
+            title: spec.title.clone(),
+            alt: String::new(),
+            table,
+            sentence: Some(format!(
+                "This chart is not shown: each of its figures is below {} or could reveal one that is, so none can be published.",
+                s.threshold
+            )),
+            svg: String::new(),
+            path: String::new(),
+        });
+    }
+    let spec = &shown;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| chart_error(&spec.id, e))?;
+        let (top, plot) = root.split_vertically(LEGEND_ROW + 10);
+        draw_legend(&top, spec).map_err(|e| chart_error(&spec.id, e))?;
         match spec.layout {
-            Layout::Horizontal => draw_horizontal(&root, spec),
-            _ => draw_vertical(&root, spec),
+            Layout::Horizontal => draw_horizontal(&plot, spec),
+            _ => draw_vertical(&plot, spec),
         }
         .map_err(|e| chart_error(&spec.id, e))?;
         root.present().map_err(|e| chart_error(&spec.id, e))?;
@@ -226,25 +252,13 @@ pub(crate) fn draw(
         title: spec.title.clone(),
         alt: alt_text(spec),
         table,
+        sentence: None,
         svg,
         path: format!("charts/{}.svg", spec.id),
     })
 }
 
-/// Draws the series legend in the same style on every chart.
-macro_rules! legend {
-    ($chart:expr, $position:ident) => {
-        $chart
-            .configure_series_labels()
-            .label_font((FONT, 13))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::$position)
-            .draw()?
-    };
-}
-
-type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+pub(super) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 fn max_value(series: &[&Series], stacked: bool, n: usize) -> f64 {
     let max = if stacked {
@@ -338,10 +352,7 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
                 Some(Rectangle::new([(x0, y0), (x1, y0 + v)], colour.filled()))
             })
             .collect();
-        chart
-            .draw_series(rects)?
-            .label(series.name.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
+        chart.draw_series(rects)?;
     }
     for (l_index, series) in spec.lines.iter().enumerate() {
         let colour = PALETTE[(spec.bars.len() + l_index) % PALETTE.len()];
@@ -351,23 +362,17 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
             .enumerate()
             .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
             .collect();
-        chart
-            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(3)))?
-            .label(series.name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(3)));
+        chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(3)))?;
         chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled())))?;
     }
-    if let Some((value, label)) = &spec.target {
+    if let Some((value, _)) = &spec.target {
         let grey = RGBColor(90, 90, 90);
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(-0.5, *value), (n as f64 - 0.5, *value)],
-                6,
-                4,
-                grey.stroke_width(2),
-            ))?
-            .label(label.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], grey.stroke_width(2)));
+        chart.draw_series(DashedLineSeries::new(
+            vec![(-0.5, *value), (n as f64 - 0.5, *value)],
+            6,
+            4,
+            grey.stroke_width(2),
+        ))?;
     }
     if let Some((series, axis)) = &spec.secondary {
         chart
@@ -383,12 +388,8 @@ fn draw_vertical(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> Dra
             .enumerate()
             .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
             .collect();
-        chart
-            .draw_secondary_series(LineSeries::new(points, colour.stroke_width(3)))?
-            .label(series.name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(3)));
+        chart.draw_secondary_series(LineSeries::new(points, colour.stroke_width(3)))?;
     }
-    legend!(chart, UpperRight);
     Ok(())
 }
 
@@ -399,25 +400,38 @@ fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> D
         all.push(m);
     }
     let x_max = max_value(&all, false, n);
-    // The first category is drawn at the top.
-    let categories: Vec<String> = spec.categories.iter().map(|c| shorten(c, 34)).collect();
+    // The first category is drawn at the top; labels are wrapped onto up to three lines.
     let mut chart = ChartBuilder::on(root)
         .margin(12)
         .x_label_area_size(45)
         .y_label_area_size(250)
         .build_cartesian_2d(0f64..x_max, -0.5f64..(n as f64 - 0.5))?;
-    let labels = categories.clone();
     chart
         .configure_mesh()
         .disable_y_mesh()
         .max_light_lines(0)
-        .y_labels(n)
-        .y_label_formatter(&|y| label_for(&labels, n as f64 - 1.0 - *y))
+        .y_labels(0)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .x_desc(spec.y_label.as_str())
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))
         .draw()?;
+    let (base_x, base_y) = root.get_base_pixel();
+    let style = TextStyle::from((FONT, 12).into_font())
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Right, VPos::Center));
+    for (i, category) in spec.categories.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(0.0, n as f64 - 1.0 - i as f64));
+        let lines = wrap(category, 36, 3);
+        let first = py - base_y - 7 * (lines.len() as i32 - 1);
+        for (k, line) in lines.iter().enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (px - base_x - 8, first + 14 * k as i32),
+                style.clone(),
+            ))?;
+        }
+    }
     let row = |i: usize| n as f64 - 1.0 - i as f64;
     for (s_index, series) in spec.bars.iter().enumerate() {
         let colour = PALETTE[s_index % PALETTE.len()];
@@ -429,10 +443,7 @@ fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> D
                 v.map(|v| Rectangle::new([(0.0, row(i) - 0.35), (v, row(i) + 0.35)], colour.filled()))
             })
             .collect();
-        chart
-            .draw_series(rects)?
-            .label(series.name.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
+        chart.draw_series(rects)?;
     }
     if let Some(markers) = &spec.markers {
         let marks: Vec<PathElement<(f64, f64)>> = markers
@@ -448,16 +459,12 @@ fn draw_horizontal(root: &DrawingArea<SVGBackend, Shift>, spec: &ChartSpec) -> D
                 })
             })
             .collect();
-        chart
-            .draw_series(marks)?
-            .label(markers.name.as_str())
-            .legend(|(x, y)| PathElement::new(vec![(x + 5, y - 6), (x + 5, y + 6)], BLACK.stroke_width(3)));
+        chart.draw_series(marks)?;
     }
-    legend!(chart, LowerRight);
     Ok(())
 }
 
-fn shorten(text: &str, max: usize) -> String {
+pub(super) fn shorten(text: &str, max: usize) -> String {
     truncate_text(text, max)
 }
 
@@ -517,7 +524,18 @@ fn format_value(v: f64) -> String {
 mod tests {
     use super::*;
 
-    fn spec() -> ChartSpec {
+    fn numbers(values: &[Option<f64>]) -> Vec<Cell> {
+        values.iter().map(|v| Cell::Number(*v)).collect()
+    }
+
+    /// Draws `spec` for an edition, its counts registered in `l`.
+    fn drawn(spec: &ChartSpec, l: &Ledger, edition: Edition) -> Chart {
+        let s = Suppression::default();
+        let d = l.disclose(&spec.figures(edition, &s, l), edition, &s);
+        draw(spec, "Month", edition, &s, &d).unwrap()
+    }
+
+    fn spec_in(l: &mut Ledger) -> ChartSpec {
         let mut s = ChartSpec::new(
             "c1",
             "Complaints received",
@@ -525,20 +543,30 @@ mod tests {
             Layout::Grouped,
             "Complaints",
         );
-        s.bars = vec![
-            Series::new("Stage 1", vec![Some(10.0), Some(12.0), None]),
-            Series::new("Stage 2", vec![Some(2.0), Some(3.0), Some(1.0)]),
-        ];
-        s.lines = vec![Series::new("Last year", vec![Some(9.0), Some(11.0), Some(8.0)])];
+        let mut counts = |name: &str, values: &[u64]| {
+            Series::counts(
+                name,
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| l.count(format!("{name}{i}"), *v)),
+            )
+        };
+        s.bars = vec![counts("Stage 1", &[10, 12, 0]), counts("Stage 2", &[2, 3, 1])];
+        s.lines = vec![Series::new(
+            "Last year",
+            numbers(&[Some(9.0), Some(11.0), Some(8.0)]),
+        )];
         s.target = Some((15.0, "Target".into()));
         s
     }
 
     #[test]
     fn charts_are_deterministic_and_use_the_embedded_font() {
-        let s = Suppression::default();
-        let a = draw(&spec(), "Month", Edition::Board, &s).unwrap();
-        let b = draw(&spec(), "Month", Edition::Board, &s).unwrap();
+        let mut l = Ledger::default();
+        let spec = spec_in(&mut l);
+        let a = drawn(&spec, &l, Edition::Board);
+        let b = drawn(&spec, &l, Edition::Board);
         assert_eq!(a.svg, b.svg);
         assert!(a.svg.contains("font-family=\"Inter\""), "{}", &a.svg[..400]);
         assert!(!a.svg.contains("sans-serif"));
@@ -547,19 +575,38 @@ mod tests {
 
     #[test]
     fn web_edition_leaves_out_small_counts_and_shows_them_suppressed_in_the_table() {
-        let s = Suppression::default();
-        let web = draw(&spec(), "Month", Edition::Web, &s).unwrap();
+        let mut l = Ledger::default();
+        let spec = spec_in(&mut l);
+        let web = drawn(&spec, &l, Edition::Web);
         assert_eq!(web.table.header, ["Month", "Stage 1", "Stage 2", "Last year"]);
-        assert_eq!(web.table.rows[0], ["Apr", "10", "<5", "9"]);
+        assert_eq!(web.table.rows[0], ["Apr", "10", "<5", "9.0"]);
         assert!(!web.alt.contains("Highest Stage 2"), "{}", web.alt);
-        let board = draw(&spec(), "Month", Edition::Board, &s).unwrap();
-        assert_eq!(board.table.rows[0], ["Apr", "10", "2", "9"]);
-        assert_eq!(board.table.rows[2], ["Jun", "–", "1", "8"]);
+        let board = drawn(&spec, &l, Edition::Board);
+        assert_eq!(board.table.rows[0], ["Apr", "10", "2", "9.0"]);
+        assert_eq!(board.table.rows[2], ["Jun", "0", "1", "8.0"]);
+    }
+
+    #[test]
+    fn every_series_colour_has_3_to_1_contrast_against_white() {
+        let channel = |c: u8| {
+            let c = c as f64 / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        for RGBColor(r, g, b) in PALETTE {
+            let lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+            assert!(1.05 / (lum + 0.05) >= 3.0, "{r},{g},{b}");
+        }
     }
 
     #[test]
     fn alt_text_describes_the_data() {
-        let alt = alt_text(&spec());
+        let mut l = Ledger::default();
+        let spec = spec_in(&mut l);
+        let alt = drawn(&spec, &l, Edition::Board).alt;
         assert!(alt.starts_with("Bar chart: Complaints received."));
         assert!(alt.contains("Highest Stage 1: May (12)"), "{alt}");
         assert!(alt.contains("3 categories, from Apr to Jun"));
@@ -579,15 +626,14 @@ mod tests {
 
     #[test]
     fn second_axis_labels_are_alone_on_the_right_and_the_grid_has_major_lines_only() {
-        let mut s = spec();
+        let mut l = Ledger::default();
+        let mut s = spec_in(&mut l);
         s.layout = Layout::Stacked;
         s.secondary = Some((
-            Series::new("Median days", vec![Some(9.0), Some(10.5), None]),
+            Series::new("Median days", numbers(&[Some(9.0), Some(10.5), None])),
             "Working days".into(),
         ));
-        let svg = draw(&s, "Month", Edition::Board, &Suppression::default())
-            .unwrap()
-            .svg;
+        let svg = drawn(&s, &l, Edition::Board).svg;
         // The primary axis counts complaints ("0", "2", …); the second shows days ("0.0", "2.0", …).
         let right: Vec<String> = svg_texts(&svg)
             .into_iter()
@@ -609,21 +655,17 @@ mod tests {
     #[test]
     fn every_layout_draws() {
         for layout in [Layout::Stacked, Layout::Horizontal, Layout::Lines] {
-            let mut s = spec();
+            let mut l = Ledger::default();
+            let mut s = spec_in(&mut l);
             s.layout = layout;
-            s.markers = Some(Series::new("Last year", vec![Some(5.0), None, Some(2.0)]));
+            s.markers = Some(Series::new("Last year", numbers(&[Some(5.0), None, Some(2.0)])));
             s.secondary = (layout == Layout::Stacked).then(|| {
                 (
-                    Series::new("Days", vec![Some(9.0), Some(10.5), None]),
+                    Series::new("Days", numbers(&[Some(9.0), Some(10.5), None])),
                     "Working days".into(),
                 )
             });
-            assert!(
-                draw(&s, "x", Edition::Web, &Suppression::default())
-                    .unwrap()
-                    .svg
-                    .starts_with("<svg")
-            );
+            assert!(drawn(&s, &l, Edition::Web).svg.starts_with("<svg"));
         }
     }
 }

@@ -5,7 +5,11 @@
 mod annual;
 pub(crate) mod charts;
 pub(crate) mod determinations;
+pub(crate) mod disclosure;
+pub(crate) mod figures;
+mod legend;
 pub(crate) mod narrative;
+mod orders;
 mod quarterly;
 pub(crate) mod self_assessment;
 pub(crate) mod table;
@@ -18,14 +22,14 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use annual::build_annual;
-pub use quarterly::{OPEN_CASES_LISTED, QuarterFigures, build_quarterly};
+pub use quarterly::{OPEN_CASES_LISTED, QuarterFigures, build_quarterly, narrative_key};
 pub use table::{Edition, Suppression, Table, thousands};
 
 use crate::config::Config;
 use crate::domain::period::Period;
 use crate::domain::stage::ResponseClock;
 use crate::error::Result;
-use crate::metrics::{Metrics, StageMetrics};
+use crate::metrics::Metrics;
 use crate::normalise::DataQuality;
 use charts::Chart;
 use narrative::Block;
@@ -57,6 +61,10 @@ impl Template {
     }
 }
 
+/// The text `init` puts in every narrative file it writes: a file still holding it is a
+/// placeholder, and a report using it is a draft.
+pub const PLACEHOLDER_MARKER: &str = "complaints-report:placeholder";
+
 /// What the landlord writes beside the data, read once per run.
 #[derive(Debug, Clone, Default)]
 pub struct ReportInputs {
@@ -65,6 +73,28 @@ pub struct ReportInputs {
     pub self_assessment: Option<SelfAssessment>,
     pub determinations: Option<determinations::Determinations>,
     pub warnings: Vec<String>,
+    /// What the annual report still lacks (placeholders, empty files, provisions not stated).
+    pub missing_annual: Vec<String>,
+    /// What the quarterly report still lacks.
+    pub missing_quarterly: Vec<String>,
+}
+
+/// A narrative file's blocks, or why it cannot be published yet.
+fn read_narrative(path: &std::path::Path, key: &str) -> Result<std::result::Result<Vec<Block>, String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| crate::error::Error::io(path, e))?;
+    let name = file_name(&path.display().to_string());
+    if text.contains(PLACEHOLDER_MARKER) {
+        return Ok(Err(format!(
+            "{key}: {name} still holds the text `init` wrote (delete its placeholder line once the text is yours)"
+        )));
+    }
+    let blocks = narrative::parse(&text);
+    if blocks.is_empty() {
+        return Ok(Err(format!(
+            "{key}: {name} is empty (write \"None\" in it if there is nothing to report)"
+        )));
+    }
+    Ok(Ok(blocks))
 }
 
 impl ReportInputs {
@@ -72,17 +102,23 @@ impl ReportInputs {
     pub fn load(config: &Config) -> Result<Self> {
         let n = &config.narrative;
         let mut inputs = ReportInputs::default();
-        let read = |path: &Option<PathBuf>| -> Result<Option<Vec<Block>>> {
-            path.as_ref()
-                .map(|p| narrative::read(&config.resolve(p)))
-                .transpose()
+        let mut read = |key: &'static str, path: &Option<PathBuf>| -> Result<Option<Vec<Block>>> {
+            let Some(path) = path else {
+                inputs
+                    .missing_annual
+                    .push(format!("{key}: no file named under [narrative] {key}"));
+                return Ok(None);
+            };
+            Ok(match read_narrative(&config.resolve(path), key)? {
+                Ok(blocks) => Some(blocks),
+                Err(why) => {
+                    inputs.missing_annual.push(why);
+                    None
+                }
+            })
         };
-        inputs.governing_body_response = read(&n.governing_body_response)?.filter(|b| !b.is_empty());
-        if inputs.governing_body_response.is_none() {
-            inputs.warnings.push(
-                "no governing body response: Code 8.2 requires it to be published with the report; name the file under [narrative] governing_body_response".into(),
-            );
-        }
+        let response = read("governing_body_response", &n.governing_body_response)?;
+        let mut narrative = BTreeMap::new();
         for (key, path) in [
             ("themes", &n.themes),
             ("non_compliance", &n.non_compliance),
@@ -90,25 +126,64 @@ impl ReportInputs {
             ("ombudsman", &n.ombudsman),
             ("ombudsman_other", &n.ombudsman_other),
         ] {
-            if let Some(blocks) = read(path)? {
-                inputs.narrative.insert(key, blocks);
+            if let Some(blocks) = read(key, path)? {
+                narrative.insert(key, blocks);
             }
         }
+        inputs.governing_body_response = response;
+        inputs.narrative = narrative;
         if let Some(path) = &n.self_assessment {
             let sa = self_assessment::read(&config.resolve(path))?;
             inputs
                 .warnings
                 .extend(sa.warnings.iter().map(|w| format!("self-assessment: {w}")));
+            let not_stated = sa.summary.last().map_or(0, |t| t.not_stated);
+            if not_stated > 0 {
+                inputs.missing_annual.push(format!(
+                    "self_assessment: {not_stated} provisions are \"Not stated\" (fill in comply for each provision)"
+                ));
+            }
             inputs.self_assessment = Some(sa);
         } else {
-            inputs.warnings.push(
-                "no self-assessment: name the file under [narrative] self_assessment (Code 8.1(a))".into(),
+            inputs.missing_annual.push(
+                "self_assessment: no file named under [narrative] self_assessment (Code 8.1(a))".into(),
             );
         }
         if let Some(path) = &n.ombudsman_determinations {
             inputs.determinations = Some(determinations::read(&config.resolve(path))?);
         }
         Ok(inputs)
+    }
+
+    /// Reads a quarter's issues-and-trends and actions files from `[quarterly]` (keys such
+    /// as "2024-25 Q3").
+    pub fn load_quarter(&mut self, config: &Config, key: &str) -> Result<()> {
+        let q = &config.quarterly;
+        for (name, files, slot) in [
+            ("issues", &q.issues, "quarter_issues"),
+            ("actions", &q.actions, "quarter_actions"),
+        ] {
+            match files.get(key) {
+                None => self.missing_quarterly.push(format!(
+                    "quarterly {name}: no file for \"{key}\" under [quarterly.{name}]"
+                )),
+                Some(path) => match read_narrative(&config.resolve(path), &format!("quarterly {name}"))? {
+                    Ok(blocks) => {
+                        self.narrative.insert(slot, blocks);
+                    }
+                    Err(why) => self.missing_quarterly.push(why),
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// What a report made from these inputs still lacks: empty when it can be published.
+    pub fn placeholders(&self, template: Template) -> Vec<String> {
+        match template {
+            Template::Annual => self.missing_annual.clone(),
+            Template::Quarterly => self.missing_quarterly.clone(),
+        }
     }
 }
 
@@ -132,6 +207,8 @@ pub struct ReportData {
     pub narrative: BTreeMap<&'static str, Vec<Block>>,
     pub methodology: Methodology,
     pub warnings: Vec<String>,
+    /// What is still a placeholder: non-empty makes every page say "DRAFT — not for publication".
+    pub draft: Vec<String>,
     /// Quarterly reports: the quarter, and (board edition only) the open case references.
     pub quarter: Option<quarterly::QuarterText>,
 }
@@ -184,9 +261,9 @@ fn organisation(config: &Config) -> String {
         .unwrap_or_else(|| "The landlord".into())
 }
 
-/// "1 April 2024".
+/// "1 Apr 2024": the one date format of both reports.
 fn long_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    d.format("%-d %b %Y").to_string()
 }
 
 /// "2024/25" for a financial year, else "1 April 2024 to 30 June 2024".
@@ -267,11 +344,13 @@ fn methodology(figures: &Figures, suppression: &Suppression) -> Methodology {
         tool_version: format!("complaints-report {}", env!("CARGO_PKG_VERSION")),
         calendar: m.calendar_source.clone(),
         suppression: format!(
-            "In the web edition, counts from 1 to {} in breakdowns are shown as \"<{}\", percentages of fewer than {} cases as \"n/a (n<{})\", and a further cell (\"*\") is hidden wherever a suppressed figure could be worked out from a total. Headline totals are never suppressed.",
+            "In the web edition, counts from 1 to {} are shown as \"<{}\"; percentages and rates of fewer than {} cases as \"n/a (n<{})\". Every figure is registered with the sums it belongs to (rows, columns, months within quarters, quarters within the year, the same figure in a table and a chart), and further figures are hidden (\"*\"), smallest first, until no hidden figure can be worked out from the shown ones by any of those sums or by the ranges \"<{}\" implies. Money totals and means are hidden with their count. Headline totals and the Ombudsman's published findings are shown in full. Categories, channels and refusal reasons used by fewer than {} complaints, or that look like personal details (names, addresses, e-mail addresses, phone numbers, case references), are grouped as \"Other\".",
             suppression.threshold - 1,
             suppression.threshold,
             suppression.min_denominator,
-            suppression.min_denominator
+            suppression.min_denominator,
+            suppression.threshold,
+            suppression.threshold
         ),
     }
 }
@@ -284,16 +363,15 @@ fn file_name(path: &str) -> String {
 }
 
 /// A stage's outcomes as table cells: the stage, upheld, partly upheld, not upheld, other, and
-/// the responses they are of (a total, never suppressed).
-fn outcome_cells(stage: &str, s: &StageMetrics) -> Vec<table::Cell> {
-    let o = &s.outcomes;
+/// the responses they are of.
+fn outcome_cells(stage: &str, f: &figures::StageFigures) -> Vec<table::Cell> {
     vec![
         table::Cell::text(stage),
-        table::Cell::Count(o.upheld),
-        table::Cell::Count(o.partly_upheld),
-        table::Cell::Count(o.not_upheld),
-        table::Cell::Count(o.other),
-        table::Cell::Total(s.responded),
+        table::Cell::Fig(f.upheld),
+        table::Cell::Fig(f.partly_upheld),
+        table::Cell::Fig(f.not_upheld),
+        table::Cell::Fig(f.other),
+        table::Cell::Fig(f.responded),
     ]
 }
 

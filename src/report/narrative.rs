@@ -2,12 +2,8 @@
 //! the templates lay out. Text is never Typst source, so "#", "$" or "[" in a board's response
 //! prints as written.
 
-use std::path::Path;
-
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-
-use crate::error::{Error, Result};
 
 /// A run of text with its emphasis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,12 +39,6 @@ pub enum Block {
 }
 
 type TableState = (Vec<String>, Vec<Vec<String>>, Vec<String>, bool);
-
-/// Reads a narrative file; an empty file gives no blocks.
-pub(crate) fn read(path: &Path) -> Result<Vec<Block>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(parse(&text))
-}
 
 /// Markdown (CommonMark with tables) to blocks. Plain text is Markdown without markup.
 pub(crate) fn parse(text: &str) -> Vec<Block> {

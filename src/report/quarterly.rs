@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::charts::{self, ChartSpec, Layout, Series};
-use super::determinations::Determinations;
-use super::table::{Cell, Edition, Suppression, TableBuilder};
+use super::disclosure::labels::Labels;
+use super::disclosure::{FigureId, Ledger};
+use super::figures::{StageFigures, Tenure, both_stages, breakdown, tenures};
+use super::narrative::Block;
+use super::table::{Cell, Edition, Suppression, Table, TableBuilder};
 use super::{Approval, Figures, ReportData, ReportInputs};
 use crate::config::Config;
 use crate::domain::period::{Period, Quarter};
@@ -16,8 +19,8 @@ use crate::error::Result;
 use crate::metrics::{Metrics, OpenCase, OpenCases};
 use crate::normalise::DataQuality;
 
-/// Open cases listed by reference in the board edition, at most.
-pub const OPEN_CASES_LISTED: usize = 100;
+/// Open stages read for the exceptions list (the list itself is capped by `[quarterly]`).
+pub const OPEN_CASES_LISTED: usize = 100_000;
 
 /// Everything the quarterly report shows, computed for it.
 pub struct QuarterFigures<'a> {
@@ -41,14 +44,58 @@ pub struct QuarterText {
     pub label: String,
     pub start: String,
     pub end: String,
-    /// Board edition only: open stages at the quarter end, most overdue first.
-    pub open_cases: Vec<OpenCase>,
+    /// Open stages at the quarter end.
     pub open_cases_total: u64,
+    /// Exceptions (overdue, old, or in a watched category); listed in the board edition only.
+    pub exceptions_total: u64,
+    pub exceptions_listed: usize,
+    /// The cover block from `[quarterly]`.
+    pub purpose: Option<String>,
+    pub recommendation: Option<String>,
+    pub author: Option<String>,
+}
+
+/// Why an open stage is an exception.
+fn exception_reasons(case: &OpenCase, config: &Config) -> Vec<&'static str> {
+    let q = &config.quarterly;
+    let watched = match &q.exception_categories {
+        Some(list) => list
+            .iter()
+            .any(|c| c.trim().eq_ignore_ascii_case(case.category.trim())),
+        None => {
+            let c = case.category.to_lowercase();
+            c.contains("damp") || c.contains("mould")
+        }
+    };
+    let mut reasons = Vec::new();
+    if case.status == "Overdue" {
+        reasons.push("overdue");
+    }
+    if case.age_working_days.is_some_and(|a| a > q.exception_age_days) {
+        reasons.push("old");
+    }
+    if watched {
+        reasons.push("watched category");
+    }
+    reasons
 }
 
 /// "Oct 2024 to Dec 2024".
 fn quarter_label(p: &Period) -> String {
     format!("{} to {}", p.start.format("%b %Y"), p.end.format("%b %Y"))
+}
+
+/// A quarter the export holds nothing for: no stage received, answered or open in it.
+fn no_data(m: &Metrics) -> bool {
+    [&m.stage1, &m.stage2]
+        .iter()
+        .all(|s| s.received == 0 && s.responded == 0 && s.open_at_end == 0)
+        && m.refused.total == 0
+}
+
+/// "2024-25 Q3": the key of a quarter's narrative files under `[quarterly]`.
+pub fn narrative_key(year: &Period, quarter: Quarter) -> String {
+    format!("{} {}", year.label(), quarter.name())
 }
 
 pub fn build_quarterly(
@@ -68,29 +115,47 @@ pub fn build_quarterly(
     } = figures;
     let q = year.quarter(*quarter);
     let label = format!("{} {}", quarter.name(), super::period_label(year));
-    let mut tables = BTreeMap::new();
+    let mut l = Ledger::default();
+    let ctx = QuarterContext::register(figures, &mut l, edition, suppression);
     let mut builders = vec![
-        figures.volumes(),
-        figures.rolling(),
-        figures.categories(),
-        figures.outcomes(),
+        ctx.volumes(),
+        ctx.tsm_to_date(),
+        ctx.rolling(),
+        ctx.categories(),
+        ctx.outcomes(),
+        ctx.remedies(),
+        ctx.refusals(),
+        ctx.ageing(),
+        ctx.exceptions(edition),
         super::exclusions_table(quality),
     ];
     if let Some(d) = &inputs.determinations {
-        builders.extend(ombudsman(d, q, edition));
+        builders.extend(super::orders::ombudsman(d, *year, q, edition, &mut l));
     }
-    for t in builders {
-        tables.insert(t.id.clone(), t.render(edition, suppression));
-    }
+    let specs = ctx.charts();
+    let printed: Vec<FigureId> = builders
+        .iter()
+        .flat_map(|t| t.figures(edition, suppression, &l))
+        .chain(specs.iter().flat_map(|c| c.figures(edition, suppression, &l)))
+        .collect();
+    let disclosed = l.disclose(&printed, edition, suppression);
+    let tables: BTreeMap<String, Table> = builders
+        .iter()
+        .map(|b| (b.id.clone(), b.render(edition, suppression, &disclosed)))
+        .collect();
     let mut charts = BTreeMap::new();
-    for spec in figures.charts() {
-        let chart = charts::draw(&spec, "Quarter", edition, suppression)?;
+    for spec in &specs {
+        let chart = charts::draw(spec, "Quarter", edition, suppression, &disclosed)?;
         charts.insert(chart.id.clone(), chart);
     }
-    let mut narrative = BTreeMap::new();
-    if let Some(themes) = inputs.narrative.get("themes") {
-        narrative.insert("themes", themes.clone());
+    let mut narrative: BTreeMap<&'static str, Vec<Block>> = BTreeMap::new();
+    for (key, blocks) in &inputs.narrative {
+        if key.starts_with("quarter_") {
+            narrative.insert(key, blocks.clone());
+        }
     }
+    let exceptions = ctx.exception_cases();
+    let qc = &config.quarterly;
     Ok(ReportData {
         kind: "quarterly",
         edition,
@@ -99,7 +164,7 @@ pub fn build_quarterly(
         period: super::period_text(&q),
         prior_label: None,
         approval: Approval { date: None, by: None },
-        document_date: q.end.to_string(),
+        document_date: q.as_at.to_string(),
         governing_body_response: None,
         tiles: Vec::new(),
         self_assessment: None,
@@ -116,64 +181,192 @@ pub fn build_quarterly(
             suppression,
         ),
         warnings: this.warnings.clone(),
+        draft: inputs.placeholders(super::Template::Quarterly),
         quarter: Some(QuarterText {
             label,
             start: super::long_date(q.start),
             end: super::long_date(q.end),
-            // Case references are for the governing body only.
-            open_cases: match edition {
-                Edition::Board => open_cases.first.clone(),
-                Edition::Web => Vec::new(),
-            },
             open_cases_total: open_cases.total,
+            exceptions_total: exceptions.len() as u64,
+            exceptions_listed: exceptions.len().min(qc.exceptions_listed),
+            purpose: qc.purpose.clone(),
+            recommendation: qc.recommendation.clone(),
+            author: qc.author.clone(),
         }),
     })
 }
 
-impl QuarterFigures<'_> {
-    /// QV: the quarter beside the year to date.
+/// The quarterly report's registered figures.
+struct QuarterContext<'a> {
+    f: &'a QuarterFigures<'a>,
+    this: [StageFigures; 2],
+    to_date: [StageFigures; 2],
+    tenures: BTreeMap<String, Tenure>,
+    last_four: Vec<[StageFigures; 2]>,
+    categories: Vec<(String, FigureId, FigureId)>,
+    refusals: Vec<(String, FigureId)>,
+    refused: FigureId,
+    compensated: [FigureId; 3],
+    compensation: [FigureId; 3],
+}
+
+impl<'a> QuarterContext<'a> {
+    fn register(f: &'a QuarterFigures<'a>, l: &mut Ledger, edition: Edition, s: &Suppression) -> Self {
+        let this = both_stages(l, "q", &f.this, true);
+        let to_date = both_stages(l, "ytd", &f.to_date, true);
+        let tenures = tenures(l, "ytd", &f.to_date, &to_date);
+        let last_four = f
+            .last_four
+            .iter()
+            .map(|(p, m)| both_stages(l, &format!("span{}", p.start), m, false))
+            .collect();
+        let p = &f.config.publication;
+        let uses: BTreeMap<String, u64> = f
+            .to_date
+            .categories
+            .iter()
+            .map(|(k, c)| (k.clone(), c.stage1 + c.stage2))
+            .collect();
+        let labels = Labels::new(&uses, p.publish_categories.as_deref(), edition, s);
+        let stage1 = |m: &Metrics| -> BTreeMap<String, u64> {
+            m.categories.iter().map(|(k, c)| (k.clone(), c.stage1)).collect()
+        };
+        let now = breakdown(l, "q.category.s1", &stage1(&f.this), &labels, this[0].received);
+        let ytd = breakdown(
+            l,
+            "ytd.category.s1",
+            &stage1(&f.to_date),
+            &labels,
+            to_date[0].received,
+        );
+        let categories = ytd
+            .iter()
+            .map(|(label, id)| {
+                let q = now
+                    .iter()
+                    .find(|(n, _)| n == label)
+                    .map(|(_, id)| *id)
+                    .unwrap_or_else(|| l.count(format!("q.category.s1.{label}"), 0));
+                (label.clone(), q, *id)
+            })
+            .collect();
+        let reasons = Labels::new(
+            &f.this.refused.by_reason,
+            p.publish_refusal_reasons.as_deref(),
+            edition,
+            s,
+        );
+        let refused = l.public("q.refused", f.this.refused.total);
+        let refusals = breakdown(l, "q.refused", &f.this.refused.by_reason, &reasons, refused);
+        let c = &f.this.compensation;
+        let compensated = [
+            l.count("q.compensated.s1", c.by_stage.stage1.count),
+            l.count("q.compensated.s2", c.by_stage.stage2.count),
+            l.public("q.compensated", c.count),
+        ];
+        l.sum(compensated[2], &compensated[..2]);
+        let compensation = [
+            l.money("q.compensation.s1", c.by_stage.stage1.total, compensated[0]),
+            l.money("q.compensation.s2", c.by_stage.stage2.total, compensated[1]),
+            l.money("q.compensation", c.total, compensated[2]),
+        ];
+        l.sum(compensation[2], &compensation[..2]);
+        QuarterContext {
+            f,
+            this,
+            to_date,
+            tenures,
+            last_four,
+            categories,
+            refusals,
+            refused,
+            compensated,
+            compensation,
+        }
+    }
+
+    /// QV: the quarter beside the year to date, with the counts behind each percentage.
     fn volumes(&self) -> TableBuilder {
-        let mut volumes = TableBuilder::new(
+        let mut t = TableBuilder::new(
             "QV",
             "Volumes and performance",
             "Received by date received; responses and timeliness by response date; open and overdue at the end of each span.",
             &["Measure", "This quarter", "Year to date"],
         );
-        type Pick = fn(&Metrics) -> Cell;
-        let rows: [(&str, Pick); 10] = [
-            ("Stage 1 received", |m| Cell::Total(m.stage1.received)),
-            ("Stage 2 received", |m| Cell::Total(m.stage2.received)),
-            ("Stage 1 acknowledged on time", |m| {
-                Cell::Pct(m.stage1.acknowledged_on_time_pct, m.stage1.received)
+        t.counts_beside_pct = true;
+        type Pick = fn(&Metrics, &[StageFigures; 2]) -> Cell;
+        let rows: [(&str, Pick); 11] = [
+            ("Stage 1 received", |_, f| Cell::Fig(f[0].received)),
+            ("Stage 2 received", |_, f| Cell::Fig(f[1].received)),
+            ("Stage 1 acknowledged on time", |m, f| {
+                StageFigures::pct(m.stage1.acknowledged_on_time_pct, f[0].ack_on_time, f[0].received)
             }),
-            ("Stage 1 responded", |m| Cell::Total(m.stage1.responded)),
-            ("Stage 1 within timescale", |m| {
-                Cell::Pct(m.stage1.within_timescale_pct, m.stage1.responded)
+            ("Stage 1 responded", |_, f| Cell::Fig(f[0].responded)),
+            ("Stage 1 within timescale", |m, f| {
+                StageFigures::pct(m.stage1.within_timescale_pct, f[0].within, f[0].responded)
             }),
-            ("Stage 2 responded", |m| Cell::Total(m.stage2.responded)),
-            ("Stage 2 within timescale", |m| {
-                Cell::Pct(m.stage2.within_timescale_pct, m.stage2.responded)
+            ("Stage 2 responded", |_, f| Cell::Fig(f[1].responded)),
+            ("Stage 2 within timescale", |m, f| {
+                StageFigures::pct(m.stage2.within_timescale_pct, f[1].within, f[1].responded)
             }),
-            ("Open at end (stage 1 and 2)", |m| {
-                Cell::Total(m.stage1.open_at_end + m.stage2.open_at_end)
-            }),
-            ("Overdue at end", |m| {
-                Cell::Total(m.stage1.open_overdue_at_end + m.stage2.open_overdue_at_end)
-            }),
-            ("Complaints refused", |m| Cell::Total(m.refused.total)),
+            ("Stage 1 open at end", |_, f| Cell::Fig(f[0].open)),
+            ("Stage 1 overdue at end", |_, f| Cell::Fig(f[0].overdue)),
+            ("Stage 2 open at end", |_, f| Cell::Fig(f[1].open)),
+            ("Stage 2 overdue at end", |_, f| Cell::Fig(f[1].overdue)),
         ];
         for (name, pick) in rows {
-            volumes = volumes.row(vec![Cell::text(name), pick(&self.this), pick(&self.to_date)]);
+            t = t.row(vec![
+                Cell::text(name),
+                pick(&self.f.this, &self.this),
+                pick(&self.f.to_date, &self.to_date),
+            ]);
         }
-        volumes
+        t
     }
 
-    /// QR: the last four quarters, each judged at its own end.
+    /// QT: CH01 and CH02 for the year to date, LCRA and LCHO.
+    fn tsm_to_date(&self) -> TableBuilder {
+        let mut t = TableBuilder::new(
+            "QT",
+            "Tenant Satisfaction Measures, year to date",
+            "CH01: complaints per 1,000 homes in the year so far (not annualised); CH02: responses within the Code timescale.",
+            &["Measure", "LCRA", "LCHO"],
+        );
+        t.counts_beside_pct = true;
+        type Pick = fn(&crate::metrics::TsmFigures, &Tenure) -> Cell;
+        let measures: [(&str, Pick); 4] = [
+            ("CH01(1) Stage 1 per 1,000 homes", |f, t| Cell::Rate {
+                value: f.CH01_stage1_per_1000,
+                num: t.received[0],
+            }),
+            ("CH01(2) Stage 2 per 1,000 homes", |f, t| Cell::Rate {
+                value: f.CH01_stage2_per_1000,
+                num: t.received[1],
+            }),
+            ("CH02(1) Stage 1 within timescale", |f, t| {
+                StageFigures::pct(f.CH02_stage1_pct, t.within[0], t.responded[0])
+            }),
+            ("CH02(2) Stage 2 within timescale", |f, t| {
+                StageFigures::pct(f.CH02_stage2_pct, t.within[1], t.responded[1])
+            }),
+        ];
+        for (name, pick) in measures {
+            let cell = |tenure: &str| match (self.f.to_date.tsm.get(tenure), self.tenures.get(tenure)) {
+                (Some(f), Some(ids)) => pick(f, ids),
+                _ => Cell::text("–"),
+            };
+            t = t.row(vec![Cell::text(name), cell("LCRA"), cell("LCHO")]);
+        }
+        t
+    }
+
+    /// QR: the last four quarters, each judged at its own end; "no data" where the export
+    /// holds nothing for a quarter.
     fn rolling(&self) -> TableBuilder {
-        let mut rolling = TableBuilder::new(
+        let mut t = TableBuilder::new(
             "QR",
             "The last four quarters",
-            "Each quarter judged at its own end.",
+            "Each quarter judged at its own end. \"No data\": the export holds no complaint received, answered or open in that quarter.",
             &[
                 "Quarter",
                 "Stage 1 received",
@@ -184,52 +377,48 @@ impl QuarterFigures<'_> {
                 "Overdue at end",
             ],
         );
-        for (p, m) in &self.last_four {
-            rolling = rolling.row(vec![
+        t.counts_beside_pct = true;
+        for ((p, m), f) in self.f.last_four.iter().zip(&self.last_four) {
+            if no_data(m) {
+                let mut row = vec![Cell::text(quarter_label(p))];
+                row.extend((0..6).map(|_| Cell::text("no data")));
+                t = t.row(row);
+                continue;
+            }
+            t = t.row(vec![
                 Cell::text(quarter_label(p)),
-                Cell::Total(m.stage1.received),
-                Cell::Total(m.stage2.received),
-                Cell::Pct(m.stage1.within_timescale_pct, m.stage1.responded),
-                Cell::Pct(m.stage2.within_timescale_pct, m.stage2.responded),
-                Cell::Total(m.stage1.open_at_end + m.stage2.open_at_end),
-                Cell::Total(m.stage1.open_overdue_at_end + m.stage2.open_overdue_at_end),
+                Cell::Fig(f[0].received),
+                Cell::Fig(f[1].received),
+                StageFigures::pct(m.stage1.within_timescale_pct, f[0].within, f[0].responded),
+                StageFigures::pct(m.stage2.within_timescale_pct, f[1].within, f[1].responded),
+                Cell::Fig(f[0].open),
+                Cell::Fig(f[0].overdue),
             ]);
         }
-        rolling
+        t
     }
 
-    /// QC: categories, most frequent this quarter first, beside the year to date.
+    /// QC: stage 1 categories this quarter beside the year to date.
     fn categories(&self) -> TableBuilder {
-        let (this, to_date) = (&self.this, &self.to_date);
-        let mut categories = TableBuilder::new(
+        let mut t = TableBuilder::new(
             "QC",
-            "Categories",
-            "Complaints received (stage 1 and 2) by category, most frequent this quarter first.",
+            "Categories of stage 1 complaints",
+            "Stage 1 complaints received, by category, most frequent in the year to date first.",
             &["Category", "This quarter", "Year to date"],
         );
-        let mut ranked: Vec<(&String, u64)> = to_date
-            .categories
-            .keys()
-            .map(|k| (k, this.categories.get(k).map_or(0, |c| c.stage1 + c.stage2)))
-            .collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        for (name, n) in ranked {
-            let ytd_n = to_date.categories.get(name).map_or(0, |c| c.stage1 + c.stage2);
-            categories = categories.row(vec![Cell::text(name.clone()), Cell::Count(n), Cell::Count(ytd_n)]);
+        for (label, q, ytd) in &self.categories {
+            t = t.row(vec![Cell::text(label.clone()), Cell::Fig(*q), Cell::Fig(*ytd)]);
         }
-        let total_row = categories.rows.len();
-        categories = categories.row(vec![
+        t.row(vec![
             Cell::text("All categories"),
-            Cell::Total(this.stage1.received + this.stage2.received),
-            Cell::Total(to_date.stage1.received + to_date.stage2.received),
-        ]);
-        categories.column_total_row = Some(total_row);
-        categories
+            Cell::Fig(self.this[0].received),
+            Cell::Fig(self.to_date[0].received),
+        ])
     }
 
     /// QO: the outcomes of the quarter's responses.
     fn outcomes(&self) -> TableBuilder {
-        let mut outcomes = TableBuilder::new(
+        let mut t = TableBuilder::new(
             "QO",
             "Outcomes this quarter",
             "Responses dated in the quarter.",
@@ -242,17 +431,175 @@ impl QuarterFigures<'_> {
                 "Responded",
             ],
         );
-        for (name, s) in [("Stage 1", &self.this.stage1), ("Stage 2", &self.this.stage2)] {
-            outcomes = outcomes.row(super::outcome_cells(name, s));
+        for (name, f) in ["Stage 1", "Stage 2"].into_iter().zip(&self.this) {
+            t = t.row(super::outcome_cells(name, f));
         }
-        outcomes.row_total_column = Some(5);
-        outcomes
+        t
+    }
+
+    /// QX: compensation and extensions on the quarter's responses.
+    fn remedies(&self) -> TableBuilder {
+        let c = &self.f.this.compensation;
+        let means = [c.by_stage.stage1.mean, c.by_stage.stage2.mean, c.mean];
+        let mut t = TableBuilder::new(
+            "QX",
+            "Compensation and extensions this quarter",
+            "Final responses in the quarter with compensation above zero; extensions on responses in the quarter.",
+            &[
+                "Stage",
+                "Complaints with compensation",
+                "Compensation",
+                "Mean",
+                "Extensions used",
+                "Beyond Code maximum",
+                "Notified late",
+            ],
+        );
+        for (i, name) in ["Stage 1", "Stage 2", "All"].into_iter().enumerate() {
+            let ext = |pick: fn(&StageFigures) -> FigureId| {
+                self.this.get(i).map_or(Cell::text("–"), |f| Cell::Fig(pick(f)))
+            };
+            t = t.row(vec![
+                Cell::text(name),
+                Cell::Fig(self.compensated[i]),
+                Cell::Money(self.compensation[i]),
+                Cell::Mean {
+                    value: means[i],
+                    total: self.compensation[i],
+                    count: self.compensated[i],
+                },
+                ext(|f| f.extensions_used),
+                ext(|f| f.beyond_cap),
+                ext(|f| f.notified_late),
+            ]);
+        }
+        t
+    }
+
+    /// QF: refusals this quarter by reason.
+    fn refusals(&self) -> TableBuilder {
+        let mut t = TableBuilder::new(
+            "QF",
+            "Complaints refused this quarter, by reason",
+            "Complaints not accepted under the complaints policy, by date received.",
+            &["Reason", "Complaints"],
+        );
+        for (reason, id) in &self.refusals {
+            t = t.row(vec![Cell::text(reason.clone()), Cell::Fig(*id)]);
+        }
+        t.row(vec![Cell::text("All refused"), Cell::Fig(self.refused)])
+    }
+
+    /// QA: open stages at the quarter end by age.
+    fn ageing(&self) -> TableBuilder {
+        let mut t = TableBuilder::new(
+            "QA",
+            "Open complaints at the quarter end, by age",
+            "Working days since receipt at the quarter end.",
+            &[
+                "Stage",
+                "Open",
+                "Overdue",
+                "0–10 days",
+                "11–20 days",
+                "21–40 days",
+                "Over 40 days",
+            ],
+        );
+        for (name, f) in ["Stage 1", "Stage 2"].into_iter().zip(&self.this) {
+            let mut row = vec![Cell::text(name), Cell::Fig(f.open), Cell::Fig(f.overdue)];
+            row.extend(f.bands.iter().map(|b| Cell::Fig(*b)));
+            t = t.row(row);
+        }
+        t
+    }
+
+    fn exception_cases(&self) -> Vec<(&OpenCase, Vec<&'static str>)> {
+        let mut cases: Vec<(&OpenCase, Vec<&'static str>)> = self
+            .f
+            .open_cases
+            .first
+            .iter()
+            .map(|c| (c, exception_reasons(c, self.f.config)))
+            .filter(|(_, r)| !r.is_empty())
+            .collect();
+        // Overdue first, then the oldest.
+        cases.sort_by(|a, b| {
+            (b.0.status == "Overdue")
+                .cmp(&(a.0.status == "Overdue"))
+                .then(b.0.age_working_days.cmp(&a.0.age_working_days))
+                .then(a.0.reference.cmp(&b.0.reference))
+        });
+        cases
+    }
+
+    /// QE: the exceptions a board acts on. The board edition lists them (capped); the web
+    /// edition has no case data.
+    fn exceptions(&self, edition: Edition) -> TableBuilder {
+        let q = &self.f.config.quarterly;
+        let cases = self.exception_cases();
+        let mut t = TableBuilder::new(
+            "QE",
+            "Exceptions: open complaints needing attention",
+            &format!(
+                "Open at the quarter end and overdue, older than {} working days, or in a watched category; overdue first, then the oldest. {} of {} open stages.",
+                q.exception_age_days,
+                cases.len(),
+                self.f.open_cases.total
+            ),
+            &[
+                "Reference",
+                "Stage",
+                "Category",
+                "Received",
+                "Deadline",
+                "Age (working days)",
+                "Why",
+            ],
+        );
+        if edition == Edition::Web {
+            t.header = vec!["Why".into(), "Open stages".into()];
+            for reason in ["overdue", "old", "watched category"] {
+                let n = cases.iter().filter(|(_, r)| r.contains(&reason)).count() as u64;
+                t = t.row(vec![Cell::text(reason), Cell::Total(n)]);
+            }
+            return t;
+        }
+        for (c, reasons) in cases.iter().take(q.exceptions_listed) {
+            let date = |s: &str| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_or_else(|_| s.to_string(), super::long_date)
+            };
+            t = t.row(vec![
+                Cell::text(c.reference.clone()),
+                Cell::text(c.stage.clone()),
+                Cell::text(c.category.clone()),
+                Cell::text(date(&c.received)),
+                Cell::text(date(&c.deadline)),
+                c.age_working_days
+                    .map_or(Cell::text("–"), |a| Cell::Total(a.max(0) as u64)),
+                Cell::text(reasons.join(", ")),
+            ]);
+        }
+        if cases.len() > q.exceptions_listed {
+            t = t.note(format!(
+                "{} more exceptions are not listed ([quarterly] exceptions_listed = {}).",
+                cases.len() - q.exceptions_listed,
+                q.exceptions_listed
+            ));
+        }
+        t
     }
 
     /// QC1 and QC2: the last four quarters' volumes and timeliness.
-    fn charts(&self) -> [ChartSpec; 2] {
-        let last_four = &self.last_four;
-        let labels: Vec<String> = last_four.iter().map(|(p, _)| quarter_label(p)).collect();
+    fn charts(&self) -> Vec<ChartSpec> {
+        let covered: Vec<usize> = (0..self.f.last_four.len())
+            .filter(|&i| !no_data(&self.f.last_four[i].1))
+            .collect();
+        let labels: Vec<String> = covered
+            .iter()
+            .map(|&i| quarter_label(&self.f.last_four[i].0))
+            .collect();
         let mut received = ChartSpec::new(
             "QC1",
             "Complaints received, last four quarters",
@@ -260,10 +607,14 @@ impl QuarterFigures<'_> {
             Layout::Grouped,
             "Complaints received",
         );
-        received.bars = vec![
-            Series::counts("Stage 1", last_four.iter().map(|(_, m)| m.stage1.received)),
-            Series::counts("Stage 2", last_four.iter().map(|(_, m)| m.stage2.received)),
-        ];
+        received.bars = (0..2)
+            .map(|s| {
+                Series::counts(
+                    ["Stage 1", "Stage 2"][s],
+                    covered.iter().map(|&i| self.last_four[i][s].received),
+                )
+            })
+            .collect();
         let mut timeliness = ChartSpec::new(
             "QC2",
             "Responses within timescale, last four quarters",
@@ -272,62 +623,30 @@ impl QuarterFigures<'_> {
             "% within timescale",
         );
         timeliness.percent = true;
-        let within = |stage: fn(&Metrics) -> &crate::metrics::StageMetrics, name: &str| {
-            Series::ratios(
-                name,
-                last_four
-                    .iter()
-                    .map(|(_, m)| stage(m).within_timescale_pct)
-                    .collect(),
-                last_four.iter().map(|(_, m)| stage(m).responded).collect(),
-                true,
-            )
-        };
-        timeliness.lines = vec![within(|m| &m.stage1, "Stage 1"), within(|m| &m.stage2, "Stage 2")];
+        timeliness.lines = (0..2)
+            .map(|s| {
+                Series::new(
+                    ["Stage 1", "Stage 2"][s],
+                    covered
+                        .iter()
+                        .map(|&i| {
+                            let m = &self.f.last_four[i].1;
+                            let pct = if s == 0 {
+                                m.stage1.within_timescale_pct
+                            } else {
+                                m.stage2.within_timescale_pct
+                            };
+                            let f = &self.last_four[i][s];
+                            StageFigures::pct(pct, f.within, f.responded)
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
         timeliness.target = Some((100.0, "Target 100%".into()));
-        [received, timeliness]
+        vec![received, timeliness]
+            .into_iter()
+            .filter(|c| !c.categories.is_empty())
+            .collect()
     }
-}
-
-/// QH and QD: the Ombudsman's findings in the quarter, and progress on every order made by its
-/// end (determination references in the board edition only).
-fn ombudsman(d: &Determinations, q: Period, edition: Edition) -> [TableBuilder; 2] {
-    let in_quarter = d.within(q.start, q.end);
-    let mut findings = TableBuilder::new(
-        "QH",
-        "Ombudsman determinations this quarter",
-        "Findings in determinations dated in the quarter.",
-        &["Finding", "Findings"],
-    );
-    for (name, n) in Determinations::by_finding(&in_quarter) {
-        findings = findings.row(vec![Cell::text(name), Cell::Count(n)]);
-    }
-    let mut orders = TableBuilder::new(
-        "QD",
-        "Progress on Ombudsman orders",
-        "Orders from determinations, with their due dates and status (including those arising from severe maladministration findings).",
-        &["Determination", "Finding", "Order", "Due", "Status"],
-    );
-    for f in d
-        .findings
-        .iter()
-        .filter(|f| !f.orders.trim().is_empty() && f.date.is_some_and(|d| d <= q.end))
-    {
-        orders = orders.row(vec![
-            Cell::text(if edition == Edition::Board {
-                f.reference.clone()
-            } else {
-                "—".to_string()
-            }),
-            Cell::text(f.finding.clone()),
-            Cell::text(f.orders.clone()),
-            Cell::text(f.order_due.clone()),
-            Cell::text(if f.order_status.is_empty() {
-                "Not recorded".to_string()
-            } else {
-                f.order_status.clone()
-            }),
-        ]);
-    }
-    [findings, orders]
 }

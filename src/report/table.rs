@@ -1,9 +1,10 @@
-//! Report tables: typed cells rendered to text per edition. The web edition applies small-number
-//! suppression (spec E23): counts of 1–4 in breakdowns show as "<5", percentages of fewer than
-//! 10 cases as "n/a (n<10)", headline totals are never suppressed, and a second cell is hidden
-//! wherever one suppressed cell could be worked back from a total (secondary suppression).
+//! Report tables: typed cells rendered to text per edition. Counts are figures of the report's
+//! [`Ledger`]; the web edition prints what [`Disclosed`] allows: "<5" for small counts, "*" for
+//! figures hidden to protect them, "n/a (n<10)" for percentages and rates of too few cases.
 
 use serde::Serialize;
+
+use super::disclosure::{Disclosed, FigureId, Ledger, Status};
 
 /// Which document is being made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,19 +37,35 @@ impl Default for Suppression {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
     Text(String),
-    /// A count in a breakdown (suppressible).
-    Count(u64),
-    /// A headline total (never suppressed).
+    /// A figure from the report's ledger: shown, or hidden as "<5" or "*" in the web edition.
+    Fig(FigureId),
+    /// A number shown as it is (row counts of the data, the Ombudsman's published findings).
     Total(u64),
-    /// A percentage with the number of cases it is of.
-    Pct(Option<f64>, u64),
-    /// A rate (per 1,000 homes) or a number of days: shown as it is.
+    /// A percentage of `den` cases, `num` of them counted.
+    Pct {
+        value: Option<f64>,
+        num: FigureId,
+        den: FigureId,
+    },
+    /// A rate per 1,000 homes of `num` cases (the homes are public).
+    Rate {
+        value: Option<f64>,
+        num: FigureId,
+    },
+    /// A number of days or a published rate: shown as it is.
     Number(Option<f64>),
     /// A value (such as a median) computed from this many cases.
     Ratio(Option<f64>, u64),
-    Money(f64),
-    /// A breakdown count hidden to protect another suppressed cell.
-    Hidden,
+    /// An amount from the ledger (hidden with its count).
+    Money(FigureId),
+    /// An amount shown as it is (published Ombudsman orders).
+    Amount(f64),
+    /// The mean of `total` over `count` cases: shown only when both are.
+    Mean {
+        value: Option<f64>,
+        total: FigureId,
+        count: FigureId,
+    },
 }
 
 impl Cell {
@@ -56,28 +73,104 @@ impl Cell {
         Cell::Text(s.into())
     }
 
-    fn is_primary_suppressed(&self, s: &Suppression) -> bool {
-        matches!(self, Cell::Count(n) if *n > 0 && *n < s.threshold)
+    /// The ledger figures a reader learns from this cell as the edition prints it.
+    pub(crate) fn figures(&self, edition: Edition, s: &Suppression, ledger: &Ledger) -> Vec<FigureId> {
+        let few = |id: FigureId| edition == Edition::Web && ledger.value(id) < s.min_denominator as f64;
+        match self {
+            Cell::Fig(id) | Cell::Money(id) => vec![*id],
+            Cell::Pct { num, den, .. } if !few(*den) => vec![*num, *den],
+            Cell::Rate { num, .. } if !few(*num) => vec![*num],
+            Cell::Mean { total, count, .. } => vec![*total, *count],
+            _ => Vec::new(),
+        }
     }
 
-    fn render(&self, edition: Edition, s: &Suppression) -> String {
+    /// The cell's value as a chart draws it: `None` when the edition does not show it.
+    pub(crate) fn plot_value(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> Option<f64> {
+        match self {
+            Cell::Fig(id) | Cell::Money(id) => d.shown(*id).then(|| d.value(*id)),
+            Cell::Total(n) => Some(*n as f64),
+            Cell::Pct { value, num, den } => {
+                let few = edition == Edition::Web && d.value(*den) < s.min_denominator as f64;
+                if few || !d.shown(*num) || !d.shown(*den) {
+                    None
+                } else {
+                    *value
+                }
+            }
+            Cell::Rate { value, num } => {
+                let few = edition == Edition::Web && d.value(*num) < s.min_denominator as f64;
+                if few || !d.shown(*num) { None } else { *value }
+            }
+            Cell::Ratio(v, n) => {
+                let few = *n == 0 || (edition == Edition::Web && *n < s.min_denominator);
+                if few { None } else { *v }
+            }
+            Cell::Number(v) => *v,
+            Cell::Amount(v) => Some(*v),
+            Cell::Mean { value, total, count } => {
+                (d.shown(*total) && d.shown(*count)).then_some(*value).flatten()
+            }
+            Cell::Text(_) => None,
+        }
+    }
+
+    fn hidden(d: &Disclosed, id: FigureId, s: &Suppression) -> Option<String> {
+        match d.status(id) {
+            Status::Small => Some(format!("<{}", s.threshold)),
+            Status::Protected => Some("*".into()),
+            Status::Shown | Status::Unprinted => None,
+        }
+    }
+
+    /// The cell's text in the edition.
+    pub(crate) fn display(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> String {
+        self.render(edition, s, d, false)
+    }
+
+    fn render(&self, edition: Edition, s: &Suppression, d: &Disclosed, counts_beside: bool) -> String {
+        let few_text = || format!("n/a (n<{})", s.min_denominator);
+        let count = |id: FigureId| d.value(id) as u64;
         match self {
             Cell::Text(t) => t.clone(),
-            Cell::Count(n) if edition == Edition::Web && *n > 0 && *n < s.threshold => {
-                format!("<{}", s.threshold)
+            Cell::Fig(id) => Cell::hidden(d, *id, s).unwrap_or_else(|| thousands(count(*id))),
+            Cell::Total(n) => thousands(*n),
+            Cell::Pct { value, num, den } => {
+                if edition == Edition::Web && count(*den) > 0 && count(*den) < s.min_denominator {
+                    return few_text();
+                }
+                if !d.shown(*num) || !d.shown(*den) {
+                    return "*".into();
+                }
+                match value {
+                    None => "n/a".into(),
+                    Some(v) if counts_beside => format!(
+                        "{v:.1}% ({} of {})",
+                        thousands(count(*num)),
+                        thousands(count(*den))
+                    ),
+                    Some(v) => format!("{v:.1}%"),
+                }
             }
-            Cell::Count(n) | Cell::Total(n) => thousands(*n),
-            Cell::Hidden if edition == Edition::Web => "*".into(),
-            Cell::Hidden => String::new(),
-            Cell::Pct(_, n) if edition == Edition::Web && *n < s.min_denominator && *n > 0 => {
-                format!("n/a (n<{})", s.min_denominator)
+            Cell::Rate { value, num } => {
+                if edition == Edition::Web && count(*num) > 0 && count(*num) < s.min_denominator {
+                    return few_text();
+                }
+                if !d.shown(*num) {
+                    return "*".into();
+                }
+                value.map_or_else(|| "n/a".into(), |v| format!("{v:.1}"))
             }
-            Cell::Pct(v, _) => v.map_or_else(|| "n/a".into(), |v| format!("{v:.1}%")),
-            Cell::Ratio(_, n) if edition == Edition::Web && *n < s.min_denominator => {
-                format!("n/a (n<{})", s.min_denominator)
-            }
+            Cell::Ratio(_, n) if edition == Edition::Web && *n < s.min_denominator => few_text(),
             Cell::Number(v) | Cell::Ratio(v, _) => v.map_or_else(|| "n/a".into(), |v| format!("{v:.1}")),
-            Cell::Money(m) => money(*m),
+            Cell::Money(id) => Cell::hidden(d, *id, s).map_or_else(|| money(d.value(*id)), |_| "*".into()),
+            Cell::Amount(v) => money(*v),
+            Cell::Mean { value, total, count } => {
+                if !d.shown(*total) || !d.shown(*count) {
+                    return "*".into();
+                }
+                value.map_or_else(|| "n/a".into(), money)
+            }
         }
     }
 }
@@ -124,10 +217,8 @@ pub(crate) struct TableBuilder {
     pub caption: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
-    /// Column holding each row's total of the breakdown columns (for secondary suppression).
-    pub row_total_column: Option<usize>,
-    /// Row holding each column's total.
-    pub column_total_row: Option<usize>,
+    /// Percentages print the counts they are of: "95.0% (19 of 20)".
+    pub counts_beside_pct: bool,
     pub note: Option<String>,
 }
 
@@ -139,8 +230,7 @@ impl TableBuilder {
             caption: caption.into(),
             header: header.iter().map(|h| h.to_string()).collect(),
             rows: Vec::new(),
-            row_total_column: None,
-            column_total_row: None,
+            counts_beside_pct: false,
             note: None,
         }
     }
@@ -155,80 +245,32 @@ impl TableBuilder {
         self
     }
 
-    pub(crate) fn render(mut self, edition: Edition, s: &Suppression) -> Table {
-        if edition == Edition::Web {
-            self.secondary_suppression(s);
-        }
+    /// The ledger figures the table prints in this edition.
+    pub(crate) fn figures(&self, edition: Edition, s: &Suppression, ledger: &Ledger) -> Vec<FigureId> {
+        self.rows
+            .iter()
+            .flatten()
+            .flat_map(|c| c.figures(edition, s, ledger))
+            .collect()
+    }
+
+    pub(crate) fn render(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> Table {
         Table {
-            id: self.id,
-            title: self.title,
-            caption: self.caption,
-            header: self.header,
+            id: self.id.clone(),
+            title: self.title.clone(),
+            caption: self.caption.clone(),
+            header: self.header.clone(),
             rows: self
                 .rows
                 .iter()
-                .map(|r| r.iter().map(|c| c.render(edition, s)).collect())
+                .map(|r| {
+                    r.iter()
+                        .map(|c| c.render(edition, s, d, self.counts_beside_pct))
+                        .collect()
+                })
                 .collect(),
             numeric_from: 1,
-            note: self.note,
-        }
-    }
-
-    /// Hides the smallest other count in any row or column where exactly one count is
-    /// suppressed and a total would reveal it; repeats until nothing changes.
-    fn secondary_suppression(&mut self, s: &Suppression) {
-        let suppressed = |c: &Cell| c.is_primary_suppressed(s) || *c == Cell::Hidden;
-        loop {
-            let mut changed = false;
-            if let Some(total_col) = self.row_total_column {
-                for r in 0..self.rows.len() {
-                    if Some(r) == self.column_total_row {
-                        continue;
-                    }
-                    let lines: Vec<(usize, usize)> = (0..self.rows[r].len())
-                        .filter(|&c| c != total_col)
-                        .map(|c| (r, c))
-                        .collect();
-                    changed |= self.protect(&lines, &suppressed);
-                }
-            }
-            if let Some(total_row) = self.column_total_row {
-                let width = self.rows.first().map_or(0, Vec::len);
-                for c in 0..width {
-                    let lines: Vec<(usize, usize)> = (0..self.rows.len())
-                        .filter(|&r| r != total_row)
-                        .map(|r| (r, c))
-                        .collect();
-                    changed |= self.protect(&lines, &suppressed);
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-    }
-
-    fn protect(&mut self, cells: &[(usize, usize)], suppressed: &dyn Fn(&Cell) -> bool) -> bool {
-        let hidden = cells
-            .iter()
-            .filter(|(r, c)| suppressed(&self.rows[*r][*c]))
-            .count();
-        if hidden != 1 {
-            return false;
-        }
-        let smallest = cells
-            .iter()
-            .filter_map(|&(r, c)| match self.rows[r][c] {
-                Cell::Count(n) if n > 0 && !suppressed(&self.rows[r][c]) => Some((n, r, c)),
-                _ => None,
-            })
-            .min();
-        match smallest {
-            Some((_, r, c)) => {
-                self.rows[r][c] = Cell::Hidden;
-                true
-            }
-            None => false,
+            note: self.note.clone(),
         }
     }
 }
@@ -248,48 +290,38 @@ mod tests {
     #[test]
     fn web_edition_suppresses_small_counts_and_small_bases() {
         let s = Suppression::default();
-        assert_eq!(Cell::Count(3).render(Edition::Web, &s), "<5");
-        assert_eq!(Cell::Count(3).render(Edition::Board, &s), "3");
-        assert_eq!(Cell::Count(0).render(Edition::Web, &s), "0");
-        assert_eq!(Cell::Total(3).render(Edition::Web, &s), "3");
-        assert_eq!(Cell::Pct(Some(50.0), 4).render(Edition::Web, &s), "n/a (n<10)");
-        assert_eq!(Cell::Pct(Some(50.0), 4).render(Edition::Board, &s), "50.0%");
-        assert_eq!(Cell::Pct(None, 0).render(Edition::Web, &s), "n/a");
-    }
-
-    #[test]
-    fn a_lone_suppressed_cell_is_protected_from_its_total() {
-        // Rows: categories; columns: stage 1, stage 2, total. Row "B" has stage 2 = 2.
-        let t = TableBuilder {
-            row_total_column: Some(3),
-            column_total_row: Some(2),
-            ..TableBuilder::new("t", "t", "", &["", "S1", "S2", "Total"])
-        }
-        .row(vec![
-            Cell::text("A"),
-            Cell::Count(40),
-            Cell::Count(12),
-            Cell::Total(52),
-        ])
-        .row(vec![
-            Cell::text("B"),
-            Cell::Count(30),
-            Cell::Count(2),
-            Cell::Total(32),
-        ])
-        .row(vec![
-            Cell::text("All"),
-            Cell::Total(70),
-            Cell::Total(14),
-            Cell::Total(84),
-        ]);
-        let web = t.clone().render(Edition::Web, &Suppression::default());
-        // B's stage 2 (2) is primary; its row then hides 30, and the stage-2 column hides 12,
-        // which in turn makes row A hide 40.
-        assert_eq!(web.rows[1], ["B", "*", "<5", "32"]);
-        assert_eq!(web.rows[0], ["A", "*", "*", "52"]);
-        assert_eq!(web.rows[2], ["All", "70", "14", "84"]);
-        let board = t.render(Edition::Board, &Suppression::default());
-        assert_eq!(board.rows[1], ["B", "30", "2", "32"]);
+        let mut l = Ledger::default();
+        let (three, four, forty) = (l.count("a", 3), l.count("b", 4), l.count("c", 40));
+        let cells = [
+            Cell::Fig(three),
+            Cell::Pct {
+                value: Some(75.0),
+                num: three,
+                den: four,
+            },
+            Cell::Pct {
+                value: Some(10.0),
+                num: four,
+                den: forty,
+            },
+        ];
+        let printed: Vec<FigureId> = cells
+            .iter()
+            .flat_map(|c| c.figures(Edition::Web, &s, &l))
+            .collect();
+        let web = l.disclose(&printed, Edition::Web, &s);
+        let board = l.disclose(&printed, Edition::Board, &s);
+        let show = |d: &Disclosed, e| {
+            cells
+                .iter()
+                .map(|c| c.render(e, &s, d, false))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(show(&web, Edition::Web), ["<5", "n/a (n<10)", "*"]);
+        assert_eq!(show(&board, Edition::Board), ["3", "75.0%", "10.0%"]);
+        assert_eq!(
+            cells[2].render(Edition::Board, &s, &board, true),
+            "10.0% (4 of 40)"
+        );
     }
 }

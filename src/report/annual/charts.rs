@@ -1,11 +1,15 @@
-//! The annual report's charts: C1–C10, each as a specification the chart drawer turns into an
+//! The annual report's charts: C1–C8 and C10 (no trend chart: two years make a comparison, shown in T1, not a trend), each as a specification the chart drawer turns into an
 //! SVG with its alt text and data table.
 
+use std::collections::BTreeMap;
+
+use super::register::CategoryRow;
 use super::{Context, TOP_CATEGORIES};
-use crate::metrics::{AgeBands, Metrics};
+use crate::metrics::Metrics;
 use crate::report::charts::{ChartSpec, Layout, Series};
-use crate::report::determinations::Determinations;
-use crate::report::period_label;
+use crate::report::figures::StageFigures;
+use crate::report::figures::Tenure;
+use crate::report::table::Cell;
 
 impl Context<'_> {
     pub(super) fn c1_received(&self) -> ChartSpec {
@@ -16,14 +20,15 @@ impl Context<'_> {
             Layout::Grouped,
             "Complaints received",
         );
+        let months = &self.f.months;
         c.bars = vec![
-            Series::counts("Stage 1", self.m.months.iter().map(|r| r.stage1_received)),
-            Series::counts("Stage 2", self.m.months.iter().map(|r| r.stage2_received)),
+            Series::counts("Stage 1", months.iter().map(|f| f.received[0])),
+            Series::counts("Stage 2", months.iter().map(|f| f.received[1])),
         ];
-        if let Some(p) = self.prior {
+        if !self.f.prior_months.is_empty() {
             c.lines = vec![Series::counts(
                 "Stage 1, prior year",
-                p.months.iter().map(|r| r.stage1_received),
+                self.f.prior_months.iter().map(|f| f.received[0]),
             )];
         }
         c
@@ -38,19 +43,18 @@ impl Context<'_> {
             "% within timescale",
         );
         c.percent = true;
-        let months = &self.m.months;
+        let rows = self.m.months.iter().zip(&self.f.months);
         c.lines = vec![
-            Series::ratios(
+            Series::new(
                 "Stage 1",
-                months.iter().map(|r| r.stage1_within_pct).collect(),
-                months.iter().map(|r| r.stage1_responded).collect(),
-                true,
+                rows.clone()
+                    .map(|(r, f)| StageFigures::pct(r.stage1_within_pct, f.within[0], f.responded[0]))
+                    .collect(),
             ),
-            Series::ratios(
+            Series::new(
                 "Stage 2",
-                months.iter().map(|r| r.stage2_within_pct).collect(),
-                months.iter().map(|r| r.stage2_responded).collect(),
-                true,
+                rows.map(|(r, f)| StageFigures::pct(r.stage2_within_pct, f.within[1], f.responded[1]))
+                    .collect(),
             ),
         ];
         c.target = Some((100.0, "Target 100%".into()));
@@ -68,14 +72,13 @@ impl Context<'_> {
         let months = &self.m.months;
         c.bars = vec![Series::counts(
             "Stage 1 responses",
-            months.iter().map(|r| r.stage1_responded),
+            self.f.months.iter().map(|f| f.responded[0]),
         )];
         c.secondary = Some((
             Series::ratios(
                 "Median working days",
                 months.iter().map(|r| r.median_working_days_stage1).collect(),
                 months.iter().map(|r| r.stage1_responded).collect(),
-                false,
             ),
             "Median working days".into(),
         ));
@@ -90,35 +93,31 @@ impl Context<'_> {
             Layout::Stacked,
             "Responses",
         );
-        let [o1, o2] = self.both(|s| s.outcomes.clone());
+        let [a, b] = &self.f.year;
         c.bars = vec![
-            Series::counts("Upheld", [o1.upheld, o2.upheld]),
-            Series::counts("Partly upheld", [o1.partly_upheld, o2.partly_upheld]),
-            Series::counts("Not upheld", [o1.not_upheld, o2.not_upheld]),
-            Series::counts("Other", [o1.other, o2.other]),
+            Series::counts("Upheld", [a.upheld, b.upheld]),
+            Series::counts("Partly upheld", [a.partly_upheld, b.partly_upheld]),
+            Series::counts("Not upheld", [a.not_upheld, b.not_upheld]),
+            Series::counts("Other", [a.other, b.other]),
         ];
         c
     }
 
     pub(super) fn c5_categories(&self) -> ChartSpec {
-        let top: Vec<(&String, u64, u64)> = self
-            .categories_ranked()
-            .into_iter()
-            .take(TOP_CATEGORIES)
-            .collect();
+        // Categories are registered largest stage 1 count first.
+        let top: Vec<&CategoryRow> = self.f.categories.iter().take(TOP_CATEGORIES).collect();
         let mut c = ChartSpec::new(
             "C5",
-            &format!("Top {} categories of complaint (stage 1 and 2)", top.len()),
-            top.iter().map(|(n, ..)| n.to_string()).collect(),
+            &format!("Top {} categories of stage 1 complaints", top.len()),
+            top.iter().map(|r| r.label.clone()).collect(),
             Layout::Horizontal,
-            "Complaints received",
+            "Stage 1 complaints received",
         );
-        c.bars = vec![Series::counts("This year", top.iter().map(|(_, a, b)| a + b))];
-        if let Some(p) = self.prior {
+        c.bars = vec![Series::counts("This year", top.iter().map(|r| r.received[0]))];
+        if top.iter().all(|r| r.prior_stage1.is_some()) && self.prior.is_some() {
             c.markers = Some(Series::counts(
                 "Prior year",
-                top.iter()
-                    .map(|(n, ..)| p.categories.get(*n).map_or(0, |c| c.stage1 + c.stage2)),
+                top.iter().filter_map(|r| r.prior_stage1),
             ));
         }
         c
@@ -131,16 +130,18 @@ impl Context<'_> {
             "CH02(1) LCHO".into(),
             "CH02(2) LCHO".into(),
         ];
-        let series = |name: &str, m: &Metrics| -> Series {
-            let (mut values, mut bases) = (Vec::new(), Vec::new());
+        let series = |name: &str, m: &Metrics, ids: &BTreeMap<String, Tenure>| -> Series {
+            let mut cells = Vec::new();
             for tenure in ["LCRA", "LCHO"] {
-                let f = m.tsm.get(tenure);
-                values.push(f.and_then(|f| f.CH02_stage1_pct));
-                bases.push(f.map_or(0, |f| f.stage1_responded));
-                values.push(f.and_then(|f| f.CH02_stage2_pct));
-                bases.push(f.map_or(0, |f| f.stage2_responded));
+                match (m.tsm.get(tenure), ids.get(tenure)) {
+                    (Some(f), Some(t)) => {
+                        cells.push(StageFigures::pct(f.CH02_stage1_pct, t.within[0], t.responded[0]));
+                        cells.push(StageFigures::pct(f.CH02_stage2_pct, t.within[1], t.responded[1]));
+                    }
+                    _ => cells.extend([Cell::Number(None), Cell::Number(None)]),
+                }
             }
-            Series::ratios(name, values, bases, true)
+            Series::new(name, cells)
         };
         let mut c = ChartSpec::new(
             "C6",
@@ -150,16 +151,15 @@ impl Context<'_> {
             "%",
         );
         c.percent = true;
-        c.bars = vec![series("This year", self.m)];
+        c.bars = vec![series("This year", self.m, &self.f.tenures)];
         if let Some(p) = self.prior {
-            c.bars.push(series("Prior year", p));
+            c.bars.push(series("Prior year", p, &self.f.prior_tenures));
         }
         c
     }
 
     pub(super) fn c7_ageing(&self) -> ChartSpec {
         let bands = ["0–10", "11–20", "21–40", "Over 40"];
-        let values = |b: &AgeBands| [b.up_to_10, b.from_11_to_20, b.from_21_to_40, b.over_40];
         let mut c = ChartSpec::new(
             "C7",
             "Open complaints at the period end by age (working days)",
@@ -168,55 +168,36 @@ impl Context<'_> {
             "Open complaints",
         );
         c.bars = vec![
-            Series::counts("Stage 1", values(&self.m.open_age_bands.stage1)),
-            Series::counts("Stage 2", values(&self.m.open_age_bands.stage2)),
+            Series::counts("Stage 1", self.f.year[0].bands),
+            Series::counts("Stage 2", self.f.year[1].bands),
         ];
         c
     }
 
     pub(super) fn c8_findings(&self) -> Option<ChartSpec> {
-        let d = self.determinations?;
-        let findings = d.within(self.period.start, self.period.end);
-        let counts = Determinations::by_finding(&findings);
+        self.determinations?;
+        let findings = &self.f.findings;
         let mut c = ChartSpec::new(
             "C8",
             "Housing Ombudsman findings",
-            counts.iter().map(|(n, _)| n.clone()).collect(),
+            findings.iter().map(|(n, _)| n.clone()).collect(),
             Layout::Horizontal,
             "Findings",
         );
-        c.bars = vec![Series::counts("Findings", counts.iter().map(|(_, n)| *n))];
-        Some(c)
-    }
-
-    pub(super) fn c9_trend(&self) -> Option<ChartSpec> {
-        let prior = self.prior?;
-        let labels = vec![period_label(&self.period.prior()), period_label(&self.period)];
-        let mut c = ChartSpec::new(
-            "C9",
-            "Complaints received: trend",
-            labels,
-            Layout::Lines,
-            "Complaints received",
-        );
-        c.lines = vec![
-            Series::counts("Stage 1", [prior.stage1.received, self.m.stage1.received]),
-            Series::counts("Stage 2", [prior.stage2.received, self.m.stage2.received]),
-        ];
+        c.bars = vec![Series::counts("Findings", findings.iter().map(|(_, id)| *id))];
         Some(c)
     }
 
     pub(super) fn c10_refusals(&self) -> ChartSpec {
-        let mut reasons: Vec<(&String, &u64)> = self.m.refused.by_reason.iter().collect();
-        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let reasons = &self.f.refusals;
         let mut c = ChartSpec::new(
             "C10",
             "Complaints refused, by reason",
-            reasons.iter().map(|(r, _)| r.to_string()).collect(),
+            reasons.iter().map(|(r, ..)| r.clone()).collect(),
             Layout::Horizontal,
             "Complaints refused",
         );
-        c.bars = vec![Series::counts("Refused", reasons.iter().map(|(_, n)| **n))];
+        c.bars = vec![Series::counts("Refused", reasons.iter().map(|(_, id, _)| *id))];
         c
     }
 }

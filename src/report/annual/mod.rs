@@ -2,6 +2,7 @@
 //! (T1–T11), charts (C1–C10) and headline tiles, built from the period's figures.
 
 mod charts;
+mod register;
 mod tables;
 mod tiles;
 
@@ -9,7 +10,9 @@ use std::collections::BTreeMap;
 
 use super::charts as drawing;
 use super::determinations::Determinations;
-use super::table::{Edition, Suppression};
+use super::disclosure::{FigureId, Ledger};
+use super::figures::StageFigures;
+use super::table::{Edition, Suppression, Table};
 use super::{Approval, Figures, ReportData, ReportInputs};
 use crate::config::Config;
 use crate::domain::period::Period;
@@ -30,16 +33,25 @@ pub fn build_annual(
     let period = figures.period;
     let period_label = super::period_label(&period);
     let prior_label = m.prior.as_ref().map(|_| super::period_label(&period.prior()));
+    let labels = register::FieldLabels::new(m, config, edition, suppression);
+    let mut ledger = Ledger::default();
+    let f = register::Registered::new(
+        &mut ledger,
+        m,
+        m.prior.as_deref(),
+        inputs.determinations.as_ref(),
+        period,
+        &labels,
+    );
     let ctx = Context {
         m,
         prior: m.prior.as_deref(),
         determinations: inputs.determinations.as_ref(),
         period,
         config,
+        f,
     };
-    let mut tables = BTreeMap::new();
-    let mut specs = Vec::new();
-    for builder in [
+    let mut builders = vec![
         ctx.t1_volumes(),
         ctx.t1_quarters(),
         ctx.t2_rates(),
@@ -55,13 +67,9 @@ pub fn build_annual(
         ctx.tsm_table(),
         ctx.channels_table(),
         super::exclusions_table(figures.quality),
-    ] {
-        tables.insert(builder.id.clone(), builder.render(edition, suppression));
-    }
-    if let Some(t11) = ctx.t11_ombudsman() {
-        tables.insert(t11.id.clone(), t11.render(edition, suppression));
-    }
-    specs.extend([
+    ];
+    builders.extend(ctx.t11_ombudsman());
+    let mut specs = vec![
         (ctx.c1_received(), "Month"),
         (ctx.c2_timeliness(), "Month"),
         (ctx.c3_days(), "Month"),
@@ -70,12 +78,28 @@ pub fn build_annual(
         (ctx.c6_tsm(), "Measure"),
         (ctx.c7_ageing(), "Age (working days)"),
         (ctx.c10_refusals(), "Reason"),
-    ]);
+    ];
     specs.extend(ctx.c8_findings().map(|c| (c, "Finding")));
-    specs.extend(ctx.c9_trend().map(|c| (c, "Year")));
+    specs.retain(|(s, _)| !s.categories.is_empty());
+    let tiles = ctx.tiles(&mut ledger);
+    let printed: Vec<FigureId> = builders
+        .iter()
+        .flat_map(|t| t.figures(edition, suppression, &ledger))
+        .chain(
+            specs
+                .iter()
+                .flat_map(|(c, _)| c.figures(edition, suppression, &ledger)),
+        )
+        .chain(tiles.iter().flat_map(|t| t.figures()))
+        .collect();
+    let disclosed = ledger.disclose(&printed, edition, suppression);
+    let tables: BTreeMap<String, Table> = builders
+        .iter()
+        .map(|b| (b.id.clone(), b.render(edition, suppression, &disclosed)))
+        .collect();
     let mut charts = BTreeMap::new();
-    for (spec, heading) in specs.into_iter().filter(|(s, _)| !s.categories.is_empty()) {
-        let chart = drawing::draw(&spec, heading, edition, suppression)?;
+    for (spec, heading) in &specs {
+        let chart = drawing::draw(spec, heading, edition, suppression, &disclosed)?;
         charts.insert(chart.id.clone(), chart);
     }
     let mut warnings = inputs.warnings.clone();
@@ -94,13 +118,17 @@ pub fn build_annual(
         },
         document_date: config.report.approved_on.unwrap_or(m.period.as_at).to_string(),
         governing_body_response: inputs.governing_body_response.clone(),
-        tiles: ctx.tiles(),
+        tiles: tiles
+            .iter()
+            .map(|t| t.render(edition, suppression, &disclosed))
+            .collect(),
         self_assessment: inputs.self_assessment.clone(),
         tables,
         charts,
         narrative: inputs.narrative.clone(),
         methodology: super::methodology(figures, suppression),
         warnings,
+        draft: inputs.placeholders(super::Template::Annual),
         quarter: None,
     })
 }
@@ -112,6 +140,7 @@ struct Context<'a> {
     determinations: Option<&'a Determinations>,
     period: Period,
     config: &'a Config,
+    f: register::Registered,
 }
 
 /// Signed change: "+12", "−3", "0".
@@ -138,18 +167,11 @@ impl Context<'_> {
             .collect()
     }
 
-    fn both<T>(&self, f: impl Fn(&StageMetrics) -> T) -> [T; 2] {
-        [f(&self.m.stage1), f(&self.m.stage2)]
-    }
-
-    fn categories_ranked(&self) -> Vec<(&String, u64, u64)> {
-        let mut rows: Vec<(&String, u64, u64)> = self
-            .m
-            .categories
-            .iter()
-            .map(|(k, v)| (k, v.stage1, v.stage2))
-            .collect();
-        rows.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then(a.0.cmp(b.0)));
-        rows
+    /// Each stage's name, metrics and registered figures.
+    fn stages(&self) -> [(&'static str, &StageMetrics, &StageFigures); 2] {
+        [
+            ("Stage 1", &self.m.stage1, &self.f.year[0]),
+            ("Stage 2", &self.m.stage2, &self.f.year[1]),
+        ]
     }
 }

@@ -1,33 +1,31 @@
-//! The annual report's tables: T1–T11, refusals, the TSM table and channels.
+//! The annual report's tables: T1–T11, refusals, the TSM table and channels, numbered in the
+//! order they are read. Counts come from the registered figures ([`super::register`]).
 
 use super::Context;
-use crate::metrics::{Metrics, Outcomes, TsmFigures, pct, per_1000};
+use crate::metrics::{pct, per_1000};
 use crate::report::determinations::Determinations;
+use crate::report::figures::StageFigures;
+use crate::report::figures::Tenure;
 use crate::report::table::{Cell, TableBuilder};
 use crate::report::{long_date, outcome_cells};
 
 impl Context<'_> {
     pub(super) fn t1_volumes(&self) -> TableBuilder {
         let m = self.m;
-        let p = self.prior;
-        let prior_count = |f: &dyn Fn(&Metrics) -> u64| p.map_or(Cell::text("–"), |p| Cell::Total(f(p)));
-        let prior_pct = |f: &dyn Fn(&Metrics) -> (Option<f64>, u64)| {
-            p.map_or(Cell::text("–"), |p| {
-                let (v, n) = f(p);
-                Cell::Pct(v, n)
-            })
-        };
+        let [y1, y2] = &self.f.year;
+        let prior = self.f.prior.as_ref();
+        let before = |pick: &dyn Fn(&[StageFigures; 2]) -> Cell| prior.map_or(Cell::text("–"), pick);
         TableBuilder::new("T1", "T1 Complaint volumes", "Received by the date received at each stage; refused complaints were not accepted under the complaints policy.", &["Measure", "This year", "Prior year"])
-            .row(vec![Cell::text("Stage 1 complaints received"), Cell::Total(m.stage1.received), prior_count(&|p| p.stage1.received)])
-            .row(vec![Cell::text("Stage 2 complaints received"), Cell::Total(m.stage2.received), prior_count(&|p| p.stage2.received)])
+            .row(vec![Cell::text("Stage 1 complaints received"), Cell::Fig(y1.received), before(&|p| Cell::Fig(p[0].received))])
+            .row(vec![Cell::text("Stage 2 complaints received"), Cell::Fig(y2.received), before(&|p| Cell::Fig(p[1].received))])
             .row(vec![
                 Cell::text("Escalation rate (stage 2 ÷ stage 1 received)"),
-                Cell::Pct(m.escalation_rate_pct, m.stage1.received),
-                prior_pct(&|p| (p.escalation_rate_pct, p.stage1.received)),
+                StageFigures::pct(m.escalation_rate_pct, y2.received, y1.received),
+                before(&|p| StageFigures::pct(self.prior.and_then(|p| p.escalation_rate_pct), p[1].received, p[0].received)),
             ])
-            .row(vec![Cell::text("Complaints refused (not accepted)"), Cell::Total(m.refused.total), prior_count(&|p| p.refused.total)])
-            .row(vec![Cell::text("Stage 1 complaints withdrawn"), Cell::Count(m.stage1.withdrawn), prior_count(&|p| p.stage1.withdrawn)])
-            .row(vec![Cell::text("Stage 2 complaints withdrawn"), Cell::Count(m.stage2.withdrawn), prior_count(&|p| p.stage2.withdrawn)])
+            .row(vec![Cell::text("Complaints refused (not accepted)"), Cell::Fig(self.f.refused), self.f.prior_refused.map_or(Cell::text("–"), Cell::Fig)])
+            .row(vec![Cell::text("Stage 1 complaints withdrawn"), Cell::Fig(y1.withdrawn), before(&|p| Cell::Fig(p[0].withdrawn))])
+            .row(vec![Cell::text("Stage 2 complaints withdrawn"), Cell::Fig(y2.withdrawn), before(&|p| Cell::Fig(p[1].withdrawn))])
     }
 
     pub(super) fn t1_quarters(&self) -> TableBuilder {
@@ -45,19 +43,19 @@ impl Context<'_> {
                 "Stage 2 within timescale",
             ],
         );
-        for q in &self.m.quarters {
+        for (q, f) in self.m.quarters.iter().zip(&self.f.quarters) {
             t = t.row(vec![
                 Cell::text(format!(
                     "{} (from {})",
                     q.label,
                     q.start.map(long_date).unwrap_or_default()
                 )),
-                Cell::Total(q.stage1_received),
-                Cell::Total(q.stage2_received),
-                Cell::Total(q.stage1_responded),
-                Cell::Pct(q.stage1_within_pct, q.stage1_responded),
-                Cell::Total(q.stage2_responded),
-                Cell::Pct(q.stage2_within_pct, q.stage2_responded),
+                Cell::Fig(f.received[0]),
+                Cell::Fig(f.received[1]),
+                Cell::Fig(f.responded[0]),
+                StageFigures::pct(q.stage1_within_pct, f.within[0], f.responded[0]),
+                Cell::Fig(f.responded[1]),
+                StageFigures::pct(q.stage2_within_pct, f.within[1], f.responded[1]),
             ]);
         }
         t
@@ -82,26 +80,39 @@ impl Context<'_> {
             ("LCRA", "Low cost rental (LCRA)"),
             ("LCHO", "Low cost home ownership (LCHO)"),
         ] {
-            if let Some(f) = self.m.tsm.get(tenure) {
+            if let (Some(f), Some(ids)) = (self.m.tsm.get(tenure), self.f.tenures.get(tenure)) {
                 homes_total += f.homes.unwrap_or(0);
                 t = t.row(vec![
                     Cell::text(name),
                     f.homes.map_or(Cell::text("not given"), Cell::Total),
-                    Cell::Total(f.stage1_received),
-                    Cell::Number(f.CH01_stage1_per_1000),
-                    Cell::Total(f.stage2_received),
-                    Cell::Number(f.CH01_stage2_per_1000),
+                    Cell::Fig(ids.received[0]),
+                    Cell::Rate {
+                        value: f.CH01_stage1_per_1000,
+                        num: ids.received[0],
+                    },
+                    Cell::Fig(ids.received[1]),
+                    Cell::Rate {
+                        value: f.CH01_stage2_per_1000,
+                        num: ids.received[1],
+                    },
                 ]);
             }
         }
+        let [y1, y2] = &self.f.year;
         let rate = |n: u64| per_1000(n, homes_total);
         t.row(vec![
             Cell::text("All homes"),
             Cell::Total(homes_total),
-            Cell::Total(self.m.stage1.received),
-            Cell::Number(rate(self.m.stage1.received)),
-            Cell::Total(self.m.stage2.received),
-            Cell::Number(rate(self.m.stage2.received)),
+            Cell::Fig(y1.received),
+            Cell::Rate {
+                value: rate(self.m.stage1.received),
+                num: y1.received,
+            },
+            Cell::Fig(y2.received),
+            Cell::Rate {
+                value: rate(self.m.stage2.received),
+                num: y2.received,
+            },
         ])
     }
 
@@ -119,29 +130,20 @@ impl Context<'_> {
                 "% on time",
             ],
         );
-        let missing = [
-            self.m.data_quality.acknowledgement_missing.stage1,
-            self.m.data_quality.acknowledgement_missing.stage2,
-        ];
-        for (i, (name, s)) in [("Stage 1", &self.m.stage1), ("Stage 2", &self.m.stage2)]
-            .into_iter()
-            .enumerate()
-        {
-            let late = s.received.saturating_sub(s.acknowledged_on_time + missing[i]);
+        for (name, s, f) in self.stages() {
             t = t.row(vec![
                 Cell::text(name),
-                Cell::Total(s.received),
-                Cell::Count(s.acknowledged_on_time),
-                Cell::Count(late),
-                Cell::Count(missing[i]),
-                Cell::Pct(s.acknowledged_on_time_pct, s.received),
+                Cell::Fig(f.received),
+                Cell::Fig(f.ack_on_time),
+                Cell::Fig(f.ack_late),
+                Cell::Fig(f.ack_missing),
+                StageFigures::pct(s.acknowledged_on_time_pct, f.ack_on_time, f.received),
             ]);
         }
         t
     }
 
     pub(super) fn t4_timeliness(&self) -> TableBuilder {
-        let ext = [&self.m.extensions.stage1, &self.m.extensions.stage2];
         let mut t = TableBuilder::new(
             "T4",
             "T4 Response timeliness",
@@ -161,30 +163,26 @@ impl Context<'_> {
                 "Mean working days",
             ],
         );
-        for (i, (name, s)) in [("Stage 1", &self.m.stage1), ("Stage 2", &self.m.stage2)]
-            .into_iter()
-            .enumerate()
-        {
+        for (name, s, f) in self.stages() {
             t = t.row(vec![
                 Cell::text(name),
-                Cell::Total(s.responded),
-                Cell::Count(s.within_base),
-                Cell::Count(s.within_extension),
-                Cell::Count(s.late),
-                Cell::Pct(s.within_timescale_pct, s.responded),
-                Cell::Pct(s.within_base_pct, s.responded),
-                Cell::Count(ext[i].used),
-                Cell::Count(ext[i].beyond_cap),
-                Cell::Count(ext[i].notified_late),
-                Cell::Number(s.median_working_days_to_respond),
-                Cell::Number(s.mean_working_days_to_respond),
+                Cell::Fig(f.responded),
+                Cell::Fig(f.within_base),
+                Cell::Fig(f.within_extension),
+                Cell::Fig(f.late),
+                StageFigures::pct(s.within_timescale_pct, f.within, f.responded),
+                StageFigures::pct(s.within_base_pct, f.within_base, f.responded),
+                Cell::Fig(f.extensions_used),
+                Cell::Fig(f.beyond_cap),
+                Cell::Fig(f.notified_late),
+                Cell::Ratio(s.median_working_days_to_respond, s.responded),
+                Cell::Ratio(s.mean_working_days_to_respond, s.responded),
             ]);
         }
         t
     }
 
     pub(super) fn t5_open(&self) -> TableBuilder {
-        let bands = [&self.m.open_age_bands.stage1, &self.m.open_age_bands.stage2];
         let mut t = TableBuilder::new(
             "T5",
             "T5 Open complaints at the period end",
@@ -200,22 +198,16 @@ impl Context<'_> {
                 "Over 40 days",
             ],
         );
-        for (i, (name, s)) in [("Stage 1", &self.m.stage1), ("Stage 2", &self.m.stage2)]
-            .into_iter()
-            .enumerate()
-        {
-            t = t.row(vec![
+        for (name, _, f) in self.stages() {
+            let mut row = vec![
                 Cell::text(name),
-                Cell::Total(s.open_at_end),
-                Cell::Count(s.open_at_end - s.open_overdue_at_end),
-                Cell::Count(s.open_overdue_at_end),
-                Cell::Count(bands[i].up_to_10),
-                Cell::Count(bands[i].from_11_to_20),
-                Cell::Count(bands[i].from_21_to_40),
-                Cell::Count(bands[i].over_40),
-            ]);
+                Cell::Fig(f.open),
+                Cell::Fig(f.open_in_time),
+                Cell::Fig(f.overdue),
+            ];
+            row.extend(f.bands.iter().map(|b| Cell::Fig(*b)));
+            t = t.row(row);
         }
-        t.row_total_column = Some(1);
         t
     }
 
@@ -234,55 +226,53 @@ impl Context<'_> {
                 "% upheld in full or part",
             ],
         );
-        for (name, s) in [("Stage 1", &self.m.stage1), ("Stage 2", &self.m.stage2)] {
+        for (name, s, f) in self.stages() {
             let o = &s.outcomes;
-            let decided = o.upheld + o.partly_upheld + o.not_upheld;
-            let mut cells = outcome_cells(name, s);
-            cells.push(Cell::Pct(pct(o.upheld + o.partly_upheld, decided), decided));
+            let mut cells = outcome_cells(name, f);
+            cells.push(StageFigures::pct(
+                pct(
+                    o.upheld + o.partly_upheld,
+                    o.upheld + o.partly_upheld + o.not_upheld,
+                ),
+                f.upheld_in_full_or_part,
+                f.decided,
+            ));
             t = t.row(cells);
         }
-        t.row_total_column = Some(5);
         t
     }
 
     pub(super) fn t7_categories(&self) -> TableBuilder {
         let mut t = TableBuilder::new(
             "T7",
-            "T7 Complaints by category",
-            "Complaints received in the period at each stage, by the category recorded in the case system.",
-            &["Category", "Stage 1", "Stage 2", "Total", "Prior year total"],
+            "T9 Complaints by category",
+            "Complaints received in the period at each stage, by the category recorded in the case system. An escalated complaint counts once at each stage, so the stages are not added together.",
+            &["Category", "Stage 1", "Stage 2", "Prior year stage 1"],
         );
-        for (name, s1, s2) in self.categories_ranked() {
-            let prior = self
-                .prior
-                .map(|p| p.categories.get(name).map_or(0, |c| c.stage1 + c.stage2));
+        for row in &self.f.categories {
             t = t.row(vec![
-                Cell::text(name.clone()),
-                Cell::Count(s1),
-                Cell::Count(s2),
-                Cell::Count(s1 + s2),
-                prior.map_or(Cell::text("–"), Cell::Count),
+                Cell::text(row.label.clone()),
+                Cell::Fig(row.received[0]),
+                Cell::Fig(row.received[1]),
+                row.prior_stage1.map_or(Cell::text("–"), Cell::Fig),
             ]);
         }
-        let total_row = t.rows.len();
-        t = t.row(vec![
+        let [y1, y2] = &self.f.year;
+        t.row(vec![
             Cell::text("All categories"),
-            Cell::Total(self.m.stage1.received),
-            Cell::Total(self.m.stage2.received),
-            Cell::Total(self.m.stage1.received + self.m.stage2.received),
-            self.prior.map_or(Cell::text("–"), |p| {
-                Cell::Total(p.stage1.received + p.stage2.received)
-            }),
-        ]);
-        t.row_total_column = Some(3);
-        t.column_total_row = Some(total_row);
-        t
+            Cell::Fig(y1.received),
+            Cell::Fig(y2.received),
+            self.f
+                .prior
+                .as_ref()
+                .map_or(Cell::text("–"), |p| Cell::Fig(p[0].received)),
+        ])
     }
 
     pub(super) fn t8_category_outcomes(&self) -> TableBuilder {
         let mut t = TableBuilder::new(
             "T8",
-            "T8 Outcomes by category",
+            "T10 Outcomes by category",
             "Responses at either stage dated in the period.",
             &[
                 "Category",
@@ -293,27 +283,17 @@ impl Context<'_> {
                 "Responses",
             ],
         );
-        let mut rows: Vec<_> = self.m.category_outcomes.iter().collect();
-        rows.sort_by(|a, b| {
-            let total = |o: &Outcomes| o.upheld + o.partly_upheld + o.not_upheld + o.other;
-            total(b.1).cmp(&total(a.1)).then(a.0.cmp(b.0))
-        });
-        for (name, o) in rows {
-            t = t.row(vec![
-                Cell::text(name.clone()),
-                Cell::Count(o.upheld),
-                Cell::Count(o.partly_upheld),
-                Cell::Count(o.not_upheld),
-                Cell::Count(o.other),
-                Cell::Count(o.upheld + o.partly_upheld + o.not_upheld + o.other),
-            ]);
+        for (label, ids) in &self.f.category_outcomes {
+            let mut row = vec![Cell::text(label.clone())];
+            row.extend(ids.iter().map(|id| Cell::Fig(*id)));
+            t = t.row(row);
         }
-        t.row_total_column = Some(5);
         t
     }
 
     pub(super) fn t9_resolution(&self) -> TableBuilder {
         let m = self.m;
+        let [y1, y2] = &self.f.year;
         let referred = self.determinations.map(|d| {
             let f = d.within(self.period.start, self.period.end);
             f.iter()
@@ -321,24 +301,27 @@ impl Context<'_> {
                 .collect::<std::collections::BTreeSet<_>>()
                 .len() as u64
         });
+        let prior = self.prior.zip(self.f.prior.as_ref());
         let mut t = TableBuilder::new(
             "T9",
-            "T9 Where complaints were resolved",
+            "T7 Where complaints were resolved",
             "Resolved at stage 1: stage 1 responses in the period whose complaint was not escalated.",
             &["Measure", "This year", "Prior year"],
         )
         .row(vec![
             Cell::text("Resolved at stage 1"),
-            Cell::Pct(m.resolved_at_stage1_pct, m.stage1.responded),
-            self.prior.map_or(Cell::text("–"), |p| {
-                Cell::Pct(p.resolved_at_stage1_pct, p.stage1.responded)
-            }),
+            StageFigures::pct(m.resolved_at_stage1_pct, self.f.resolved_at_stage1, y1.responded),
+            prior
+                .zip(self.f.prior_resolved_at_stage1)
+                .map_or(Cell::text("–"), |((p, f), resolved)| {
+                    StageFigures::pct(p.resolved_at_stage1_pct, resolved, f[0].responded)
+                }),
         ])
         .row(vec![
             Cell::text("Escalated to stage 2"),
-            Cell::Pct(m.escalation_rate_pct, m.stage1.received),
-            self.prior.map_or(Cell::text("–"), |p| {
-                Cell::Pct(p.escalation_rate_pct, p.stage1.received)
+            StageFigures::pct(m.escalation_rate_pct, y2.received, y1.received),
+            prior.map_or(Cell::text("–"), |(p, f)| {
+                StageFigures::pct(p.escalation_rate_pct, f[1].received, f[0].received)
             }),
         ]);
         if let Some(n) = referred {
@@ -353,9 +336,10 @@ impl Context<'_> {
 
     pub(super) fn t10_remedies(&self) -> TableBuilder {
         let c = &self.m.compensation;
+        let (n, money) = (self.f.compensated, self.f.compensation);
         let mut t = TableBuilder::new(
             "T10",
-            "T10 Compensation (financial remedies)",
+            "T8 Compensation (financial remedies)",
             "Complaints whose final response in the period included compensation above zero.",
             &[
                 "Stage of final response",
@@ -364,20 +348,20 @@ impl Context<'_> {
                 "Mean",
             ],
         );
-        for (name, f) in [("Stage 1", &c.by_stage.stage1), ("Stage 2", &c.by_stage.stage2)] {
+        let means = [c.by_stage.stage1.mean, c.by_stage.stage2.mean, c.mean];
+        for (i, name) in ["Stage 1", "Stage 2", "All"].into_iter().enumerate() {
             t = t.row(vec![
                 Cell::text(name),
-                Cell::Count(f.count),
-                Cell::Money(f.total),
-                f.mean.map_or(Cell::text("n/a"), Cell::Money),
+                Cell::Fig(n[i]),
+                Cell::Money(money[i]),
+                Cell::Mean {
+                    value: means[i],
+                    total: money[i],
+                    count: n[i],
+                },
             ]);
         }
-        t.row(vec![
-            Cell::text("All"),
-            Cell::Total(c.count),
-            Cell::Money(c.total),
-            c.mean.map_or(Cell::text("n/a"), Cell::Money),
-        ])
+        t
     }
 
     pub(super) fn t11_ombudsman(&self) -> Option<TableBuilder> {
@@ -386,16 +370,20 @@ impl Context<'_> {
         let mut t = TableBuilder::new(
             "T11",
             "T11 Housing Ombudsman findings",
-            "Findings in determinations made in the period (one determination can contain several findings).",
+            "Findings in determinations made in the period (one determination can contain several findings). The Ombudsman publishes its determinations, so these figures are shown in full.",
             &["Finding", "Findings", "Compensation ordered"],
         );
-        for (name, n) in Determinations::by_finding(&findings) {
+        for (name, id) in &self.f.findings {
             let ordered: f64 = findings
                 .iter()
-                .filter(|f| f.finding == name)
+                .filter(|f| &f.finding == name)
                 .map(|f| f.compensation_ordered)
                 .sum();
-            t = t.row(vec![Cell::text(name), Cell::Count(n), Cell::Money(ordered)]);
+            t = t.row(vec![
+                Cell::text(name.clone()),
+                Cell::Fig(*id),
+                Cell::Amount(ordered),
+            ]);
         }
         let total: f64 = findings.iter().map(|f| f.compensation_ordered).sum();
         let rate = pct(
@@ -405,7 +393,7 @@ impl Context<'_> {
         t = t.row(vec![
             Cell::text("All findings"),
             Cell::Total(findings.len() as u64),
-            Cell::Money(total),
+            Cell::Amount(total),
         ]);
         Some(t.note(format!(
             "Maladministration rate (severe maladministration, maladministration, partial maladministration and service failure as a share of findings): {}.",
@@ -414,38 +402,28 @@ impl Context<'_> {
     }
 
     pub(super) fn refused_table(&self) -> TableBuilder {
-        let mut reasons: Vec<(&String, &u64)> = self.m.refused.by_reason.iter().collect();
-        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let mut t = TableBuilder::new(
             "TR",
             "Complaints refused, by reason",
             "Complaints not accepted under the complaints policy (Code section 2), by date received.",
             &["Reason", "Complaints", "Prior year"],
         );
-        for (reason, n) in reasons {
-            let prior = self
-                .prior
-                .map(|p| p.refused.by_reason.get(reason).copied().unwrap_or(0));
+        for (reason, id, before) in &self.f.refusals {
             t = t.row(vec![
                 Cell::text(reason.clone()),
-                Cell::Count(*n),
-                prior.map_or(Cell::text("–"), Cell::Count),
+                Cell::Fig(*id),
+                before.map_or(Cell::text("–"), Cell::Fig),
             ]);
         }
-        let total_row = t.rows.len();
-        t = t.row(vec![
+        t.row(vec![
             Cell::text("All refused"),
-            Cell::Total(self.m.refused.total),
-            self.prior
-                .map_or(Cell::text("–"), |p| Cell::Total(p.refused.total)),
-        ]);
-        t.column_total_row = Some(total_row);
-        t
+            Cell::Fig(self.f.refused),
+            self.f.prior_refused.map_or(Cell::text("–"), Cell::Fig),
+        ])
     }
 
     pub(super) fn tsm_table(&self) -> TableBuilder {
         let config = self.config;
-        let get = |m: Option<&Metrics>, tenure: &str| m.and_then(|m| m.tsm.get(tenure).cloned());
         let mut t = TableBuilder::new(
             "TSM",
             "Tenant Satisfaction Measures: complaints",
@@ -458,29 +436,38 @@ impl Context<'_> {
                 "LCHO prior year",
             ],
         );
-        type Pick = fn(&TsmFigures) -> Cell;
+        type Pick = fn(&crate::metrics::TsmFigures, &Tenure) -> Cell;
         let measures: [(&str, Pick); 4] = [
-            ("CH01(1) Stage 1 complaints per 1,000 homes", |f| {
-                Cell::Number(f.CH01_stage1_per_1000)
+            ("CH01(1) Stage 1 complaints per 1,000 homes", |f, t| Cell::Rate {
+                value: f.CH01_stage1_per_1000,
+                num: t.received[0],
             }),
-            ("CH01(2) Stage 2 complaints per 1,000 homes", |f| {
-                Cell::Number(f.CH01_stage2_per_1000)
+            ("CH01(2) Stage 2 complaints per 1,000 homes", |f, t| Cell::Rate {
+                value: f.CH01_stage2_per_1000,
+                num: t.received[1],
             }),
-            ("CH02(1) Stage 1 responded within timescale", |f| {
-                Cell::Pct(f.CH02_stage1_pct, f.stage1_responded)
+            ("CH02(1) Stage 1 responded within timescale", |f, t| {
+                StageFigures::pct(f.CH02_stage1_pct, t.within[0], t.responded[0])
             }),
-            ("CH02(2) Stage 2 responded within timescale", |f| {
-                Cell::Pct(f.CH02_stage2_pct, f.stage2_responded)
+            ("CH02(2) Stage 2 responded within timescale", |f, t| {
+                StageFigures::pct(f.CH02_stage2_pct, t.within[1], t.responded[1])
             }),
         ];
         for (name, pick) in measures {
-            let cell = |f: Option<TsmFigures>| f.map_or(Cell::text("–"), |f| pick(&f));
+            let cell = |m: Option<&crate::metrics::Metrics>,
+                        ids: &std::collections::BTreeMap<String, Tenure>,
+                        tenure: &str| {
+                match (m.and_then(|m| m.tsm.get(tenure)), ids.get(tenure)) {
+                    (Some(f), Some(t)) => pick(f, t),
+                    _ => Cell::text("–"),
+                }
+            };
             t = t.row(vec![
                 Cell::text(name),
-                cell(get(Some(self.m), "LCRA")),
-                cell(get(self.prior, "LCRA")),
-                cell(get(Some(self.m), "LCHO")),
-                cell(get(self.prior, "LCHO")),
+                cell(Some(self.m), &self.f.tenures, "LCRA"),
+                cell(self.prior, &self.f.prior_tenures, "LCRA"),
+                cell(Some(self.m), &self.f.tenures, "LCHO"),
+                cell(self.prior, &self.f.prior_tenures, "LCHO"),
             ]);
         }
         let tp = |v: Option<f64>| v.map_or(Cell::text("not given"), |v| Cell::text(format!("{v:.1}%")));
@@ -498,23 +485,18 @@ impl Context<'_> {
     }
 
     pub(super) fn channels_table(&self) -> TableBuilder {
-        let mut rows: Vec<(&String, &u64)> = self.m.channels.iter().collect();
-        rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let mut t = TableBuilder::new(
             "TC",
             "How stage 1 complaints were made",
             "Stage 1 complaints received in the period, by channel.",
             &["Channel", "Complaints"],
         );
-        for (channel, n) in rows {
-            t = t.row(vec![Cell::text(channel.clone()), Cell::Count(*n)]);
+        for (channel, id) in &self.f.channels {
+            t = t.row(vec![Cell::text(channel.clone()), Cell::Fig(*id)]);
         }
-        let total_row = t.rows.len();
-        t = t.row(vec![
+        t.row(vec![
             Cell::text("All channels"),
-            Cell::Total(self.m.stage1.received),
-        ]);
-        t.column_total_row = Some(total_row);
-        t
+            Cell::Fig(self.f.year[0].received),
+        ])
     }
 }

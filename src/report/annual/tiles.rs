@@ -4,10 +4,55 @@ use super::{Context, signed};
 use crate::metrics::pct;
 use crate::report::Tile;
 use crate::report::determinations::{Determinations, Finding};
-use crate::report::table;
+use crate::report::disclosure::{Disclosed, FigureId, Ledger};
+use crate::report::table::{self, Cell, Edition, Suppression};
+
+/// A headline figure before the edition decides what it shows: its value as a cell, and a
+/// change from last year that is printed only when every figure it rests on is shown.
+pub(crate) struct TileSpec {
+    tile: Tile,
+    value: Option<Cell>,
+    rests_on: Vec<FigureId>,
+}
+
+impl TileSpec {
+    fn plain(tile: Tile) -> Self {
+        TileSpec {
+            tile,
+            value: None,
+            rests_on: Vec::new(),
+        }
+    }
+
+    pub(crate) fn figures(&self) -> Vec<FigureId> {
+        self.rests_on.clone()
+    }
+
+    pub(crate) fn render(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> Tile {
+        let mut tile = self.tile.clone();
+        if let Some(cell) = &self.value
+            && cell.plot_value(edition, s, d).is_none()
+        {
+            tile.value = cell.display(edition, s, d);
+            tile.prior = None;
+            tile.change = None;
+        }
+        if self.rests_on.iter().any(|id| !d.shown(*id)) {
+            tile.change = None;
+        }
+        tile
+    }
+}
+
+/// "£222,010" (headline amounts to the pound).
+fn pounds(amount: f64) -> String {
+    let rounded = amount.round();
+    let sign = if rounded < 0.0 { "−" } else { "" };
+    format!("{sign}£{}", table::thousands(rounded.abs() as u64))
+}
 
 impl Context<'_> {
-    pub(super) fn tiles(&self) -> Vec<Tile> {
+    pub(super) fn tiles(&self, l: &mut Ledger) -> Vec<TileSpec> {
         let config = self.config;
         let m = self.m;
         let p = self.prior;
@@ -19,7 +64,7 @@ impl Context<'_> {
                 let diff = now as f64 - b as f64;
                 match pct(now.abs_diff(b), b) {
                     Some(rel) if b > 0 => format!(
-                        "{} ({}%)",
+                        "{}, {}%",
                         signed(diff, "", 0),
                         if diff < 0.0 {
                             format!("−{rel:.1}")
@@ -42,7 +87,7 @@ impl Context<'_> {
         };
         let lcra = m.tsm.get("LCRA");
         let prior_lcra = p.and_then(|p| p.tsm.get("LCRA"));
-        let mut tiles = vec![
+        let mut tiles: Vec<Tile> = vec![
             count_tile(
                 "Stage 1 complaints received",
                 m.stage1.received,
@@ -53,20 +98,6 @@ impl Context<'_> {
                 m.stage2.received,
                 p.map(|p| p.stage2.received),
             ),
-            Tile {
-                label: "Stage 1 complaints per 1,000 homes (CH01, LCRA)".into(),
-                value: lcra
-                    .and_then(|t| t.CH01_stage1_per_1000)
-                    .map_or("n/a".into(), |v| format!("{v:.1}")),
-                prior: prior_lcra.map(|t| t.CH01_stage1_per_1000.map_or("n/a".into(), |v| format!("{v:.1}"))),
-                change: match (
-                    lcra.and_then(|t| t.CH01_stage1_per_1000),
-                    prior_lcra.and_then(|t| t.CH01_stage1_per_1000),
-                ) {
-                    (Some(a), Some(b)) => Some(signed(a - b, "", 1)),
-                    _ => None,
-                },
-            },
             pct_tile(
                 "Stage 1 responded within timescale (CH02)",
                 m.stage1.within_timescale_pct,
@@ -83,12 +114,39 @@ impl Context<'_> {
                 p.map(|p| p.escalation_rate_pct),
             ),
         ];
+        let mut specs: Vec<TileSpec> = tiles.drain(..).map(TileSpec::plain).collect();
+        if let (Some(f), Some(ids)) = (lcra, self.f.tenures.get("LCRA")) {
+            let value = Cell::Rate {
+                value: f.CH01_stage1_per_1000,
+                num: ids.received[0],
+            };
+            let before = prior_lcra.and_then(|t| t.CH01_stage1_per_1000);
+            let mut rests_on = vec![ids.received[0]];
+            rests_on.extend(self.f.prior_tenures.get("LCRA").map(|t| t.received[0]));
+            specs.insert(
+                2,
+                TileSpec {
+                    tile: Tile {
+                        label: "Stage 1 complaints per 1,000 homes (CH01, LCRA)".into(),
+                        value: f.CH01_stage1_per_1000.map_or("n/a".into(), |v| format!("{v:.1}")),
+                        prior: prior_lcra
+                            .map(|t| t.CH01_stage1_per_1000.map_or("n/a".into(), |v| format!("{v:.1}"))),
+                        change: f
+                            .CH01_stage1_per_1000
+                            .zip(before)
+                            .map(|(a, b)| signed(a - b, "", 1)),
+                    },
+                    value: Some(value),
+                    rests_on,
+                },
+            );
+        }
         if let Some(tp09) = config.tsm.TP09_LCRA {
-            tiles.push(pct_tile(
+            specs.push(TileSpec::plain(pct_tile(
                 "Satisfied with complaint handling (TP09, LCRA)",
                 Some(tp09),
                 config.tsm.TP09_prior_LCRA.map(Some),
-            ));
+            )));
         }
         if let Some(d) = self.determinations {
             let now = d.within(self.period.start, self.period.end);
@@ -100,31 +158,46 @@ impl Context<'_> {
                     .collect::<std::collections::BTreeSet<_>>()
                     .len() as u64
             };
-            tiles.push(count_tile(
+            specs.push(TileSpec::plain(count_tile(
                 "Ombudsman determinations",
                 refs(&now),
                 Some(refs(&before)),
-            ));
-            tiles.push(count_tile(
+            )));
+            specs.push(TileSpec::plain(count_tile(
                 "Maladministration findings",
                 Determinations::maladministration(&now),
                 Some(Determinations::maladministration(&before)),
-            ));
+            )));
         }
-        tiles.push(Tile {
-            label: "Compensation on final responses".into(),
-            value: table::money(self.m.compensation.total),
-            prior: p.map(|p| table::money(p.compensation.total)),
-            change: p.map(|p| {
-                let diff = self.m.compensation.total - p.compensation.total;
-                let text = table::money(diff.abs());
-                if diff < 0.0 {
-                    format!("−{text}")
-                } else {
-                    format!("+{text}")
-                }
-            }),
+        // The headline amount is published: it is registered as public, so the stage amounts
+        // are what hides when a stage's count is small.
+        let total = l.money(
+            "year.compensation",
+            self.m.compensation.total,
+            self.f.compensated[2],
+        );
+        l.mark_public(total);
+        specs.push(TileSpec {
+            tile: Tile {
+                label: "Compensation on final responses".into(),
+                value: pounds(self.m.compensation.total),
+                prior: p.map(|p| pounds(p.compensation.total)),
+                change: p.map(|p| {
+                    let diff = self.m.compensation.total - p.compensation.total;
+                    let text = pounds(diff.abs());
+                    if diff < 0.0 {
+                        format!("−{text}")
+                    } else {
+                        format!("+{text}")
+                    }
+                }),
+            },
+            value: None,
+            rests_on: [Some(total), self.f.prior_compensation]
+                .into_iter()
+                .flatten()
+                .collect(),
         });
-        tiles
+        specs
     }
 }

@@ -1,0 +1,306 @@
+//! The figures a report prints, registered in its [`Ledger`] with the relations between them:
+//! a stage's counts and their totals, months within quarters within the year, categories and
+//! outcomes within stages. Tables and charts take cells from here, so a figure printed twice
+//! is one figure and every sum a reader could form is known to the suppression.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::disclosure::labels::Labels;
+use super::disclosure::{FigureId, Ledger};
+use super::table::Cell;
+use crate::metrics::{AgeBands, Extensions, Metrics, PeriodRow, StageMetrics};
+
+/// One stage's figures for one span (`scope`: "year", "prior", "q2", "ytd"…).
+#[derive(Debug, Clone)]
+pub(crate) struct StageFigures {
+    pub received: FigureId,
+    pub withdrawn: FigureId,
+    pub ack_on_time: FigureId,
+    pub ack_late: FigureId,
+    pub ack_missing: FigureId,
+    pub responded: FigureId,
+    pub within_base: FigureId,
+    pub within_extension: FigureId,
+    pub within: FigureId,
+    pub late: FigureId,
+    pub open: FigureId,
+    pub open_in_time: FigureId,
+    pub overdue: FigureId,
+    pub bands: [FigureId; 4],
+    pub upheld: FigureId,
+    pub partly_upheld: FigureId,
+    pub not_upheld: FigureId,
+    pub other: FigureId,
+    pub decided: FigureId,
+    pub upheld_in_full_or_part: FigureId,
+    pub extensions_used: FigureId,
+    pub beyond_cap: FigureId,
+    pub notified_late: FigureId,
+}
+
+/// What a stage's figures are registered from.
+pub(crate) struct StageInput<'a> {
+    pub metrics: &'a StageMetrics,
+    pub extensions: &'a Extensions,
+    pub bands: &'a AgeBands,
+    pub ack_missing: u64,
+}
+
+impl StageFigures {
+    /// Registers a stage; `headline` makes its received, responded and open totals public.
+    pub(crate) fn register(
+        l: &mut Ledger,
+        scope: &str,
+        stage: u8,
+        input: &StageInput,
+        headline: bool,
+    ) -> Self {
+        let s = input.metrics;
+        let k = |name: &str| format!("{scope}.s{stage}.{name}");
+        let total = |l: &mut Ledger, name: &str, n: u64| {
+            if headline {
+                l.public(k(name), n)
+            } else {
+                l.count(k(name), n)
+            }
+        };
+        let received = total(l, "received", s.received);
+        let responded = total(l, "responded", s.responded);
+        let open = total(l, "open", s.open_at_end);
+        let o = &s.outcomes;
+        let b = input.bands;
+        let ack_late = s
+            .received
+            .saturating_sub(s.acknowledged_on_time + input.ack_missing);
+        let f = StageFigures {
+            received,
+            withdrawn: l.count(k("withdrawn"), s.withdrawn),
+            ack_on_time: l.count(k("ack_on_time"), s.acknowledged_on_time),
+            ack_late: l.count(k("ack_late"), ack_late),
+            ack_missing: l.count(k("ack_missing"), input.ack_missing),
+            responded,
+            within_base: l.count(k("within_base"), s.within_base),
+            within_extension: l.count(k("within_extension"), s.within_extension),
+            within: l.count(k("within"), s.within_base + s.within_extension),
+            late: l.count(k("late"), s.late),
+            open,
+            open_in_time: l.count(k("open_in_time"), s.open_at_end - s.open_overdue_at_end),
+            overdue: l.count(k("overdue"), s.open_overdue_at_end),
+            bands: [
+                l.count(k("age_0_10"), b.up_to_10),
+                l.count(k("age_11_20"), b.from_11_to_20),
+                l.count(k("age_21_40"), b.from_21_to_40),
+                l.count(k("age_over_40"), b.over_40),
+            ],
+            upheld: l.count(k("upheld"), o.upheld),
+            partly_upheld: l.count(k("partly_upheld"), o.partly_upheld),
+            not_upheld: l.count(k("not_upheld"), o.not_upheld),
+            other: l.count(k("outcome_other"), o.other),
+            decided: l.count(k("decided"), o.upheld + o.partly_upheld + o.not_upheld),
+            upheld_in_full_or_part: l.count(k("upheld_in_full_or_part"), o.upheld + o.partly_upheld),
+            extensions_used: l.count(k("extensions_used"), input.extensions.used),
+            beyond_cap: l.count(k("beyond_cap"), input.extensions.beyond_cap),
+            notified_late: l.count(k("notified_late"), input.extensions.notified_late),
+        };
+        l.sum(f.received, &[f.ack_on_time, f.ack_late, f.ack_missing]);
+        l.sum(f.within, &[f.within_base, f.within_extension]);
+        l.sum(f.responded, &[f.within, f.late]);
+        l.sum(f.open, &[f.open_in_time, f.overdue]);
+        l.sum(f.open, &f.bands);
+        l.sum(f.upheld_in_full_or_part, &[f.upheld, f.partly_upheld]);
+        l.sum(f.decided, &[f.upheld_in_full_or_part, f.not_upheld]);
+        l.sum(f.responded, &[f.decided, f.other]);
+        f
+    }
+
+    /// `num` of this stage's `den` as a percentage cell.
+    pub(crate) fn pct(value: Option<f64>, num: FigureId, den: FigureId) -> Cell {
+        Cell::Pct { value, num, den }
+    }
+}
+
+/// Both stages of one span.
+pub(crate) fn both_stages(l: &mut Ledger, scope: &str, m: &Metrics, headline: bool) -> [StageFigures; 2] {
+    let missing = &m.data_quality.acknowledgement_missing;
+    let one = StageInput {
+        metrics: &m.stage1,
+        extensions: &m.extensions.stage1,
+        bands: &m.open_age_bands.stage1,
+        ack_missing: missing.stage1,
+    };
+    let two = StageInput {
+        metrics: &m.stage2,
+        extensions: &m.extensions.stage2,
+        bands: &m.open_age_bands.stage2,
+        ack_missing: missing.stage2,
+    };
+    [
+        StageFigures::register(l, scope, 1, &one, headline),
+        StageFigures::register(l, scope, 2, &two, headline),
+    ]
+}
+
+/// A month's or quarter's figures.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SpanFigures {
+    pub received: [FigureId; 2],
+    pub responded: [FigureId; 2],
+    pub within: [FigureId; 2],
+}
+
+impl SpanFigures {
+    /// Registers a month or quarter, keyed by its first day so that the same span in two
+    /// tables is one figure.
+    pub(crate) fn register(l: &mut Ledger, start: Option<NaiveDate>, label: &str, r: &PeriodRow) -> Self {
+        let key = start.map_or_else(|| label.to_string(), |d| d.to_string());
+        let k = |name: &str| format!("span.{key}.{name}");
+        SpanFigures {
+            received: [
+                l.count(k("s1.received"), r.stage1_received),
+                l.count(k("s2.received"), r.stage2_received),
+            ],
+            responded: [
+                l.count(k("s1.responded"), r.stage1_responded),
+                l.count(k("s2.responded"), r.stage2_responded),
+            ],
+            within: [
+                l.count(k("s1.within"), r.stage1_within),
+                l.count(k("s2.within"), r.stage2_within),
+            ],
+        }
+    }
+
+    /// `total` is the sum of `parts`, figure by figure.
+    pub(crate) fn sum(l: &mut Ledger, total: &SpanFigures, parts: &[SpanFigures]) {
+        for stage in 0..2 {
+            let pick =
+                |f: fn(&SpanFigures) -> [FigureId; 2]| parts.iter().map(|p| f(p)[stage]).collect::<Vec<_>>();
+            l.sum(total.received[stage], &pick(|p| p.received));
+            l.sum(total.responded[stage], &pick(|p| p.responded));
+            l.sum(total.within[stage], &pick(|p| p.within));
+        }
+    }
+
+    /// The span made of a whole period's stage figures.
+    pub(crate) fn of_stages(stages: &[StageFigures; 2]) -> SpanFigures {
+        SpanFigures {
+            received: [stages[0].received, stages[1].received],
+            responded: [stages[0].responded, stages[1].responded],
+            within: [stages[0].within, stages[1].within],
+        }
+    }
+}
+
+/// The period's months and quarters, registered with months summing to their quarters and
+/// quarters to the period's stage totals.
+pub(crate) fn calendar(
+    l: &mut Ledger,
+    m: &Metrics,
+    year: &SpanFigures,
+) -> (Vec<SpanFigures>, Vec<SpanFigures>) {
+    let months: Vec<SpanFigures> = m
+        .months
+        .iter()
+        .map(|r| SpanFigures::register(l, r.start, &r.label, r))
+        .collect();
+    let quarters: Vec<SpanFigures> = m
+        .quarters
+        .iter()
+        .map(|r| SpanFigures::register(l, r.start, &format!("q{}", r.label), r))
+        .collect();
+    let starts: Vec<Option<NaiveDate>> = m.quarters.iter().map(|q| q.start).collect();
+    for (qi, quarter) in quarters.iter().enumerate() {
+        let (Some(from), next) = (starts[qi], starts.get(qi + 1).copied().flatten()) else {
+            continue;
+        };
+        let inside: Vec<SpanFigures> = m
+            .months
+            .iter()
+            .zip(&months)
+            .filter(|(r, _)| r.start.is_some_and(|d| d >= from && next.is_none_or(|n| d < n)))
+            .map(|(_, f)| *f)
+            .collect();
+        SpanFigures::sum(l, quarter, &inside);
+    }
+    SpanFigures::sum(l, year, &quarters);
+    (months, quarters)
+}
+
+/// A breakdown by free-text value (category, channel, refusal reason) as the edition prints it:
+/// each printed label's figure, largest first, registered under `scope.field.label`, summing to
+/// `total`.
+pub(crate) fn breakdown(
+    l: &mut Ledger,
+    key: &str,
+    values: &BTreeMap<String, u64>,
+    labels: &Labels,
+    total: FigureId,
+) -> Vec<(String, FigureId)> {
+    let grouped = labels.group(values, |a, b| *a += b);
+    let mut rows: Vec<(String, u64)> = grouped.into_iter().collect();
+    rows.sort_by(|a, b| {
+        let other = |s: &str| s == super::disclosure::labels::OTHER;
+        other(&a.0)
+            .cmp(&other(&b.0))
+            .then(b.1.cmp(&a.1))
+            .then(a.0.cmp(&b.0))
+    });
+    let figures: Vec<(String, FigureId)> = rows
+        .into_iter()
+        .map(|(label, n)| {
+            let id = l.count(format!("{key}.{label}"), n);
+            (label, id)
+        })
+        .collect();
+    let parts: Vec<FigureId> = figures.iter().map(|(_, id)| *id).collect();
+    l.sum(total, &parts);
+    figures
+}
+
+/// One tenure's TSM figures.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tenure {
+    pub received: [FigureId; 2],
+    pub responded: [FigureId; 2],
+    pub within: [FigureId; 2],
+}
+
+/// Each tenure's TSM counts, summing (with any other tenure) to the stage totals.
+pub(crate) fn tenures(
+    l: &mut Ledger,
+    scope: &str,
+    m: &Metrics,
+    year: &[StageFigures; 2],
+) -> BTreeMap<String, Tenure> {
+    let mut out = BTreeMap::new();
+    for (name, f) in &m.tsm {
+        let k = |what: &str| format!("{scope}.tenure.{name}.{what}");
+        out.insert(
+            name.clone(),
+            Tenure {
+                received: [
+                    l.count(k("s1.received"), f.stage1_received),
+                    l.count(k("s2.received"), f.stage2_received),
+                ],
+                responded: [
+                    l.count(k("s1.responded"), f.stage1_responded),
+                    l.count(k("s2.responded"), f.stage2_responded),
+                ],
+                within: [
+                    l.count(k("s1.within"), f.stage1_within),
+                    l.count(k("s2.within"), f.stage2_within),
+                ],
+            },
+        );
+    }
+    for stage in 0..2 {
+        let parts =
+            |pick: fn(&Tenure) -> [FigureId; 2]| out.values().map(|t| pick(t)[stage]).collect::<Vec<_>>();
+        l.sum(year[stage].received, &parts(|t| t.received));
+        l.sum(year[stage].responded, &parts(|t| t.responded));
+        l.sum(year[stage].within, &parts(|t| t.within));
+    }
+    out
+}
