@@ -193,7 +193,10 @@ fn quarterly_report_lists_open_cases_in_the_board_edition_only() {
         assert!(text.contains("The last four quarters"));
     }
     assert!(board.contains("Exceptions: open complaints needing attention"));
-    assert!(board.contains("RVH-24-"), "board edition lists the exceptions' references");
+    assert!(
+        board.contains("RVH-24-"),
+        "board edition lists the exceptions' references"
+    );
     assert!(!web.contains("RVH-2"), "web edition lists no references");
     let data: Value =
         serde_json::from_slice(&std::fs::read(out.join("quarterly-data-2024-25-Q3.json")).unwrap()).unwrap();
@@ -408,7 +411,9 @@ fn web_edition_hides_small_numbers_and_protects_them_from_totals() {
     let web = pdf_lines(&out.join("annual-report-2024-25-web.pdf"));
     let board = pdf_lines(&out.join("annual-report-2024-25.pdf"));
     let t7 = |text: &str, category: &str| -> Vec<String> {
-        let start = text.find("Complaints by category").expect("category table present");
+        let start = text
+            .find("Complaints by category")
+            .expect("category table present");
         let line = text[start..]
             .lines()
             .find(|l| l.trim_start().starts_with(category))
@@ -421,7 +426,10 @@ fn web_edition_hides_small_numbers_and_protects_them_from_totals() {
     // complaints, is grouped as "Other" and its 3 is "<5"; Alpha's 20 is hidden ("*") because
     // the column total (23) would otherwise give the 3 away.
     assert_eq!(t7(&board, "Cat Beta"), ["3", "0", "–"]);
-    assert!(!web.contains("Cat Beta"), "a category of fewer than 5 complaints is not named");
+    assert!(
+        !web.contains("Cat Beta"),
+        "a category of fewer than 5 complaints is not named"
+    );
     assert_eq!(t7(&web, "Other"), ["<5", "0", "–"]);
     assert_eq!(t7(&web, "Cat Alpha"), ["*", "0", "–"]);
     assert!(web.contains("23"), "headline totals are never suppressed");
@@ -508,9 +516,10 @@ fn the_quarterly_methodology_counts_the_quarters_complaints() {
             "--out",
             out.to_str().unwrap(),
         ]);
-        let data: Value =
-            serde_json::from_slice(&std::fs::read(out.join(format!("quarterly-data-2024-25-{quarter}.json"))).unwrap())
-                .unwrap();
+        let data: Value = serde_json::from_slice(
+            &std::fs::read(out.join(format!("quarterly-data-2024-25-{quarter}.json"))).unwrap(),
+        )
+        .unwrap();
         let received: u64 = table_rows(&data, "QV")
             .iter()
             .find(|r| r[0] == "Stage 1 received")

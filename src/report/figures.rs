@@ -151,11 +151,17 @@ pub(crate) struct SpanFigures {
 }
 
 impl SpanFigures {
-    /// Registers a month or quarter, keyed by its first day so that the same span in two
-    /// tables is one figure.
-    pub(crate) fn register(l: &mut Ledger, start: Option<NaiveDate>, label: &str, r: &PeriodRow) -> Self {
+    /// Registers a month or quarter (`kind`), keyed by its kind and first day so that the same
+    /// span in two tables is one figure (a quarter and its first month start on one day).
+    pub(crate) fn register(
+        l: &mut Ledger,
+        kind: &str,
+        start: Option<NaiveDate>,
+        label: &str,
+        r: &PeriodRow,
+    ) -> Self {
         let key = start.map_or_else(|| label.to_string(), |d| d.to_string());
-        let k = |name: &str| format!("span.{key}.{name}");
+        let k = |name: &str| format!("{kind}.{key}.{name}");
         SpanFigures {
             received: [
                 l.count(k("s1.received"), r.stage1_received),
@@ -203,12 +209,12 @@ pub(crate) fn calendar(
     let months: Vec<SpanFigures> = m
         .months
         .iter()
-        .map(|r| SpanFigures::register(l, r.start, &r.label, r))
+        .map(|r| SpanFigures::register(l, "month", r.start, &r.label, r))
         .collect();
     let quarters: Vec<SpanFigures> = m
         .quarters
         .iter()
-        .map(|r| SpanFigures::register(l, r.start, &format!("q{}", r.label), r))
+        .map(|r| SpanFigures::register(l, "quarter", r.start, &r.label, r))
         .collect();
     let starts: Vec<Option<NaiveDate>> = m.quarters.iter().map(|q| q.start).collect();
     for (qi, quarter) in quarters.iter().enumerate() {

@@ -7,6 +7,8 @@
 //! be: see [`inference`] for what "work out" covers. Public figures (headline totals, the
 //! Ombudsman's published findings) are never hidden.
 
+#[cfg(test)]
+mod attack;
 mod inference;
 pub(crate) mod labels;
 
