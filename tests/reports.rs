@@ -545,3 +545,119 @@ fn the_quarterly_methodology_counts_the_quarters_complaints() {
         assert!(received > 0 && received < 1000, "{quarter}: {received}");
     }
 }
+
+#[test]
+fn a_report_straight_after_init_is_a_draft_and_final_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let landlord = dir.path().join("landlord");
+    run_ok(&["init", landlord.to_str().unwrap()]);
+    std::fs::copy(
+        common::sample("complaints-datix-2024-25.csv"),
+        landlord.join("complaints-export.csv"),
+    )
+    .unwrap();
+    let config = landlord.join("config.toml");
+    let out = dir.path().join("out");
+    let (code, _, stderr) = common::run(&[
+        "annual",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // What is missing is listed: the placeholders init wrote, the empty files and the
+    // self-assessment's 72 provisions with no answer.
+    assert!(stderr.contains("DRAFT"), "{stderr}");
+    for missing in [
+        "governing_body_response: governing-body-response.md still holds the text `init` wrote",
+        "themes: themes.md still holds",
+        "non_compliance: non-compliance.md still holds",
+        "self_assessment: 72 provisions are \"Not stated\"",
+    ] {
+        assert!(stderr.contains(missing), "{missing}\n{stderr}");
+    }
+    for edition in ["annual-report-2024-25.pdf", "annual-report-2024-25-web.pdf"] {
+        let text = pdf_text(&out.join(edition));
+        let pages = text.matches("Page ").count();
+        // Every page carries the stamp (the cover also has the list of what is missing).
+        assert!(
+            text.matches("DRAFT — not for publication").count() > pages,
+            "{edition}"
+        );
+        for placeholder in [
+            "Replace this text",
+            "Describe the main themes",
+            "Example: repairs appointments",
+            "Every provision is assessed as compliant",
+            "None. The Housing Ombudsman",
+        ] {
+            assert!(!text.contains(placeholder), "{edition} prints {placeholder:?}");
+        }
+    }
+    // --final refuses, with exit code 2, and writes nothing.
+    let final_out = dir.path().join("final");
+    let (code, _, stderr) = common::run(&[
+        "annual",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        final_out.to_str().unwrap(),
+        "--final",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("still placeholders"), "{stderr}");
+    assert!(!final_out.join("annual-report-2024-25.pdf").exists());
+}
+
+#[test]
+fn a_quarterly_for_an_earlier_year_is_a_board_paper() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    run_ok(&[
+        "quarterly",
+        "--config",
+        common::sample("config.toml").to_str().unwrap(),
+        "--period",
+        "2023/24",
+        "--quarter",
+        "Q2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let data: Value =
+        serde_json::from_slice(&std::fs::read(out.join("quarterly-data-2023-24-Q2.json")).unwrap()).unwrap();
+    assert_eq!(
+        data["title"],
+        "Complaints report to the governing body: Q2 2023/24"
+    );
+    assert_eq!(data["period"]["start"], "1 Jul 2023");
+    assert_eq!(data["period"]["end"], "30 Sep 2023");
+    // The sample export starts in April 2023: the two quarters before are "no data", not 0.
+    let rolling = table_rows(&data, "QR");
+    let first: Vec<&str> = rolling.iter().map(|r| r[1].as_str().unwrap()).collect();
+    assert_eq!(first[..2], ["no data", "no data"]);
+    assert!(first[2..].iter().all(|c| c.parse::<u64>().is_ok()), "{first:?}");
+    // Every percentage has its counts beside it.
+    for row in table_rows(&data, "QV") {
+        for cell in &row[1..] {
+            let cell = cell.as_str().unwrap();
+            if cell.ends_with(')') && cell.contains('%') {
+                assert!(cell.contains(" of "), "{cell}");
+            }
+        }
+    }
+    for table in [
+        "QV", "QT", "QR", "QC", "QO", "QX", "QF", "QA", "QE", "QH", "QS", "QD",
+    ] {
+        assert!(data["tables"][table].is_object(), "{table} missing");
+    }
+    // The board paper: exceptions, not every open case; a date format of its own nowhere.
+    let board = pdf_text(&out.join("quarterly-report-2023-24-Q2.pdf"));
+    assert!(board.contains("Exceptions: open complaints needing attention"));
+    assert!(board.contains("Orders after severe maladministration findings"));
+    assert!(!board.contains("2023-0"), "ISO dates printed");
+    // No per-quarter narrative is configured for 2023-24: a draft, saying so.
+    assert!(board.contains("Not yet provided: the issues and trends for this quarter."));
+    assert!(board.contains("DRAFT — not for publication"));
+}
