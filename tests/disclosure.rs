@@ -276,9 +276,9 @@ fn read_annual(data: &Value) -> Reader {
         let decided = r.unknown(format!("T6|{stage} decided"));
         r.sum(Some(decided), &c[..3]);
         r.percentage(data, "T6", stage, 6, Some(decided), &c[..2]);
-        for k in 0..4 {
+        for (k, &shown) in c[..4].iter().enumerate() {
             let drawn = r.cell(data, "C4-data", stage, k + 1);
-            r.sum(c[k], &[drawn]);
+            r.sum(shown, &[drawn]);
         }
     }
     // T1a quarters sum to the year (T1, T4); months (C1, C2, C3) sum to their quarters.

@@ -47,7 +47,19 @@ pub struct Finding {
     pub orders: String,
     pub compensation_ordered: f64,
     pub order_due: String,
+    /// `order_due` read as a date (day first, as the other dates in the file).
+    pub order_due_date: Option<chrono::NaiveDate>,
     pub order_status: String,
+}
+
+impl Finding {
+    /// An order is open until its status says it was complied with, completed or closed.
+    pub fn order_open(&self) -> bool {
+        let status = self.order_status.to_lowercase();
+        !["compli", "complete", "closed", "done", "met", "satisfied"]
+            .iter()
+            .any(|word| status.contains(word))
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -77,6 +89,9 @@ pub(crate) fn read(path: &Path) -> Result<Determinations> {
             finding,
             orders: row.orders,
             compensation_ordered: parse_money(&row.compensation_ordered).flatten().unwrap_or(0.0),
+            order_due_date: parse_date(&row.order_due, DateOrder::DayFirst, false)
+                .ok()
+                .flatten(),
             order_due: row.order_due,
             order_status: row.order_status,
         });

@@ -301,12 +301,12 @@ pub(crate) fn tenures(
             },
         );
     }
-    for stage in 0..2 {
+    for (stage, total) in year.iter().enumerate() {
         let parts =
             |pick: fn(&Tenure) -> [FigureId; 2]| out.values().map(|t| pick(t)[stage]).collect::<Vec<_>>();
-        l.sum(year[stage].received, &parts(|t| t.received));
-        l.sum(year[stage].responded, &parts(|t| t.responded));
-        l.sum(year[stage].within, &parts(|t| t.within));
+        l.sum(total.received, &parts(|t| t.received));
+        l.sum(total.responded, &parts(|t| t.responded));
+        l.sum(total.within, &parts(|t| t.within));
     }
     out
 }

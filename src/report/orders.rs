@@ -27,24 +27,17 @@ pub(super) fn ombudsman(
         let id = l.public(format!("q.finding.{name}"), n);
         findings = findings.row(vec![Cell::text(name), Cell::Fig(id)]);
     }
-    let open = |f: &Finding| {
-        let s = f.order_status.to_lowercase();
-        !(s.contains("complete") || s.contains("closed") || s.contains("done"))
-    };
-    let due_in_year = |f: &Finding| {
-        chrono::NaiveDate::parse_from_str(f.order_due.trim(), "%Y-%m-%d")
-            .is_ok_and(|d| d >= year.start && d <= q.end)
-    };
+    let in_year = |d: Option<chrono::NaiveDate>| d.is_some_and(|d| d >= year.start && d <= q.end);
     let mut orders: Vec<&Finding> = d
         .findings
         .iter()
         .filter(|f| !f.orders.trim().is_empty() && f.date.is_some_and(|d| d <= q.end))
-        .filter(|f| open(f) || due_in_year(f) || f.date.is_some_and(|d| d >= year.start))
+        .filter(|f| f.order_open() || in_year(f.order_due_date) || in_year(f.date))
         .collect();
     orders.sort_by(|a, b| {
-        open(b)
-            .cmp(&open(a))
-            .then(a.order_due.cmp(&b.order_due))
+        b.order_open()
+            .cmp(&a.order_open())
+            .then(a.order_due_date.cmp(&b.order_due_date))
             .then(a.reference.cmp(&b.reference))
     });
     let severe = |f: &Finding| f.finding.to_lowercase().contains("severe");
@@ -55,9 +48,11 @@ pub(super) fn ombudsman(
             caption,
             &["Determination", "Finding", "Order", "Due", "Status"],
         );
+        t.numeric_from = 5;
         for f in rows {
-            let due = chrono::NaiveDate::parse_from_str(f.order_due.trim(), "%Y-%m-%d")
-                .map_or_else(|_| f.order_due.clone(), super::long_date);
+            let due = f
+                .order_due_date
+                .map_or_else(|| f.order_due.clone(), super::long_date);
             t = t.row(vec![
                 Cell::text(if edition == Edition::Board {
                     f.reference.clone()

@@ -55,6 +55,28 @@ pub struct QuarterText {
     pub author: Option<String>,
 }
 
+/// The reasons an open stage is an exception, in the order the web edition counts them.
+const EXCEPTION_REASONS: [&str; 3] = ["overdue", "old", "watched category"];
+
+/// The open stages that are exceptions, with why: overdue first, then the oldest.
+fn exception_cases<'f>(f: &'f QuarterFigures) -> Vec<(&'f OpenCase, Vec<&'static str>)> {
+    let mut cases: Vec<(&OpenCase, Vec<&'static str>)> = f
+        .open_cases
+        .first
+        .iter()
+        .map(|c| (c, exception_reasons(c, f.config)))
+        .filter(|(_, r)| !r.is_empty())
+        .collect();
+    // Overdue first, then the oldest.
+    cases.sort_by(|a, b| {
+        (b.0.status == "Overdue")
+            .cmp(&(a.0.status == "Overdue"))
+            .then(b.0.age_working_days.cmp(&a.0.age_working_days))
+            .then(a.0.reference.cmp(&b.0.reference))
+    });
+    cases
+}
+
 /// Why an open stage is an exception.
 fn exception_reasons(case: &OpenCase, config: &Config) -> Vec<&'static str> {
     let q = &config.quarterly;
@@ -154,7 +176,7 @@ pub fn build_quarterly(
             narrative.insert(key, blocks.clone());
         }
     }
-    let exceptions = ctx.exception_cases();
+    let exceptions = exception_cases(figures);
     let qc = &config.quarterly;
     Ok(ReportData {
         kind: "quarterly",
@@ -203,6 +225,10 @@ struct QuarterContext<'a> {
     to_date: [StageFigures; 2],
     tenures: BTreeMap<String, Tenure>,
     last_four: Vec<[StageFigures; 2]>,
+    /// Each of the last four quarters: open and overdue at its end, both stages.
+    last_four_open: Vec<[FigureId; 2]>,
+    /// Open stages that are exceptions, by reason (the web edition's count of them).
+    exceptions_by_reason: Vec<(&'static str, FigureId)>,
     categories: Vec<(String, FigureId, FigureId)>,
     refusals: Vec<(String, FigureId)>,
     refused: FigureId,
@@ -215,11 +241,36 @@ impl<'a> QuarterContext<'a> {
         let this = both_stages(l, "q", &f.this, true);
         let to_date = both_stages(l, "ytd", &f.to_date, true);
         let tenures = tenures(l, "ytd", &f.to_date, &to_date);
-        let last_four = f
+        let last_four: Vec<[StageFigures; 2]> = f
             .last_four
             .iter()
             .map(|(p, m)| both_stages(l, &format!("span{}", p.start), m, false))
             .collect();
+        let last_four_open = last_four
+            .iter()
+            .zip(&f.last_four)
+            .map(|(ids, (p, m))| {
+                let k = |what: &str| format!("span{}.both.{what}", p.start);
+                let open = l.count(k("open"), m.stage1.open_at_end + m.stage2.open_at_end);
+                let overdue = l.count(
+                    k("overdue"),
+                    m.stage1.open_overdue_at_end + m.stage2.open_overdue_at_end,
+                );
+                l.sum(open, &[ids[0].open, ids[1].open]);
+                l.sum(overdue, &[ids[0].overdue, ids[1].overdue]);
+                [open, overdue]
+            })
+            .collect();
+        let cases = exception_cases(f);
+        let exceptions_by_reason = EXCEPTION_REASONS
+            .into_iter()
+            .map(|reason| {
+                let n = cases.iter().filter(|(_, r)| r.contains(&reason)).count() as u64;
+                (reason, l.count(format!("q.exceptions.{reason}"), n))
+            })
+            .collect::<Vec<_>>();
+        // Every overdue open stage is an exception.
+        l.sum(exceptions_by_reason[0].1, &[this[0].overdue, this[1].overdue]);
         let p = &f.config.publication;
         let uses: BTreeMap<String, u64> = f
             .to_date
@@ -277,6 +328,8 @@ impl<'a> QuarterContext<'a> {
             to_date,
             tenures,
             last_four,
+            last_four_open,
+            exceptions_by_reason,
             categories,
             refusals,
             refused,
@@ -378,7 +431,13 @@ impl<'a> QuarterContext<'a> {
             ],
         );
         t.counts_beside_pct = true;
-        for ((p, m), f) in self.f.last_four.iter().zip(&self.last_four) {
+        for (((p, m), f), open) in self
+            .f
+            .last_four
+            .iter()
+            .zip(&self.last_four)
+            .zip(&self.last_four_open)
+        {
             if no_data(m) {
                 let mut row = vec![Cell::text(quarter_label(p))];
                 row.extend((0..6).map(|_| Cell::text("no data")));
@@ -391,8 +450,8 @@ impl<'a> QuarterContext<'a> {
                 Cell::Fig(f[1].received),
                 StageFigures::pct(m.stage1.within_timescale_pct, f[0].within, f[0].responded),
                 StageFigures::pct(m.stage2.within_timescale_pct, f[1].within, f[1].responded),
-                Cell::Fig(f[0].open),
-                Cell::Fig(f[0].overdue),
+                Cell::Fig(open[0]),
+                Cell::Fig(open[1]),
             ]);
         }
         t
@@ -447,8 +506,8 @@ impl<'a> QuarterContext<'a> {
             "Final responses in the quarter with compensation above zero; extensions on responses in the quarter.",
             &[
                 "Stage",
-                "Complaints with compensation",
-                "Compensation",
+                "Compensated",
+                "Amount",
                 "Mean",
                 "Extensions used",
                 "Beyond Code maximum",
@@ -514,30 +573,11 @@ impl<'a> QuarterContext<'a> {
         t
     }
 
-    fn exception_cases(&self) -> Vec<(&OpenCase, Vec<&'static str>)> {
-        let mut cases: Vec<(&OpenCase, Vec<&'static str>)> = self
-            .f
-            .open_cases
-            .first
-            .iter()
-            .map(|c| (c, exception_reasons(c, self.f.config)))
-            .filter(|(_, r)| !r.is_empty())
-            .collect();
-        // Overdue first, then the oldest.
-        cases.sort_by(|a, b| {
-            (b.0.status == "Overdue")
-                .cmp(&(a.0.status == "Overdue"))
-                .then(b.0.age_working_days.cmp(&a.0.age_working_days))
-                .then(a.0.reference.cmp(&b.0.reference))
-        });
-        cases
-    }
-
     /// QE: the exceptions a board acts on. The board edition lists them (capped); the web
     /// edition has no case data.
     fn exceptions(&self, edition: Edition) -> TableBuilder {
         let q = &self.f.config.quarterly;
-        let cases = self.exception_cases();
+        let cases = exception_cases(self.f);
         let mut t = TableBuilder::new(
             "QE",
             "Exceptions: open complaints needing attention",
@@ -553,15 +593,15 @@ impl<'a> QuarterContext<'a> {
                 "Category",
                 "Received",
                 "Deadline",
-                "Age (working days)",
                 "Why",
+                "Age (working days)",
             ],
         );
+        t.numeric_from = 6;
         if edition == Edition::Web {
             t.header = vec!["Why".into(), "Open stages".into()];
-            for reason in ["overdue", "old", "watched category"] {
-                let n = cases.iter().filter(|(_, r)| r.contains(&reason)).count() as u64;
-                t = t.row(vec![Cell::text(reason), Cell::Total(n)]);
+            for (reason, id) in &self.exceptions_by_reason {
+                t = t.row(vec![Cell::text(*reason), Cell::Fig(*id)]);
             }
             return t;
         }
@@ -576,9 +616,9 @@ impl<'a> QuarterContext<'a> {
                 Cell::text(c.category.clone()),
                 Cell::text(date(&c.received)),
                 Cell::text(date(&c.deadline)),
+                Cell::text(reasons.join(", ")),
                 c.age_working_days
                     .map_or(Cell::text("–"), |a| Cell::Total(a.max(0) as u64)),
-                Cell::text(reasons.join(", ")),
             ]);
         }
         if cases.len() > q.exceptions_listed {

@@ -219,6 +219,8 @@ pub(crate) struct TableBuilder {
     pub rows: Vec<Vec<Cell>>,
     /// Percentages print the counts they are of: "95.0% (19 of 20)".
     pub counts_beside_pct: bool,
+    /// Columns from this index on hold numbers (right-aligned).
+    pub numeric_from: usize,
     pub note: Option<String>,
 }
 
@@ -231,6 +233,7 @@ impl TableBuilder {
             header: header.iter().map(|h| h.to_string()).collect(),
             rows: Vec::new(),
             counts_beside_pct: false,
+            numeric_from: 1,
             note: None,
         }
     }
@@ -269,7 +272,7 @@ impl TableBuilder {
                         .collect()
                 })
                 .collect(),
-            numeric_from: 1,
+            numeric_from: self.numeric_from,
             note: self.note.clone(),
         }
     }
