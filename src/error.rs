@@ -46,7 +46,7 @@ pub enum Error {
     Usage(String),
 
     /// `--final` with parts of the report still placeholders.
-    #[error("not final: {} part(s) of the report are still placeholders:\n  - {}\nfill them in, or run without --final to get a DRAFT", .0.len(), .0.join("\n  - "))]
+    #[error("not final: these parts of the report are still placeholders:\n  - {}\nfill them in, or run without --final to get a DRAFT", .0.join("\n  - "))]
     NotFinal(Vec<String>),
 
     /// Writing an output failed.

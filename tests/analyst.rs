@@ -60,7 +60,7 @@ fn the_table_has_one_row_per_complaint_with_the_stage_judgements() {
         "table",
     );
     assert!(
-        table.contains("RVH-23-000001") && table.contains("2 row(s)"),
+        table.contains("RVH-23-000001") && table.contains("2 rows"),
         "{table}"
     );
     let csv = query(

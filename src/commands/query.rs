@@ -7,6 +7,7 @@ use polars::sql::SQLContext;
 
 use crate::cli::{QueryArgs, QueryFormat};
 use crate::columnar::frame::texts;
+use crate::domain::text::count_of;
 use crate::error::{Error, Result};
 use crate::ingest::Fingerprints;
 use crate::pipeline::Request;
@@ -80,7 +81,10 @@ fn render_table(frame: &DataFrame) -> Result<String> {
     for i in 0..frame.height() {
         table.add_row(columns.iter().map(|(_, values)| values[i].clone()));
     }
-    Ok(format!("{table}\n{} row(s)", frame.height()))
+    Ok(format!(
+        "{table}\n{}",
+        count_of(frame.height() as u64, "row", "rows")
+    ))
 }
 
 /// Rows as JSON objects with typed values (numbers, booleans, dates as yyyy-mm-dd strings).

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::progress::Progress;
 use crate::cli::{OutputFormat, ValidateArgs};
+use crate::domain::text::count_of;
 use crate::error::Result;
 use crate::ingest::Fingerprints;
 use crate::normalise::{DataQuality, Normalised};
@@ -88,8 +89,11 @@ pub fn render_text(q: &DataQuality) -> String {
     for f in &q.files {
         let _ = writeln!(
             out,
-            "  {}: {}, header on row {}, {} data row(s)",
-            f.file, f.format, f.header_row, f.rows_read
+            "  {}: {}, header on row {}, {}",
+            f.file,
+            f.format,
+            f.header_row,
+            count_of(f.rows_read as u64, "data row", "data rows")
         );
         for note in &f.notes {
             let _ = writeln!(out, "    note: {note}");
@@ -110,8 +114,11 @@ pub fn render_text(q: &DataQuality) -> String {
     }
     let _ = writeln!(
         out,
-        "\nRows: {} read = {} included + {} excluded; {} complaint(s)",
-        q.rows_read, q.included, q.excluded, q.complaints
+        "\nRows: {} read = {} included + {} excluded; {}",
+        q.rows_read,
+        q.included,
+        q.excluded,
+        count_of(q.complaints as u64, "complaint", "complaints")
     );
     if !q.exclusions.is_empty() {
         let _ = writeln!(out, "\nExcluded rows ({})", q.exclusions.len());
@@ -147,9 +154,13 @@ pub fn render_text(q: &DataQuality) -> String {
     let verdict = match (q.warnings.is_empty(), not_found) {
         (true, 0) => "ready to analyse".to_string(),
         (false, 0) => "ready to analyse; review the warnings above".to_string(),
-        (true, n) => format!("ready to analyse; {n} field(s) not found: see the checklist at the top"),
+        (true, n) => format!(
+            "ready to analyse; {} not found: see the checklist at the top",
+            count_of(n as u64, "field", "fields")
+        ),
         (false, n) => format!(
-            "ready to analyse; {n} field(s) not found (see the checklist at the top) and warnings to review"
+            "ready to analyse; {} not found (see the checklist at the top) and warnings to review",
+            count_of(n as u64, "field", "fields")
         ),
     };
     let _ = writeln!(out, "\nResult: {verdict}");

@@ -18,6 +18,12 @@ pub fn value_key(value: &str) -> String {
         .to_lowercase()
 }
 
+/// "1 complaint", "2 complaints": a count with its noun in the right number.
+pub fn count_of(n: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// At most `max_chars` characters of `value`, with an ellipsis when cut (for messages).
 pub fn truncate_text(value: &str, max_chars: usize) -> String {
     match value.char_indices().nth(max_chars) {

@@ -12,6 +12,7 @@ use super::header::{HEADER_SEARCH_ROWS, choose_header_row, unique_headers, wante
 use super::{CodedText, RawColumn, RawTable, ReadOptions};
 use crate::columnar::parallel::in_parallel;
 use crate::config::SheetRef;
+use crate::domain::text::count_of;
 use crate::error::{Error, Result};
 
 /// ZIP (XLSX, XLSM, XLSB, ODS) or OLE compound file (XLS) signatures.
@@ -194,8 +195,8 @@ fn choose_sheet(names: &[String], wanted: Option<&SheetRef>) -> std::result::Res
             .ok_or_else(|| "the workbook has no sheets".to_string()),
         Some(SheetRef::Index(i)) => names.get(i - 1).cloned().ok_or_else(|| {
             format!(
-                "[input] sheet = {i}, but the workbook has {} sheet(s): {}",
-                names.len(),
+                "[input] sheet = {i}, but the workbook has {}: {}",
+                count_of(names.len() as u64, "sheet", "sheets"),
                 listing()
             )
         }),

@@ -34,6 +34,7 @@ use crate::domain::dates::date_lit;
 use crate::domain::homes::Homes;
 use crate::domain::period::Period;
 use crate::domain::stage::{ResponseClock, Stage};
+use crate::domain::text::count_of;
 use crate::error::{PolarsContext, Result};
 use crate::observe::{Observer, step};
 use batch::Batch;
@@ -378,9 +379,12 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
         tenure_not_lcra_or_lcho: a.count(tenure_unknown),
     };
     if quality_counts.tenure_not_lcra_or_lcho > 0 {
+        let n = quality_counts.tenure_not_lcra_or_lcho;
         warnings.push(format!(
-            "{} stage-1 complaint(s) received in the period have a tenure that is neither LCRA nor LCHO (or none): they count in the stage totals but not in the TSM tenure figures",
-            quality_counts.tenure_not_lcra_or_lcho
+            "{} received in the period {} a tenure that is neither LCRA nor LCHO (or none): {} in the stage totals but not in the TSM tenure figures",
+            count_of(n, "stage-1 complaint", "stage-1 complaints"),
+            if n == 1 { "has" } else { "have" },
+            if n == 1 { "it counts" } else { "they count" }
         ));
     }
     let calendar = input.calendar;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::text::count_of;
 use crate::error::{Error, Result};
 
 /// The Code's sections (spec §4.1).
@@ -348,8 +349,8 @@ pub(crate) fn assemble(
         .collect();
     if !missing.is_empty() {
         warnings.push(format!(
-            "{} provision(s) not assessed: {}",
-            missing.len(),
+            "{} not assessed: {}",
+            count_of(missing.len() as u64, "provision", "provisions"),
             missing.join(", ")
         ));
     }
@@ -511,7 +512,7 @@ mod tests {
         assert!(
             sa.warnings
                 .iter()
-                .any(|w| w.starts_with("69 provision(s) not assessed"))
+                .any(|w| w.starts_with("69 provisions not assessed"))
         );
         assert!(
             sa.warnings

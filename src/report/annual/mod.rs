@@ -57,6 +57,7 @@ pub fn build_annual(
         ctx.t2_rates(),
         ctx.t3_acknowledgement(),
         ctx.t4_timeliness(),
+        ctx.t4_extensions(),
         ctx.t5_open(),
         ctx.t6_outcomes(),
         ctx.t7_categories(),

@@ -156,11 +156,6 @@ impl Context<'_> {
                 "Late",
                 "% within timescale",
                 "% within base",
-                "Extensions used",
-                "Beyond Code maximum",
-                "Notified late",
-                "Median working days",
-                "Mean working days",
             ],
         );
         for (name, s, f) in self.stages() {
@@ -172,6 +167,29 @@ impl Context<'_> {
                 Cell::Fig(f.late),
                 StageFigures::pct(s.within_timescale_pct, f.within, f.responded),
                 StageFigures::pct(s.within_base_pct, f.within_base, f.responded),
+            ]);
+        }
+        t
+    }
+
+    /// T4a: extensions and days to respond (apart from T4, so neither table is too wide to read).
+    pub(super) fn t4_extensions(&self) -> TableBuilder {
+        let mut t = TableBuilder::new(
+            "T4X",
+            "T4a Extensions and working days to respond",
+            "Responses dated in the period. Beyond Code maximum: the agreed date was capped. Notified late: the extension does not count.",
+            &[
+                "Stage",
+                "Extensions used",
+                "Beyond Code maximum",
+                "Notified late",
+                "Median working days",
+                "Mean working days",
+            ],
+        );
+        for (name, s, f) in self.stages() {
+            t = t.row(vec![
+                Cell::text(name),
                 Cell::Fig(f.extensions_used),
                 Cell::Fig(f.beyond_cap),
                 Cell::Fig(f.notified_late),
