@@ -8,7 +8,7 @@ use crate::ingest::Fingerprints;
 use crate::pipeline::Request;
 use crate::report::typeset::warm_up_in_background;
 use crate::report::{
-    Edition, OPEN_CASES_LISTED, QuarterFigures, ReportInputs, Template, build_quarterly, narrative_key,
+    Edition, OPEN_CASES_READ, QuarterFigures, ReportInputs, Template, build_quarterly, narrative_key,
 };
 
 pub fn run(args: &QuarterlyArgs) -> Result<i32> {
@@ -37,7 +37,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<i32> {
         this: analysis.figures_for(q, &observer)?,
         to_date: analysis.figures_for(year.through(&q), &observer)?,
         last_four,
-        open_cases: analysis.open_cases(q, OPEN_CASES_LISTED)?,
+        open_cases: analysis.open_cases(q, OPEN_CASES_READ)?,
     };
     let mut inputs = ReportInputs::load(&analysis.config)?;
     inputs.load_quarter(&analysis.config, &narrative_key(&year, quarter))?;

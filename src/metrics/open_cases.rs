@@ -31,6 +31,9 @@ pub struct OpenCase {
     pub deadline: String,
     /// "Overdue" or "In time" at the as-at date.
     pub status: String,
+    /// Open past its deadline at the as-at date (what `status` says).
+    #[serde(skip)]
+    pub overdue: bool,
     pub category: String,
     /// Working days from receipt to the as-at date (none when the calendar does not cover them).
     pub age_working_days: Option<i64>,
@@ -79,6 +82,7 @@ pub fn open_cases(t: &DataFrame, p: Period, listed: usize, calendar: &Calendar) 
                 received: received_text,
                 deadline,
                 status: if overdue { "Overdue" } else { "In time" }.into(),
+                overdue,
                 category: categories[i].clone().unwrap_or_default(),
                 age_working_days,
             }

@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::disclosure::labels::Labels;
+use super::disclosure::labels::{self, Labels};
 use super::disclosure::{FigureId, Ledger};
-use super::table::Cell;
-use crate::metrics::{AgeBands, Extensions, Metrics, PeriodRow, StageMetrics};
+use super::table::{Cell, Edition, Suppression};
+use crate::config::Config;
+use crate::domain::stage::Stage;
+use crate::metrics::{AgeBands, Compensation, Extensions, Metrics, PeriodRow, StageMetrics, TsmFigures};
 
 /// One stage's figures for one span (`scope`: "year", "prior", "q2", "ytd"…).
 #[derive(Debug, Clone)]
@@ -235,34 +237,163 @@ pub(crate) fn calendar(
 }
 
 /// A breakdown by free-text value (category, channel, refusal reason) as the edition prints it:
-/// each printed label's figure, largest first, registered under `scope.field.label`, summing to
-/// `total`.
-pub(crate) fn breakdown(
-    l: &mut Ledger,
-    key: &str,
-    values: &BTreeMap<String, u64>,
-    labels: &Labels,
-    total: FigureId,
-) -> Vec<(String, FigureId)> {
-    let grouped = labels.group(values, |a, b| *a += b);
-    let mut rows: Vec<(String, u64)> = grouped.into_iter().collect();
-    rows.sort_by(|a, b| {
-        let other = |s: &str| s == super::disclosure::labels::OTHER;
-        other(&a.0)
-            .cmp(&other(&b.0))
-            .then(b.1.cmp(&a.1))
-            .then(a.0.cmp(&b.0))
-    });
-    let figures: Vec<(String, FigureId)> = rows
-        .into_iter()
-        .map(|(label, n)| {
-            let id = l.count(format!("{key}.{label}"), n);
-            (label, id)
-        })
-        .collect();
-    let parts: Vec<FigureId> = figures.iter().map(|(_, id)| *id).collect();
-    l.sum(total, &parts);
-    figures
+/// each printed label's figure, largest first ("Other" last), registered under `key.label`.
+pub(crate) struct Breakdown {
+    key: String,
+    pub rows: Vec<(String, FigureId)>,
+}
+
+impl Breakdown {
+    /// Registers `values` grouped by their printed labels, summing to `total`.
+    pub(crate) fn register(
+        l: &mut Ledger,
+        key: &str,
+        values: &BTreeMap<String, u64>,
+        labels: &Labels,
+        total: FigureId,
+    ) -> Self {
+        let grouped = labels.group(values, |a, b| *a += b);
+        let mut rows: Vec<(String, u64)> = grouped.into_iter().collect();
+        rows.sort_by(|a, b| labels::ranked((&a.0, a.1), (&b.0, b.1)));
+        let rows: Vec<(String, FigureId)> = rows
+            .into_iter()
+            .map(|(label, n)| {
+                let id = l.count(format!("{key}.{label}"), n);
+                (label, id)
+            })
+            .collect();
+        let parts: Vec<FigureId> = rows.iter().map(|(_, id)| *id).collect();
+        l.sum(total, &parts);
+        Breakdown {
+            key: key.to_string(),
+            rows,
+        }
+    }
+
+    /// The figure for `label`: a zero when the breakdown has no such row (a category seen in
+    /// another span only).
+    pub(crate) fn get(&self, l: &mut Ledger, label: &str) -> FigureId {
+        match self.rows.iter().find(|(n, _)| n == label) {
+            Some((_, id)) => *id,
+            None => l.count(format!("{}.{label}", self.key), 0),
+        }
+    }
+
+    pub(crate) fn labels(&self) -> impl Iterator<Item = &str> {
+        self.rows.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+/// The labels each free-text field prints with in an edition, decided from the uses in `m`.
+pub(crate) struct FieldLabels {
+    pub category: Labels,
+    pub channel: Labels,
+    pub refusal: Labels,
+}
+
+impl FieldLabels {
+    pub(crate) fn new(m: &Metrics, config: &Config, edition: Edition, s: &Suppression) -> Self {
+        let p = &config.publication;
+        let uses: BTreeMap<String, u64> = m
+            .categories
+            .iter()
+            .map(|(k, c)| (k.clone(), c.stage1 + c.stage2))
+            .collect();
+        FieldLabels {
+            category: Labels::new(&uses, p.publish_categories.as_deref(), edition, s),
+            channel: Labels::new(&m.channels, p.publish_channels.as_deref(), edition, s),
+            refusal: Labels::new(
+                &m.refused.by_reason,
+                p.publish_refusal_reasons.as_deref(),
+                edition,
+                s,
+            ),
+        }
+    }
+}
+
+/// Each category's count at one stage.
+pub(crate) fn categories_at(m: &Metrics, stage: Stage) -> BTreeMap<String, u64> {
+    m.categories
+        .iter()
+        .map(|(k, c)| (k.clone(), if stage == Stage::One { c.stage1 } else { c.stage2 }))
+        .collect()
+}
+
+/// Complaints with compensation and the amounts paid: stage 1, stage 2 and all. The stages add
+/// up to all; an amount hides with its count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompensationFigures {
+    pub count: [FigureId; 3],
+    pub amount: [FigureId; 3],
+}
+
+impl CompensationFigures {
+    pub(crate) fn register(l: &mut Ledger, scope: &str, c: &Compensation) -> Self {
+        let k = |what: &str| format!("{scope}.{what}");
+        let count = [
+            l.count(k("compensated.s1"), c.by_stage.stage1.count),
+            l.count(k("compensated.s2"), c.by_stage.stage2.count),
+            l.public(k("compensated"), c.count),
+        ];
+        l.sum(count[2], &count[..2]);
+        let amount = [
+            l.money(k("compensation.s1"), c.by_stage.stage1.total, count[0]),
+            l.money(k("compensation.s2"), c.by_stage.stage2.total, count[1]),
+            l.money(k("compensation"), c.total, count[2]),
+        ];
+        l.sum(amount[2], &amount[..2]);
+        CompensationFigures { count, amount }
+    }
+
+    /// The table rows "Stage 1", "Stage 2", "All": count, amount and mean.
+    pub(crate) fn cells(&self, c: &Compensation) -> [(&'static str, [Cell; 3]); 3] {
+        let means = [c.by_stage.stage1.mean, c.by_stage.stage2.mean, c.mean];
+        let row = |i: usize| {
+            [
+                Cell::Fig(self.count[i]),
+                Cell::Money(self.amount[i]),
+                Cell::Mean {
+                    value: means[i],
+                    total: self.amount[i],
+                    count: self.count[i],
+                },
+            ]
+        };
+        [("Stage 1", row(0)), ("Stage 2", row(1)), ("All", row(2))]
+    }
+}
+
+/// The TSM complaint measures, each as the cell of one tenure's figures.
+pub(crate) type TsmPick = fn(&TsmFigures, &Tenure) -> Cell;
+pub(crate) const TSM_MEASURES: [(&str, TsmPick); 4] = [
+    ("CH01(1) Stage 1 complaints per 1,000 homes", |f, t| Cell::Rate {
+        value: f.CH01_stage1_per_1000,
+        num: t.received[0],
+    }),
+    ("CH01(2) Stage 2 complaints per 1,000 homes", |f, t| Cell::Rate {
+        value: f.CH01_stage2_per_1000,
+        num: t.received[1],
+    }),
+    ("CH02(1) Stage 1 responded within timescale", |f, t| {
+        StageFigures::pct(f.CH02_stage1_pct, t.within[0], t.responded[0])
+    }),
+    ("CH02(2) Stage 2 responded within timescale", |f, t| {
+        StageFigures::pct(f.CH02_stage2_pct, t.within[1], t.responded[1])
+    }),
+];
+
+/// A TSM measure's cell for a tenure, or "–" when the figures do not have it.
+pub(crate) fn tsm_cell(
+    pick: TsmPick,
+    m: Option<&Metrics>,
+    ids: &BTreeMap<String, Tenure>,
+    tenure: &str,
+) -> Cell {
+    match (m.and_then(|m| m.tsm.get(tenure)), ids.get(tenure)) {
+        (Some(f), Some(t)) => pick(f, t),
+        _ => Cell::text("–"),
+    }
 }
 
 /// One tenure's TSM figures.

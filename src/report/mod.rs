@@ -9,7 +9,6 @@ pub(crate) mod disclosure;
 pub(crate) mod figures;
 mod legend;
 pub(crate) mod narrative;
-mod orders;
 mod quarterly;
 pub(crate) mod self_assessment;
 pub(crate) mod table;
@@ -22,7 +21,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use annual::build_annual;
-pub use quarterly::{OPEN_CASES_LISTED, QuarterFigures, build_quarterly, narrative_key};
+pub use quarterly::{OPEN_CASES_READ, QuarterFigures, build_quarterly, narrative_key};
 pub use table::{Edition, Suppression, Table, thousands};
 
 use crate::config::Config;
@@ -353,6 +352,47 @@ fn methodology(figures: &Figures, suppression: &Suppression) -> Methodology {
             suppression.threshold
         ),
     }
+}
+
+/// An edition's tables and charts, from one disclosure decision over every figure it prints.
+struct Published {
+    tables: BTreeMap<String, Table>,
+    charts: BTreeMap<String, Chart>,
+    disclosed: disclosure::Disclosed,
+}
+
+/// Discloses what the edition may show of the figures in `builders`, `specs` (each chart with
+/// its data table's first heading) and `also` (figures printed elsewhere, such as tiles), then
+/// renders the tables and draws the charts from that decision.
+fn publish(
+    ledger: &disclosure::Ledger,
+    builders: &[table::TableBuilder],
+    specs: &[(charts::ChartSpec, &str)],
+    also: &[disclosure::FigureId],
+    edition: Edition,
+    s: &Suppression,
+) -> Result<Published> {
+    let printed: Vec<disclosure::FigureId> = builders
+        .iter()
+        .flat_map(|t| t.figures(edition, s, ledger))
+        .chain(specs.iter().flat_map(|(c, _)| c.figures(edition, s, ledger)))
+        .chain(also.iter().copied())
+        .collect();
+    let disclosed = ledger.disclose(&printed, edition, s);
+    let tables = builders
+        .iter()
+        .map(|b| (b.id.clone(), b.render(edition, s, &disclosed)))
+        .collect();
+    let mut charts = BTreeMap::new();
+    for (spec, heading) in specs {
+        let chart = charts::draw(spec, heading, edition, s, &disclosed)?;
+        charts.insert(chart.id.clone(), chart);
+    }
+    Ok(Published {
+        tables,
+        charts,
+        disclosed,
+    })
 }
 
 /// The file's name without its folders (reports do not reveal local paths).

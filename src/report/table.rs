@@ -75,7 +75,7 @@ impl Cell {
 
     /// The ledger figures a reader learns from this cell as the edition prints it.
     pub(crate) fn figures(&self, edition: Edition, s: &Suppression, ledger: &Ledger) -> Vec<FigureId> {
-        let few = |id: FigureId| edition == Edition::Web && ledger.value(id) < s.min_denominator as f64;
+        let few = |id: FigureId| too_few(edition, s, ledger.value(id));
         match self {
             Cell::Fig(id) | Cell::Money(id) => vec![*id],
             Cell::Pct { num, den, .. } if !few(*den) => vec![*num, *den],
@@ -85,41 +85,42 @@ impl Cell {
         }
     }
 
-    /// The cell's value as a chart draws it: `None` when the edition does not show it.
-    pub(crate) fn plot_value(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> Option<f64> {
+    /// What the edition shows of the cell: the one place that decides it, for tables and
+    /// charts alike.
+    fn shows(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> Shows {
+        let hidden = |id: FigureId| match d.status(id) {
+            Status::Small => Some(Shows::Small),
+            Status::Protected => Some(Shows::Protected),
+            Status::Shown | Status::Unprinted => None,
+        };
+        let value = |v: Option<f64>| v.map_or(Shows::NotAvailable, Shows::Value);
         match self {
-            Cell::Fig(id) | Cell::Money(id) => d.shown(*id).then(|| d.value(*id)),
-            Cell::Total(n) => Some(*n as f64),
-            Cell::Pct { value, num, den } => {
-                let few = edition == Edition::Web && d.value(*den) < s.min_denominator as f64;
-                if few || !d.shown(*num) || !d.shown(*den) {
-                    None
-                } else {
-                    *value
-                }
+            Cell::Text(t) => Shows::Text(t.clone()),
+            Cell::Fig(id) | Cell::Money(id) => hidden(*id).unwrap_or(Shows::Value(d.value(*id))),
+            Cell::Total(n) => Shows::Value(*n as f64),
+            Cell::Amount(v) => Shows::Value(*v),
+            Cell::Number(v) => value(*v),
+            Cell::Ratio(v, n) if edition == Edition::Web && *n < s.min_denominator => Shows::TooFew,
+            Cell::Ratio(v, _) => value(*v),
+            Cell::Pct { den: base, .. } | Cell::Rate { num: base, .. }
+                if too_few(edition, s, d.value(*base)) =>
+            {
+                Shows::TooFew
             }
-            Cell::Rate { value, num } => {
-                let few = edition == Edition::Web && d.value(*num) < s.min_denominator as f64;
-                if few || !d.shown(*num) { None } else { *value }
+            Cell::Pct { num, den, .. } if !d.shown(*num) || !d.shown(*den) => Shows::Protected,
+            Cell::Rate { num, .. } if !d.shown(*num) => Shows::Protected,
+            Cell::Mean { total, count, .. } if !d.shown(*total) || !d.shown(*count) => Shows::Protected,
+            Cell::Pct { value: v, .. } | Cell::Rate { value: v, .. } | Cell::Mean { value: v, .. } => {
+                value(*v)
             }
-            Cell::Ratio(v, n) => {
-                let few = *n == 0 || (edition == Edition::Web && *n < s.min_denominator);
-                if few { None } else { *v }
-            }
-            Cell::Number(v) => *v,
-            Cell::Amount(v) => Some(*v),
-            Cell::Mean { value, total, count } => {
-                (d.shown(*total) && d.shown(*count)).then_some(*value).flatten()
-            }
-            Cell::Text(_) => None,
         }
     }
 
-    fn hidden(d: &Disclosed, id: FigureId, s: &Suppression) -> Option<String> {
-        match d.status(id) {
-            Status::Small => Some(format!("<{}", s.threshold)),
-            Status::Protected => Some("*".into()),
-            Status::Shown | Status::Unprinted => None,
+    /// The cell's value as a chart draws it: `None` when the edition does not show it.
+    pub(crate) fn plot_value(&self, edition: Edition, s: &Suppression, d: &Disclosed) -> Option<f64> {
+        match self.shows(edition, s, d) {
+            Shows::Value(v) => Some(v),
+            _ => None,
         }
     }
 
@@ -129,50 +130,45 @@ impl Cell {
     }
 
     fn render(&self, edition: Edition, s: &Suppression, d: &Disclosed, counts_beside: bool) -> String {
-        let few_text = || format!("n/a (n<{})", s.min_denominator);
-        let count = |id: FigureId| d.value(id) as u64;
+        let v = match self.shows(edition, s, d) {
+            Shows::Text(t) => return t,
+            Shows::NotAvailable => return "n/a".into(),
+            Shows::TooFew => return format!("n/a (n<{})", s.min_denominator),
+            Shows::Small => return format!("<{}", s.threshold),
+            Shows::Protected => return "*".into(),
+            Shows::Value(v) => v,
+        };
         match self {
-            Cell::Text(t) => t.clone(),
-            Cell::Fig(id) => Cell::hidden(d, *id, s).unwrap_or_else(|| thousands(count(*id))),
-            Cell::Total(n) => thousands(*n),
-            Cell::Pct { value, num, den } => {
-                if edition == Edition::Web && count(*den) > 0 && count(*den) < s.min_denominator {
-                    return few_text();
-                }
-                if !d.shown(*num) || !d.shown(*den) {
-                    return "*".into();
-                }
-                match value {
-                    None => "n/a".into(),
-                    Some(v) if counts_beside => format!(
-                        "{v:.1}% ({} of {})",
-                        thousands(count(*num)),
-                        thousands(count(*den))
-                    ),
-                    Some(v) => format!("{v:.1}%"),
-                }
-            }
-            Cell::Rate { value, num } => {
-                if edition == Edition::Web && count(*num) > 0 && count(*num) < s.min_denominator {
-                    return few_text();
-                }
-                if !d.shown(*num) {
-                    return "*".into();
-                }
-                value.map_or_else(|| "n/a".into(), |v| format!("{v:.1}"))
-            }
-            Cell::Ratio(_, n) if edition == Edition::Web && *n < s.min_denominator => few_text(),
-            Cell::Number(v) | Cell::Ratio(v, _) => v.map_or_else(|| "n/a".into(), |v| format!("{v:.1}")),
-            Cell::Money(id) => Cell::hidden(d, *id, s).map_or_else(|| money(d.value(*id)), |_| "*".into()),
-            Cell::Amount(v) => money(*v),
-            Cell::Mean { value, total, count } => {
-                if !d.shown(*total) || !d.shown(*count) {
-                    return "*".into();
-                }
-                value.map_or_else(|| "n/a".into(), money)
-            }
+            Cell::Fig(_) | Cell::Total(_) => thousands(v as u64),
+            Cell::Money(_) | Cell::Amount(_) | Cell::Mean { .. } => money(v),
+            Cell::Pct { num, den, .. } if counts_beside => format!(
+                "{v:.1}% ({} of {})",
+                thousands(d.value(*num) as u64),
+                thousands(d.value(*den) as u64)
+            ),
+            Cell::Pct { .. } => format!("{v:.1}%"),
+            _ => format!("{v:.1}"),
         }
     }
+}
+
+/// What an edition shows of a cell.
+enum Shows {
+    Text(String),
+    Value(f64),
+    /// No value (e.g. a percentage of nothing).
+    NotAvailable,
+    /// A percentage, rate or median of too few cases for the web edition.
+    TooFew,
+    /// A small count ("<5").
+    Small,
+    /// Hidden to protect another figure ("*").
+    Protected,
+}
+
+/// The web edition's rule for percentages and rates: at least `min_denominator` cases.
+fn too_few(edition: Edition, s: &Suppression, cases: f64) -> bool {
+    edition == Edition::Web && cases > 0.0 && cases < s.min_denominator as f64
 }
 
 /// 12345 → "12,345".

@@ -6,13 +6,10 @@ mod register;
 mod tables;
 mod tiles;
 
-use std::collections::BTreeMap;
-
-use super::charts as drawing;
 use super::determinations::Determinations;
 use super::disclosure::{FigureId, Ledger};
-use super::figures::StageFigures;
-use super::table::{Edition, Suppression, Table};
+use super::figures::{FieldLabels, StageFigures};
+use super::table::{Edition, Suppression};
 use super::{Approval, Figures, ReportData, ReportInputs};
 use crate::config::Config;
 use crate::domain::period::Period;
@@ -33,7 +30,7 @@ pub fn build_annual(
     let period = figures.period;
     let period_label = super::period_label(&period);
     let prior_label = m.prior.as_ref().map(|_| super::period_label(&period.prior()));
-    let labels = register::FieldLabels::new(m, config, edition, suppression);
+    let labels = FieldLabels::new(m, config, edition, suppression);
     let mut ledger = Ledger::default();
     let f = register::Registered::new(
         &mut ledger,
@@ -83,26 +80,8 @@ pub fn build_annual(
     specs.extend(ctx.c8_findings().map(|c| (c, "Finding")));
     specs.retain(|(s, _)| !s.categories.is_empty());
     let tiles = ctx.tiles(&mut ledger);
-    let printed: Vec<FigureId> = builders
-        .iter()
-        .flat_map(|t| t.figures(edition, suppression, &ledger))
-        .chain(
-            specs
-                .iter()
-                .flat_map(|(c, _)| c.figures(edition, suppression, &ledger)),
-        )
-        .chain(tiles.iter().flat_map(|t| t.figures()))
-        .collect();
-    let disclosed = ledger.disclose(&printed, edition, suppression);
-    let tables: BTreeMap<String, Table> = builders
-        .iter()
-        .map(|b| (b.id.clone(), b.render(edition, suppression, &disclosed)))
-        .collect();
-    let mut charts = BTreeMap::new();
-    for (spec, heading) in &specs {
-        let chart = drawing::draw(spec, heading, edition, suppression, &disclosed)?;
-        charts.insert(chart.id.clone(), chart);
-    }
+    let tile_figures: Vec<FigureId> = tiles.iter().flat_map(|t| t.figures()).collect();
+    let published = super::publish(&ledger, &builders, &specs, &tile_figures, edition, suppression)?;
     let mut warnings = inputs.warnings.clone();
     warnings.extend(m.warnings.iter().cloned());
     let organisation = super::organisation(config);
@@ -121,11 +100,11 @@ pub fn build_annual(
         governing_body_response: inputs.governing_body_response.clone(),
         tiles: tiles
             .iter()
-            .map(|t| t.render(edition, suppression, &disclosed))
+            .map(|t| t.render(edition, suppression, &published.disclosed))
             .collect(),
         self_assessment: inputs.self_assessment.clone(),
-        tables,
-        charts,
+        tables: published.tables,
+        charts: published.charts,
         narrative: inputs.narrative.clone(),
         methodology: super::methodology(figures, suppression),
         warnings,

@@ -3,14 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Config;
 use crate::domain::period::Period;
+use crate::domain::stage::Stage;
 use crate::metrics::{Metrics, Outcomes};
 use crate::report::determinations::Determinations;
-use crate::report::disclosure::labels::Labels;
+use crate::report::disclosure::labels::{self, Labels};
 use crate::report::disclosure::{FigureId, Ledger};
-use crate::report::figures::{SpanFigures, StageFigures, Tenure, both_stages, breakdown, calendar, tenures};
-use crate::report::table::{Edition, Suppression};
+use crate::report::figures::{
+    Breakdown, CompensationFigures, FieldLabels, SpanFigures, StageFigures, Tenure, both_stages, calendar,
+    categories_at, tenures,
+};
 
 /// A category's row: received at each stage, and last year's at stage 1.
 #[derive(Debug, Clone)]
@@ -35,42 +37,12 @@ pub(super) struct Registered {
     pub channels: Vec<(String, FigureId)>,
     pub tenures: BTreeMap<String, Tenure>,
     pub prior_tenures: BTreeMap<String, Tenure>,
-    /// Stage 1, stage 2, all: complaints with compensation and the amounts.
-    pub compensated: [FigureId; 3],
-    pub compensation: [FigureId; 3],
+    pub compensation: CompensationFigures,
     pub prior_compensation: Option<FigureId>,
     pub resolved_at_stage1: FigureId,
     pub prior_resolved_at_stage1: Option<FigureId>,
     /// Ombudsman findings in the period (published by the Ombudsman: public).
     pub findings: Vec<(String, FigureId)>,
-}
-
-/// The labels each free-text field prints with in this edition.
-pub(super) struct FieldLabels {
-    pub category: Labels,
-    pub channel: Labels,
-    pub refusal: Labels,
-}
-
-impl FieldLabels {
-    pub(super) fn new(m: &Metrics, config: &Config, edition: Edition, s: &Suppression) -> Self {
-        let p = &config.publication;
-        let uses: BTreeMap<String, u64> = m
-            .categories
-            .iter()
-            .map(|(k, c)| (k.clone(), c.stage1 + c.stage2))
-            .collect();
-        FieldLabels {
-            category: Labels::new(&uses, p.publish_categories.as_deref(), edition, s),
-            channel: Labels::new(&m.channels, p.publish_channels.as_deref(), edition, s),
-            refusal: Labels::new(
-                &m.refused.by_reason,
-                p.publish_refusal_reasons.as_deref(),
-                edition,
-                s,
-            ),
-        }
-    }
 }
 
 impl Registered {
@@ -92,99 +64,73 @@ impl Registered {
         });
 
         // Categories, stage by stage; last year's stage 1 beside them.
-        let stage_counts = |m: &Metrics, stage: usize| -> BTreeMap<String, u64> {
-            m.categories
-                .iter()
-                .map(|(k, c)| (k.clone(), if stage == 0 { c.stage1 } else { c.stage2 }))
-                .collect()
-        };
-        let s1 = breakdown(
+        let s1 = Breakdown::register(
             l,
             "year.category.s1",
-            &stage_counts(m, 0),
+            &categories_at(m, Stage::One),
             &labels.category,
             year[0].received,
         );
-        let s2 = breakdown(
+        let s2 = Breakdown::register(
             l,
             "year.category.s2",
-            &stage_counts(m, 1),
+            &categories_at(m, Stage::Two),
             &labels.category,
             year[1].received,
         );
         let prior_s1 = prior.zip(prior_stages.as_ref()).map(|(p, stages)| {
-            breakdown(
+            Breakdown::register(
                 l,
                 "prior.category.s1",
-                &stage_counts(p, 0),
+                &categories_at(p, Stage::One),
                 &labels.category,
                 stages[0].received,
             )
         });
-        let find = |rows: &[(String, FigureId)], label: &str| {
-            rows.iter().find(|(n, _)| n == label).map(|(_, id)| *id)
-        };
-        let mut categories: Vec<CategoryRow> = Vec::new();
-        for (label, id) in &s1 {
-            let two = find(&s2, label).unwrap_or_else(|| l.count(format!("year.category.s2.{label}"), 0));
-            let before = prior_s1.as_ref().map(|rows| {
-                find(rows, label).unwrap_or_else(|| l.count(format!("prior.category.s1.{label}"), 0))
-            });
-            categories.push(CategoryRow {
-                label: label.clone(),
-                received: [*id, two],
-                prior_stage1: before,
-            });
-        }
-        for (label, id) in s2.iter().filter(|(label, _)| find(&s1, label).is_none()) {
-            let one = l.count(format!("year.category.s1.{label}"), 0);
-            let before = prior_s1.as_ref().map(|rows| {
-                find(rows, label).unwrap_or_else(|| l.count(format!("prior.category.s1.{label}"), 0))
-            });
-            categories.push(CategoryRow {
-                label: label.clone(),
-                received: [one, *id],
-                prior_stage1: before,
-            });
-        }
+        let mut names: Vec<String> = s1.labels().map(str::to_string).collect();
+        names.extend(
+            s2.labels()
+                .filter(|n| !names.iter().any(|x| x == n))
+                .map(str::to_string)
+                .collect::<Vec<_>>(),
+        );
+        let categories = names
+            .into_iter()
+            .map(|label| CategoryRow {
+                received: [s1.get(l, &label), s2.get(l, &label)],
+                prior_stage1: prior_s1.as_ref().map(|b| b.get(l, &label)),
+                label,
+            })
+            .collect();
 
         let category_outcomes = category_outcomes(l, m, &year, &labels.category);
 
         let refused = l.public("year.refused", m.refused.total);
         let prior_refused = prior.map(|p| l.public("prior.refused", p.refused.total));
-        let reasons = breakdown(l, "year.refused", &m.refused.by_reason, &labels.refusal, refused);
-        let prior_reasons = prior
-            .zip(prior_refused)
-            .map(|(p, total)| breakdown(l, "prior.refused", &p.refused.by_reason, &labels.refusal, total));
+        let reasons = Breakdown::register(l, "year.refused", &m.refused.by_reason, &labels.refusal, refused);
+        let prior_reasons = prior.zip(prior_refused).map(|(p, total)| {
+            Breakdown::register(l, "prior.refused", &p.refused.by_reason, &labels.refusal, total)
+        });
         let refusals = reasons
-            .into_iter()
+            .rows
+            .iter()
             .map(|(label, id)| {
-                let before = prior_reasons.as_ref().map(|rows| {
-                    find(rows, &label).unwrap_or_else(|| l.count(format!("prior.refused.{label}"), 0))
-                });
-                (label, id, before)
+                (
+                    label.clone(),
+                    *id,
+                    prior_reasons.as_ref().map(|b| b.get(l, label)),
+                )
             })
             .collect();
-        let channels = breakdown(l, "year.channel", &m.channels, &labels.channel, year[0].received);
+        let channels =
+            Breakdown::register(l, "year.channel", &m.channels, &labels.channel, year[0].received).rows;
 
         let tenure_figures = tenures(l, "year", m, &year);
         let prior_tenures = prior
             .zip(prior_stages.as_ref())
             .map_or_else(BTreeMap::new, |(p, stages)| tenures(l, "prior", p, stages));
 
-        let c = &m.compensation;
-        let compensated = [
-            l.count("year.compensated.s1", c.by_stage.stage1.count),
-            l.count("year.compensated.s2", c.by_stage.stage2.count),
-            l.public("year.compensated", c.count),
-        ];
-        l.sum(compensated[2], &compensated[..2]);
-        let compensation = [
-            l.money("year.compensation.s1", c.by_stage.stage1.total, compensated[0]),
-            l.money("year.compensation.s2", c.by_stage.stage2.total, compensated[1]),
-            l.money("year.compensation", c.total, compensated[2]),
-        ];
-        l.sum(compensation[2], &compensation[..2]);
+        let compensation = CompensationFigures::register(l, "year", &m.compensation);
         let prior_compensation = prior.map(|p| {
             let n = l.public("prior.compensated", p.compensation.count);
             let money = l.money("prior.compensation", p.compensation.total, n);
@@ -220,7 +166,6 @@ impl Registered {
             channels,
             tenures: tenure_figures,
             prior_tenures,
-            compensated,
             compensation,
             prior_compensation,
             resolved_at_stage1,
@@ -246,13 +191,7 @@ fn category_outcomes(
     });
     let total = |o: &Outcomes| o.upheld + o.partly_upheld + o.not_upheld + o.other;
     let mut rows: Vec<(String, Outcomes)> = grouped.into_iter().collect();
-    rows.sort_by(|a, b| {
-        let other = |s: &str| s == crate::report::disclosure::labels::OTHER;
-        other(&a.0)
-            .cmp(&other(&b.0))
-            .then(total(&b.1).cmp(&total(&a.1)))
-            .then(a.0.cmp(&b.0))
-    });
+    rows.sort_by(|a, b| labels::ranked((&a.0, total(&a.1)), (&b.0, total(&b.1))));
     let out: Vec<(String, [FigureId; 5])> = rows
         .iter()
         .map(|(label, o)| {

@@ -5,7 +5,7 @@ use super::Context;
 use crate::metrics::{pct, per_1000};
 use crate::report::determinations::Determinations;
 use crate::report::figures::StageFigures;
-use crate::report::figures::Tenure;
+use crate::report::figures::{TSM_MEASURES, tsm_cell};
 use crate::report::table::{Cell, TableBuilder};
 use crate::report::{long_date, outcome_cells};
 
@@ -353,8 +353,6 @@ impl Context<'_> {
     }
 
     pub(super) fn t10_remedies(&self) -> TableBuilder {
-        let c = &self.m.compensation;
-        let (n, money) = (self.f.compensated, self.f.compensation);
         let mut t = TableBuilder::new(
             "T10",
             "T8 Compensation (financial remedies)",
@@ -366,18 +364,10 @@ impl Context<'_> {
                 "Mean",
             ],
         );
-        let means = [c.by_stage.stage1.mean, c.by_stage.stage2.mean, c.mean];
-        for (i, name) in ["Stage 1", "Stage 2", "All"].into_iter().enumerate() {
-            t = t.row(vec![
-                Cell::text(name),
-                Cell::Fig(n[i]),
-                Cell::Money(money[i]),
-                Cell::Mean {
-                    value: means[i],
-                    total: money[i],
-                    count: n[i],
-                },
-            ]);
+        for (name, cells) in self.f.compensation.cells(&self.m.compensation) {
+            let mut row = vec![Cell::text(name)];
+            row.extend(cells);
+            t = t.row(row);
         }
         t
     }
@@ -454,32 +444,8 @@ impl Context<'_> {
                 "LCHO prior year",
             ],
         );
-        type Pick = fn(&crate::metrics::TsmFigures, &Tenure) -> Cell;
-        let measures: [(&str, Pick); 4] = [
-            ("CH01(1) Stage 1 complaints per 1,000 homes", |f, t| Cell::Rate {
-                value: f.CH01_stage1_per_1000,
-                num: t.received[0],
-            }),
-            ("CH01(2) Stage 2 complaints per 1,000 homes", |f, t| Cell::Rate {
-                value: f.CH01_stage2_per_1000,
-                num: t.received[1],
-            }),
-            ("CH02(1) Stage 1 responded within timescale", |f, t| {
-                StageFigures::pct(f.CH02_stage1_pct, t.within[0], t.responded[0])
-            }),
-            ("CH02(2) Stage 2 responded within timescale", |f, t| {
-                StageFigures::pct(f.CH02_stage2_pct, t.within[1], t.responded[1])
-            }),
-        ];
-        for (name, pick) in measures {
-            let cell = |m: Option<&crate::metrics::Metrics>,
-                        ids: &std::collections::BTreeMap<String, Tenure>,
-                        tenure: &str| {
-                match (m.and_then(|m| m.tsm.get(tenure)), ids.get(tenure)) {
-                    (Some(f), Some(t)) => pick(f, t),
-                    _ => Cell::text("–"),
-                }
-            };
+        for (name, pick) in TSM_MEASURES {
+            let cell = |m, ids, tenure| tsm_cell(pick, m, ids, tenure);
             t = t.row(vec![
                 Cell::text(name),
                 cell(Some(self.m), &self.f.tenures, "LCRA"),

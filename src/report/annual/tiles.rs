@@ -174,7 +174,7 @@ impl Context<'_> {
         let total = l.money(
             "year.compensation",
             self.m.compensation.total,
-            self.f.compensated[2],
+            self.f.compensation.count[2],
         );
         l.mark_public(total);
         specs.push(TileSpec {

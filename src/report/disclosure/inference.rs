@@ -39,7 +39,7 @@ pub(super) fn determined(
     threshold: u64,
 ) -> Vec<usize> {
     let unknown = |i: usize| status[i] != Status::Shown;
-    let mut found: Vec<usize> = linear(figures.len(), relations, &unknown);
+    let mut found: Vec<usize> = linear(relations, &unknown);
     found.extend(bounded(figures, status, relations, threshold));
     found.retain(|&i| status[i].is_hidden());
     found.sort_unstable();
@@ -49,7 +49,7 @@ pub(super) fn determined(
 
 /// Row-reduces the relations over the unknown columns; a reduced row with a single non-zero
 /// entry fixes that unknown.
-fn linear(width: usize, relations: &[Relation], unknown: &dyn Fn(usize) -> bool) -> Vec<usize> {
+fn linear(relations: &[Relation], unknown: &dyn Fn(usize) -> bool) -> Vec<usize> {
     let mut columns: Vec<usize> = relations
         .iter()
         .flat_map(|r| r.terms.iter().map(|&(i, _)| i))
@@ -71,7 +71,6 @@ fn linear(width: usize, relations: &[Relation], unknown: &dyn Fn(usize) -> bool)
         })
         .filter(|row| row.iter().any(|&v| v != 0))
         .collect();
-    debug_assert!(columns.iter().all(|&c| c < width));
     let mut pivot_row = 0;
     let mut pivots = Vec::new();
     for col in 0..columns.len() {

@@ -28,6 +28,14 @@ static PERSONAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the pattern is valid")
 });
 
+/// The order breakdown rows print in: largest first, ties by name, "Other" last.
+pub(crate) fn ranked(a: (&str, u64), b: (&str, u64)) -> std::cmp::Ordering {
+    (a.0 == OTHER)
+        .cmp(&(b.0 == OTHER))
+        .then(b.1.cmp(&a.1))
+        .then(a.0.cmp(b.0))
+}
+
 /// True when the text holds something that identifies a person or a case.
 pub(crate) fn looks_personal(text: &str) -> bool {
     PERSONAL.is_match(text)

@@ -151,8 +151,6 @@ impl Ledger {
                 money: self.figures[total.0].money,
                 of: None,
             });
-            self.keys
-                .insert(format!("#remainder{remainder}"), FigureId(remainder));
             terms.push((remainder, if gap > 0.0 { 1 } else { -1 }));
         }
         self.relations.push(Relation { terms });

@@ -1,10 +1,10 @@
 //! The quarterly report's Ombudsman section: findings in the quarter (public), and the orders
 //! made, with those after severe maladministration findings tracked apart (Code 9.7(c)).
 
-use super::determinations::{Determinations, Finding};
-use super::disclosure::Ledger;
-use super::table::{Cell, Edition, TableBuilder};
 use crate::domain::period::Period;
+use crate::report::determinations::{Determinations, Finding};
+use crate::report::disclosure::Ledger;
+use crate::report::table::{Cell, Edition, TableBuilder};
 
 /// Findings are public; orders are listed while open or when due or completed in the year:
 /// QS for orders from severe maladministration findings (Code 9.7(c)), QD for the rest, open
@@ -52,7 +52,7 @@ pub(super) fn ombudsman(
         for f in rows {
             let due = f
                 .order_due_date
-                .map_or_else(|| f.order_due.clone(), super::long_date);
+                .map_or_else(|| f.order_due.clone(), crate::report::long_date);
             t = t.row(vec![
                 Cell::text(if edition == Edition::Board {
                     f.reference.clone()
