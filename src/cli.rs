@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::period::Quarter;
+use crate::pipeline::Request;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -71,12 +72,8 @@ pub struct ValidateArgs {
 pub struct MetricsArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Financial year to report, e.g. 2024/25 (default: [report] in the config).
-    #[arg(long)]
-    pub period: Option<String>,
-    /// Snapshot date for open cases, yyyy-mm-dd (default: [report] as_at, else the period end).
-    #[arg(long, value_name = "DATE")]
-    pub as_at: Option<String>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
     #[arg(long, value_enum, default_value_t = MetricsFormat::Json)]
     pub format: MetricsFormat,
 }
@@ -88,11 +85,37 @@ pub enum MetricsFormat {
     Text,
 }
 
+/// `--period` and `--as-at`, for every command that reports on a period.
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// Financial year to report, e.g. 2024/25 (default: [report] in the config).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Snapshot date for open cases, yyyy-mm-dd (default: [report] as_at, else the period end).
+    #[arg(long, value_name = "DATE")]
+    pub as_at: Option<String>,
+}
+
+impl PeriodArgs {
+    /// What the pipeline is asked for.
+    pub fn request(&self) -> Request<'_> {
+        Request {
+            period: self.period.as_deref(),
+            as_at: self.as_at.as_deref(),
+        }
+    }
+}
+
 /// Options shared by the report commands.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Refuse (exit 2) while anything is still a placeholder, instead of stamping DRAFT.
+    #[arg(long = "final")]
+    pub final_: bool,
     /// Folder for the outputs (created if needed).
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
@@ -105,15 +128,6 @@ pub struct ReportArgs {
 pub struct AnnualArgs {
     #[command(flatten)]
     pub report: ReportArgs,
-    /// Financial year to report, e.g. 2024/25 (default: [report] in the config).
-    #[arg(long)]
-    pub period: Option<String>,
-    /// Snapshot date for open cases, yyyy-mm-dd (default: [report] as_at, else the period end).
-    #[arg(long, value_name = "DATE")]
-    pub as_at: Option<String>,
-    /// Refuse (exit 2) while anything is still a placeholder, instead of stamping DRAFT.
-    #[arg(long = "final")]
-    pub final_: bool,
 }
 
 #[derive(Debug, Args)]
@@ -123,15 +137,6 @@ pub struct QuarterlyArgs {
     /// The quarter of the configured year: Q1 is its first three months.
     #[arg(long, value_enum, ignore_case = true)]
     pub quarter: QuarterArg,
-    /// Financial year the quarter belongs to, e.g. 2023/24 (default: [report] in the config).
-    #[arg(long)]
-    pub period: Option<String>,
-    /// Snapshot date for open cases, yyyy-mm-dd (default: [report] as_at, else the period end).
-    #[arg(long, value_name = "DATE")]
-    pub as_at: Option<String>,
-    /// Refuse (exit 2) while anything is still a placeholder, instead of stamping DRAFT.
-    #[arg(long = "final")]
-    pub final_: bool,
 }
 
 /// `--quarter`: a quarter of the reporting year.

@@ -43,6 +43,21 @@ fn annual(config: &Path, out: &Path, extra: &[&str]) -> String {
     run_ok(&args)
 }
 
+/// `quarterly` on the sample data for `quarter`, into `out`.
+fn sample_quarterly(quarter: &str, out: &Path, extra: &[&str]) -> String {
+    let config = common::sample("config.toml");
+    let mut args = vec![
+        "quarterly",
+        "--config",
+        config.to_str().unwrap(),
+        "--quarter",
+        quarter,
+    ];
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    args.extend_from_slice(extra);
+    run_ok(&args)
+}
+
 fn thousands(n: u64) -> String {
     complaints_report::report::thousands(n)
 }
@@ -174,15 +189,7 @@ fn identical_inputs_give_identical_pdfs() {
 fn quarterly_report_lists_open_cases_in_the_board_edition_only() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path();
-    run_ok(&[
-        "quarterly",
-        "--config",
-        common::sample("config.toml").to_str().unwrap(),
-        "--quarter",
-        "Q3",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    sample_quarterly("Q3", out, &[]);
     let board = pdf_text(&out.join("quarterly-report-2024-25-Q3.pdf"));
     let web = pdf_text(&out.join("quarterly-report-2024-25-Q3-web.pdf"));
     for text in [&board, &web] {
@@ -507,15 +514,7 @@ fn the_quarterly_methodology_counts_the_quarters_complaints() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path();
     for quarter in ["Q1", "Q4"] {
-        run_ok(&[
-            "quarterly",
-            "--config",
-            common::sample("config.toml").to_str().unwrap(),
-            "--quarter",
-            quarter,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        sample_quarterly(quarter, out, &[]);
         let data: Value = serde_json::from_slice(
             &std::fs::read(out.join(format!("quarterly-data-2024-25-{quarter}.json"))).unwrap(),
         )
@@ -614,17 +613,7 @@ fn a_report_straight_after_init_is_a_draft_and_final_refuses_it() {
 fn a_quarterly_for_an_earlier_year_is_a_board_paper() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path();
-    run_ok(&[
-        "quarterly",
-        "--config",
-        common::sample("config.toml").to_str().unwrap(),
-        "--period",
-        "2023/24",
-        "--quarter",
-        "Q2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    sample_quarterly("Q2", out, &["--period", "2023/24"]);
     let data: Value =
         serde_json::from_slice(&std::fs::read(out.join("quarterly-data-2023-24-Q2.json")).unwrap()).unwrap();
     assert_eq!(

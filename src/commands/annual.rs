@@ -6,21 +6,20 @@ use crate::cli::AnnualArgs;
 use crate::error::Result;
 use crate::ingest::Fingerprints;
 use crate::observe::step;
-use crate::pipeline::Request;
 use crate::report::typeset::warm_up_in_background;
 use crate::report::{Edition, Figures, ReportInputs, Template, build_annual};
 
 pub fn run(args: &AnnualArgs) -> Result<i32> {
     warm_up_in_background();
-    let request = Request {
-        period: args.period.as_deref(),
-        as_at: args.as_at.as_deref(),
-    };
-    let analysis = super::analyse(&args.report.input, request, Fingerprints::Printed)?;
+    let analysis = super::analyse(
+        &args.report.input,
+        args.report.period.request(),
+        Fingerprints::Printed,
+    )?;
     let config = &analysis.config;
     let inputs = ReportInputs::load(config)?;
     let missing = inputs.placeholders(Template::Annual);
-    output::refuse_if_final(args.final_, &missing)?;
+    output::refuse_if_final(args.report.final_, &missing)?;
     let suppression = output::suppression(config);
     let templates = output::templates(&args.report)?;
     let out = &args.report.out;

@@ -6,13 +6,9 @@ use crate::cli::{MetricsArgs, MetricsFormat};
 use crate::error::Result;
 use crate::ingest::Fingerprints;
 use crate::metrics::{Metrics, StageMetrics};
-use crate::pipeline::Request;
 
 pub fn run(args: &MetricsArgs) -> Result<i32> {
-    let request = Request {
-        period: args.period.as_deref(),
-        as_at: args.as_at.as_deref(),
-    };
+    let request = args.period.request();
     let analysis = super::analyse(&args.input, request, Fingerprints::NotPrinted)?;
     match args.format {
         MetricsFormat::Json => println!(

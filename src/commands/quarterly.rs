@@ -5,7 +5,6 @@ use super::progress::Progress;
 use crate::cli::QuarterlyArgs;
 use crate::error::Result;
 use crate::ingest::Fingerprints;
-use crate::pipeline::Request;
 use crate::report::typeset::warm_up_in_background;
 use crate::report::{
     Edition, OPEN_CASES_READ, QuarterFigures, ReportInputs, Template, build_quarterly, narrative_key,
@@ -13,11 +12,11 @@ use crate::report::{
 
 pub fn run(args: &QuarterlyArgs) -> Result<i32> {
     warm_up_in_background();
-    let request = Request {
-        period: args.period.as_deref(),
-        as_at: args.as_at.as_deref(),
-    };
-    let analysis = super::analyse(&args.report.input, request, Fingerprints::Printed)?;
+    let analysis = super::analyse(
+        &args.report.input,
+        args.report.period.request(),
+        Fingerprints::Printed,
+    )?;
     let observer = Progress::timings_only();
     let quarter = args.quarter.into();
     let year = analysis.period;
@@ -42,7 +41,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<i32> {
     let mut inputs = ReportInputs::load(&analysis.config)?;
     inputs.load_quarter(&analysis.config, &narrative_key(&year, quarter))?;
     let missing = inputs.placeholders(Template::Quarterly);
-    output::refuse_if_final(args.final_, &missing)?;
+    output::refuse_if_final(args.report.final_, &missing)?;
     let suppression = output::suppression(&analysis.config);
     let templates = output::templates(&args.report)?;
     let editions = [Edition::Board, Edition::Web]

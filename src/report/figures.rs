@@ -144,7 +144,8 @@ pub(crate) fn both_stages(l: &mut Ledger, scope: &str, m: &Metrics, headline: bo
     ]
 }
 
-/// A month's or quarter's figures.
+/// A slice of a period's stage figures (a month, a quarter, a tenure): received, responded
+/// and within the timescale at each stage.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SpanFigures {
     pub received: [FigureId; 2],
@@ -163,20 +164,33 @@ impl SpanFigures {
         r: &PeriodRow,
     ) -> Self {
         let key = start.map_or_else(|| label.to_string(), |d| d.to_string());
-        let k = |name: &str| format!("{kind}.{key}.{name}");
+        SpanFigures::counts(
+            l,
+            &format!("{kind}.{key}"),
+            [r.stage1_received, r.stage2_received],
+            [r.stage1_responded, r.stage2_responded],
+            [r.stage1_within, r.stage2_within],
+        )
+    }
+
+    /// Registers the counts under `prefix.s1.received` and so on.
+    fn counts(
+        l: &mut Ledger,
+        prefix: &str,
+        received: [u64; 2],
+        responded: [u64; 2],
+        within: [u64; 2],
+    ) -> Self {
+        let mut each = |name: &str, n: [u64; 2]| {
+            [
+                l.count(format!("{prefix}.s1.{name}"), n[0]),
+                l.count(format!("{prefix}.s2.{name}"), n[1]),
+            ]
+        };
         SpanFigures {
-            received: [
-                l.count(k("s1.received"), r.stage1_received),
-                l.count(k("s2.received"), r.stage2_received),
-            ],
-            responded: [
-                l.count(k("s1.responded"), r.stage1_responded),
-                l.count(k("s2.responded"), r.stage2_responded),
-            ],
-            within: [
-                l.count(k("s1.within"), r.stage1_within),
-                l.count(k("s2.within"), r.stage2_within),
-            ],
+            received: each("received", received),
+            responded: each("responded", responded),
+            within: each("within", within),
         }
     }
 
@@ -396,13 +410,8 @@ pub(crate) fn tsm_cell(
     }
 }
 
-/// One tenure's TSM figures.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Tenure {
-    pub received: [FigureId; 2],
-    pub responded: [FigureId; 2],
-    pub within: [FigureId; 2],
-}
+/// One tenure's TSM counts.
+pub(crate) type Tenure = SpanFigures;
 
 /// Each tenure's TSM counts, summing (with any other tenure) to the stage totals.
 pub(crate) fn tenures(
@@ -411,33 +420,21 @@ pub(crate) fn tenures(
     m: &Metrics,
     year: &[StageFigures; 2],
 ) -> BTreeMap<String, Tenure> {
-    let mut out = BTreeMap::new();
-    for (name, f) in &m.tsm {
-        let k = |what: &str| format!("{scope}.tenure.{name}.{what}");
-        out.insert(
-            name.clone(),
-            Tenure {
-                received: [
-                    l.count(k("s1.received"), f.stage1_received),
-                    l.count(k("s2.received"), f.stage2_received),
-                ],
-                responded: [
-                    l.count(k("s1.responded"), f.stage1_responded),
-                    l.count(k("s2.responded"), f.stage2_responded),
-                ],
-                within: [
-                    l.count(k("s1.within"), f.stage1_within),
-                    l.count(k("s2.within"), f.stage2_within),
-                ],
-            },
-        );
-    }
-    for (stage, total) in year.iter().enumerate() {
-        let parts =
-            |pick: fn(&Tenure) -> [FigureId; 2]| out.values().map(|t| pick(t)[stage]).collect::<Vec<_>>();
-        l.sum(total.received, &parts(|t| t.received));
-        l.sum(total.responded, &parts(|t| t.responded));
-        l.sum(total.within, &parts(|t| t.within));
-    }
+    let out: BTreeMap<String, Tenure> = m
+        .tsm
+        .iter()
+        .map(|(name, f)| {
+            let figures = SpanFigures::counts(
+                l,
+                &format!("{scope}.tenure.{name}"),
+                [f.stage1_received, f.stage2_received],
+                [f.stage1_responded, f.stage2_responded],
+                [f.stage1_within, f.stage2_within],
+            );
+            (name.clone(), figures)
+        })
+        .collect();
+    let parts: Vec<Tenure> = out.values().copied().collect();
+    SpanFigures::sum(l, &SpanFigures::of_stages(year), &parts);
     out
 }
