@@ -207,6 +207,34 @@ pub struct InputSection {
     /// `files`, or its name) = the stage its rows describe (1 or 2).
     #[serde(default)]
     pub file_stage: BTreeMap<String, u8>,
+    /// `[input.limits]`: how much a spreadsheet may unpack to before the run stops.
+    #[serde(default)]
+    pub limits: ReadLimits,
+}
+
+/// Bounds on what one spreadsheet may cost to read. A workbook is a ZIP of XML: a few kilobytes
+/// can unpack to gigabytes, so each bound stops the run with its key named rather than letting
+/// a hostile or damaged file exhaust the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReadLimits {
+    /// Megabytes the workbook's parts may unpack to, all together.
+    pub unpacked_mb: u64,
+    /// Cells a sheet may hold (Excel's own sheets hold at most 17 billion, real exports a few
+    /// million).
+    pub cells: u64,
+    /// Kilobytes one cell's text may take (Excel stops at 32,767 characters).
+    pub cell_kb: u64,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits {
+            unpacked_mb: 512,
+            cells: 20_000_000,
+            cell_kb: 256,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

@@ -68,6 +68,7 @@ impl Pipeline {
         let options = ReadOptions {
             sheet: self.config.input.sheet.as_ref(),
             header_row: self.config.input.header_row,
+            limits: self.config.input.limits,
             matcher: &self.matcher,
             fingerprints,
             observer,

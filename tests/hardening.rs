@@ -199,3 +199,58 @@ fn outputs_never_overwrite_inputs() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_hidden_first_sheet_is_skipped_and_every_sheet_is_listed() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-sheets.xlsx");
+    let mut workbook = Workbook::new();
+    let rows = |sheet: &mut rust_xlsxwriter::Worksheet, n: u32, prefix: &str| {
+        sheet.write_string(0, 0, "Reference").unwrap();
+        sheet.write_string(0, 1, "Date received").unwrap();
+        for i in 1..=n {
+            sheet.write_string(i, 0, format!("{prefix}-{i}")).unwrap();
+            sheet.write_string(i, 1, "2024-06-03").unwrap();
+        }
+    };
+    let stale = workbook.add_worksheet().set_name("Old").unwrap();
+    rows(stale, 5, "OLD");
+    stale.set_hidden(true);
+    let current = workbook.add_worksheet().set_name("Complaints").unwrap();
+    rows(current, 40, "C");
+    current.set_active(true);
+    workbook.save(&path).unwrap();
+
+    let (code, json, stderr) = validate(path.to_str().unwrap());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["included"], 40, "the visible sheet is read");
+    let file = &json["files"][0];
+    assert!(
+        file["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("hidden sheet skipped: 'Old'"),
+        "{file}"
+    );
+    let sheets: Vec<(String, String, u64, bool)> = file["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["visibility"].as_str().unwrap().to_string(),
+                s["rows"].as_u64().unwrap(),
+                s["read"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            ("Old".to_string(), "hidden".to_string(), 6, false),
+            ("Complaints".to_string(), "visible".to_string(), 41, true),
+        ]
+    );
+}

@@ -98,6 +98,17 @@ pub fn render_text(q: &DataQuality) -> String {
         for note in &f.notes {
             let _ = writeln!(out, "    note: {note}");
         }
+        for sheet in &f.sheets {
+            let rows = sheet.rows.map_or("cannot be read".to_string(), |n| {
+                count_of(n as u64, "row", "rows")
+            });
+            let read = if sheet.read { ", read" } else { "" };
+            let _ = writeln!(
+                out,
+                "    sheet '{}': {}, {rows}{read}",
+                sheet.name, sheet.visibility
+            );
+        }
     }
     let _ = writeln!(
         out,

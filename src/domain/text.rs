@@ -18,6 +18,39 @@ pub fn value_key(value: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether a character is a Unicode noncharacter (U+FFFE, U+FFFF, U+FDD0–U+FDEF and the last
+/// two of every plane): never text, often a sign of a damaged export.
+pub fn is_noncharacter(c: char) -> bool {
+    let c = c as u32;
+    (0xFDD0..=0xFDEF).contains(&c) || c & 0xFFFE == 0xFFFE
+}
+
+/// A value as it can be printed anywhere: line breaks and other control whitespace (a pasted
+/// line break, Excel's `_x000B_`, U+0085, U+2028) become a space, other control characters
+/// and noncharacters go, and the spaces that leaves are collapsed. `None` when the value is
+/// already clean.
+pub fn printable_value(value: &str) -> Option<String> {
+    let unclean = |c: char| c.is_control() || is_noncharacter(c) || matches!(c, '\u{2028}' | '\u{2029}');
+    if !value.chars().any(unclean) {
+        return None;
+    }
+    let spaced: String = value
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_whitespace() && unclean(c) => Some(' '),
+            c if unclean(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    Some(
+        spaced
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 /// "1 complaint", "2 complaints": a count with its noun in the right number.
 pub fn count_of(n: impl Into<u64>, singular: &str, plural: &str) -> String {
     let n = n.into();
@@ -82,5 +115,30 @@ mod tests {
             wrap("Previously considered under the complaints procedure", 20, 3),
             ["Previously", "considered under the", "complaints procedure"]
         );
+    }
+
+    #[test]
+    fn control_characters_and_noncharacters_leave_printable_text() {
+        assert_eq!(printable_value("Repairs"), None);
+        assert_eq!(
+            printable_value("Damp\u{b}and mould").as_deref(),
+            Some("Damp and mould")
+        );
+        assert_eq!(
+            printable_value("Noise\r\n  nuisance").as_deref(),
+            Some("Noise nuisance")
+        );
+        assert_eq!(
+            printable_value("Es\u{1b}[31mcape\u{7f}").as_deref(),
+            Some("Es[31mcape")
+        );
+        assert_eq!(printable_value("A\u{85}B\u{2028}C").as_deref(), Some("A B C"));
+        assert_eq!(
+            printable_value("x\u{fffe}\u{fdd0}\u{10ffff}y").as_deref(),
+            Some("xy")
+        );
+        assert_eq!(printable_value("\u{0}").as_deref(), Some(""));
+        // Letters of any script are text.
+        assert_eq!(printable_value("修理 ซ่อม मरम्मत"), None);
     }
 }

@@ -123,6 +123,7 @@ fn read_decoding_first(
         rejected,
         notes,
         samples,
+        sheets: Vec::new(),
     };
     if encoding == "Windows-1252" {
         table.notes.push("not valid UTF-8: read as Windows-1252 (the usual encoding of Excel and Datix exports on Windows)".into());
@@ -405,6 +406,7 @@ mod tests {
         let options = ReadOptions {
             sheet: None,
             header_row: None,
+            limits: Default::default(),
             matcher: &matcher,
             fingerprints: Fingerprints::NotPrinted,
             observer: &crate::observe::Silent,
@@ -569,6 +571,7 @@ mod tests {
         let options = ReadOptions {
             sheet: None,
             header_row: None,
+            limits: Default::default(),
             matcher: &matcher,
             fingerprints: Fingerprints::NotPrinted,
             observer: &crate::observe::Silent,

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::columnar::parallel::in_parallel;
-use crate::config::SheetRef;
+use crate::config::{ReadLimits, SheetRef};
 use crate::error::{Error, Result};
 use crate::mapping::{ColumnMatcher, ResolvedColumns};
 use crate::observe::{Observer, step};
@@ -58,6 +58,20 @@ pub struct RawTable {
     pub(crate) notes: Vec<String>,
     /// The first data rows as cells, every column (for telling what an unmapped column holds).
     pub(crate) samples: Vec<Vec<String>>,
+    /// A workbook's sheets, when it has more than one: which was read, which are hidden.
+    pub(crate) sheets: Vec<SheetSummary>,
+}
+
+/// One sheet of a workbook, as `validate` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SheetSummary {
+    pub name: String,
+    /// "visible", "hidden", "very hidden" or "chart".
+    pub visibility: &'static str,
+    /// Rows holding anything; `None` when the sheet cannot be read.
+    pub rows: Option<usize>,
+    /// The sheet the complaints were read from.
+    pub read: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +150,7 @@ impl RawColumn {
 pub(crate) struct ReadOptions<'a> {
     pub sheet: Option<&'a SheetRef>,
     pub header_row: Option<usize>,
+    pub limits: ReadLimits,
     pub matcher: &'a ColumnMatcher,
     pub fingerprints: Fingerprints,
     pub observer: &'a dyn Observer,

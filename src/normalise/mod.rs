@@ -6,6 +6,7 @@
 //! `rows`; each step is a module.
 
 mod cell_problems;
+mod characters;
 mod columns;
 mod combine;
 mod coverage;
@@ -102,6 +103,9 @@ pub fn normalise(
     rows::set_aside(&mut rows, &unusable)?;
     let rows = step(observer, "normalise: duplicates", || {
         exclusions::exclude_exact_duplicates(rows, &mapped, q)
+    })?;
+    step(observer, "normalise: characters", || {
+        characters::clean_characters(&rows, &mut dictionaries, q)
     })?;
     step(observer, "normalise: spellings", || {
         spellings::unify_spellings(&rows, &mut dictionaries, &mapped, q)

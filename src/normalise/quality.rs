@@ -115,6 +115,7 @@ pub enum WarningCode {
     ConflictingValues,
     DatesOutOfOrder,
     ReceivedFromLoggedDate,
+    UnprintableCharacters,
 }
 
 impl WarningCode {
@@ -131,6 +132,7 @@ impl WarningCode {
             WarningCode::ConflictingValues => "conflicting_values",
             WarningCode::DatesOutOfOrder => "dates_out_of_order",
             WarningCode::ReceivedFromLoggedDate => "received_from_logged_date",
+            WarningCode::UnprintableCharacters => "unprintable_characters",
         }
     }
 }
@@ -162,6 +164,9 @@ pub struct FileSummary {
     pub header_row: usize,
     pub rows_read: usize,
     pub notes: Vec<String>,
+    /// A workbook's sheets, when it has more than one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sheets: Vec<crate::ingest::SheetSummary>,
 }
 
 impl DataQuality {
@@ -189,6 +194,7 @@ impl DataQuality {
                 header_row: raw.header_row,
                 rows_read: raw.rows_read(),
                 notes: raw.notes.clone(),
+                sheets: raw.sheets.clone(),
             })
             .collect::<Vec<_>>();
         let mut quality = DataQuality {
@@ -514,6 +520,7 @@ mod tests {
             (WarningCode::ConflictingValues, "conflicting_values"),
             (WarningCode::DatesOutOfOrder, "dates_out_of_order"),
             (WarningCode::ReceivedFromLoggedDate, "received_from_logged_date"),
+            (WarningCode::UnprintableCharacters, "unprintable_characters"),
         ];
         for (code, name) in warnings {
             assert_eq!(code.as_str(), name);

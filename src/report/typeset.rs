@@ -41,7 +41,7 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 3] = [
 /// The sans-serif body face (Inter), right-to-left fallbacks (Noto Sans Arabic and Hebrew) and
 /// an emoji fallback (Twemoji), all under the SIL Open Font Licence
 /// (report-templates/fonts/OFL.txt).
-const EMBEDDED_FONTS: [&[u8]; 8] = [
+const EMBEDDED_FONTS: [&[u8]; 9] = [
     include_bytes!("../../report-templates/fonts/Inter-Regular.otf"),
     include_bytes!("../../report-templates/fonts/Inter-Bold.otf"),
     include_bytes!("../../report-templates/fonts/Inter-SemiBold.otf"),
@@ -50,6 +50,8 @@ const EMBEDDED_FONTS: [&[u8]; 8] = [
     include_bytes!("../../report-templates/fonts/NotoSansArabic-Regular.ttf"),
     include_bytes!("../../report-templates/fonts/NotoSansHebrew-Regular.ttf"),
     include_bytes!("../../report-templates/fonts/Twemoji.ttf"),
+    // One glyph, U+FFFD: what a character no other font can draw is shown as.
+    include_bytes!("../../report-templates/fonts/DejaVuSans-Replacement.ttf"),
 ];
 
 impl Templates {
@@ -142,39 +144,60 @@ pub fn warm_up_in_background() {
 
 /// Whether some embedded font can draw the character.
 fn drawable(c: char) -> bool {
-    c.is_whitespace() || c.is_control() || fonts().coverage.iter().any(|cov| cov.contains(c as u32))
+    fonts().coverage.iter().any(|cov| cov.contains(c as u32))
 }
 
-/// What an undrawable character is shown as: the replacement character if a font has it.
-fn replacement() -> char {
-    ['\u{FFFD}', '\u{25A1}', '?']
-        .into_iter()
-        .find(|&c| drawable(c))
-        .unwrap_or('?')
+/// What an undrawable character is shown as (a font is embedded for it).
+const REPLACEMENT: char = '\u{FFFD}';
+
+/// How a character of report text is printed: as itself, as a space (line breaks and other
+/// control whitespace, spaces no font has), not at all (control characters, noncharacters) or
+/// as [`REPLACEMENT`] (rare scripts and symbols no embedded font has). Any of these would
+/// otherwise break PDF/UA, or the SVG of a chart.
+fn printed(c: char, keep: &[char]) -> Option<char> {
+    use crate::domain::text::is_noncharacter;
+    match c {
+        c if keep.contains(&c) => Some(c),
+        c if c.is_control() || is_noncharacter(c) => c.is_whitespace().then_some(' '),
+        c if drawable(c) => Some(c),
+        c if c.is_whitespace() => Some(' '),
+        _ => Some(REPLACEMENT),
+    }
 }
 
-/// Replaces characters no embedded font can draw (rare scripts, symbols) in every string of the
-/// report data: a missing glyph would otherwise break PDF/UA. Returns how many.
-pub fn replace_undrawable(value: &mut serde_json::Value) -> usize {
+/// `text` as the fonts can print it; `None` when it already is.
+fn printable(text: &str, keep: &[char]) -> Option<String> {
+    if text.chars().all(|c| printed(c, keep) == Some(c)) {
+        return None;
+    }
+    Some(text.chars().filter_map(|c| printed(c, keep)).collect())
+}
+
+/// Every string of the report data made printable (line breaks kept, for the narrative).
+/// Returns how many strings changed.
+pub fn make_printable(value: &mut serde_json::Value) -> usize {
     match value {
-        serde_json::Value::String(text) if !text.chars().all(drawable) => {
-            let mut replaced = 0;
-            *text = text
-                .chars()
-                .map(|c| {
-                    if drawable(c) {
-                        c
-                    } else {
-                        replaced += 1;
-                        replacement()
-                    }
-                })
-                .collect();
-            replaced
-        }
-        serde_json::Value::Array(items) => items.iter_mut().map(replace_undrawable).sum(),
-        serde_json::Value::Object(map) => map.values_mut().map(replace_undrawable).sum(),
+        serde_json::Value::String(text) => match printable(text, &['\n']) {
+            Some(clean) => {
+                *text = clean;
+                1
+            }
+            None => 0,
+        },
+        serde_json::Value::Array(items) => items.iter_mut().map(make_printable).sum(),
+        serde_json::Value::Object(map) => map.values_mut().map(make_printable).sum(),
         _ => 0,
+    }
+}
+
+/// A chart's SVG made printable: its labels come from the export, its markup is ASCII.
+fn printable_svg(svg: Vec<u8>) -> Vec<u8> {
+    match std::str::from_utf8(&svg)
+        .ok()
+        .and_then(|text| printable(text, &['\n', '\r', '\t']))
+    {
+        Some(clean) => clean.into_bytes(),
+        None => svg,
     }
 }
 
@@ -283,9 +306,9 @@ fn report_world(templates: &Templates, input: CompileInput) -> Result<ReportWorl
     for (name, bytes) in &templates.files {
         add(name, bytes.clone());
     }
-    add("data.json", drawable_json(input.data_json));
+    add("data.json", printable_json(input.data_json));
     for (path, bytes) in input.assets {
-        add(&path, bytes);
+        add(&path, printable_svg(bytes));
     }
     let main = input.template.main();
     if !templates.files.contains_key(main) {
@@ -315,11 +338,11 @@ fn report_world(templates: &Templates, input: CompileInput) -> Result<ReportWorl
     })
 }
 
-fn drawable_json(json: Vec<u8>) -> Vec<u8> {
+fn printable_json(json: Vec<u8>) -> Vec<u8> {
     let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&json) else {
         return json;
     };
-    if replace_undrawable(&mut value) == 0 {
+    if make_printable(&mut value) == 0 {
         return json;
     }
     serde_json::to_vec(&value).unwrap_or(json)
@@ -355,11 +378,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn undrawable_characters_are_replaced_and_counted() {
+    fn report_text_keeps_what_the_fonts_draw_and_replaces_the_rest() {
         assert!(drawable('£') && drawable('é') && drawable('ש') && drawable('ع') && drawable('🙂'));
-        let mut value = serde_json::json!({"a": ["Café \u{10FFFD}", {"b": "plain"}]});
-        assert_eq!(replace_undrawable(&mut value), 1);
-        assert_eq!(value["a"][0], format!("Café {}", replacement()));
-        assert!(drawable(replacement()));
+        assert!(drawable(REPLACEMENT));
+        let mut value = serde_json::json!({"a": ["Café \u{10FFFD}", {"b": "plain"}], "n": "one\ntwo"});
+        assert_eq!(make_printable(&mut value), 1);
+        assert_eq!(value["a"][0], "Café \u{FFFD}");
+        assert_eq!(value["n"], "one\ntwo");
+        // CJK, Thai and Devanagari have no embedded font: one replacement each.
+        assert_eq!(printable("修理", &[]).as_deref(), Some("\u{FFFD}\u{FFFD}"));
+        // Control characters go; control whitespace becomes a space.
+        assert_eq!(
+            printable("a\u{7f}b\u{85}c\u{b}d\u{1b}", &[]).as_deref(),
+            Some("ab c d")
+        );
+        assert_eq!(printable("x\u{fffe}y", &[]).as_deref(), Some("xy"));
+        let svg = b"<svg>\n<text>Damp\x0c&amp;\xe4\xbf\xae</text></svg>".to_vec();
+        let clean = String::from_utf8(printable_svg(svg)).unwrap();
+        assert_eq!(clean, "<svg>\n<text>Damp &amp;\u{FFFD}</text></svg>");
     }
 }
