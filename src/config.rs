@@ -349,7 +349,7 @@ impl Config {
         })?;
         let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
-            message: with_closest_key(&e.to_string()),
+            message: in_plain_words(&with_closest_key(&e.to_string())),
         })?;
         config.path = path.to_path_buf();
         config.sha256 = crate::digest::sha256_hex(text.as_bytes());
@@ -426,6 +426,58 @@ impl Config {
         self.base_dir.join(path)
     }
 
+    /// Every file the config names for the run to read (holidays, narrative, self-assessment,
+    /// determinations, the quarterly's issues and actions), resolved, each with the key that
+    /// names it: outputs must never land on one of them, and each must exist.
+    pub fn referenced_files(&self) -> Vec<(String, PathBuf)> {
+        let n = &self.narrative;
+        let named = [
+            ("[calendar] holidays_file", &self.calendar.holidays_file),
+            ("[narrative] governing_body_response", &n.governing_body_response),
+            ("[narrative] themes", &n.themes),
+            ("[narrative] non_compliance", &n.non_compliance),
+            ("[narrative] improvements", &n.improvements),
+            ("[narrative] ombudsman", &n.ombudsman),
+            ("[narrative] ombudsman_other", &n.ombudsman_other),
+            ("[narrative] self_assessment", &n.self_assessment),
+            (
+                "[narrative] ombudsman_determinations",
+                &n.ombudsman_determinations,
+            ),
+        ];
+        let per_quarter = |table: &str, files: &BTreeMap<String, PathBuf>| -> Vec<(String, PathBuf)> {
+            files
+                .iter()
+                .map(|(quarter, file)| (format!("[quarterly.{table}] \"{quarter}\""), self.resolve(file)))
+                .collect()
+        };
+        named
+            .into_iter()
+            .filter_map(|(key, file)| Some((key.to_string(), self.resolve(file.as_ref()?))))
+            .chain(per_quarter("issues", &self.quarterly.issues))
+            .chain(per_quarter("actions", &self.quarterly.actions))
+            .collect()
+    }
+
+    /// Every file the config names exists: a run stops at once, naming the key, rather than
+    /// after reading the exports (or not at all, for a command that would not have read it).
+    pub fn check_referenced_files(&self) -> Result<()> {
+        for (key, file) in self.referenced_files() {
+            if !file.is_file() {
+                return Err(self.config_error(format!(
+                    "{key} names {}, which is not a file: create it, or correct the path (relative paths start from the config file's folder)",
+                    file.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `[report]` sets a period (a financial year, or start and end dates).
+    pub fn has_period(&self) -> bool {
+        self.report.period.is_some() || (self.report.start.is_some() && self.report.end.is_some())
+    }
+
     /// The holidays file named under `[calendar]`, resolved against the config file's folder.
     pub fn holidays_file(&self) -> Option<PathBuf> {
         self.calendar.holidays_file.as_ref().map(|f| self.resolve(f))
@@ -472,6 +524,29 @@ impl ColumnsSection {
         }
         Ok(())
     }
+}
+
+/// Serde's type names ("expected u64", "untagged enum Homes") said as a landlord would.
+fn in_plain_words(message: &str) -> String {
+    const SAID: [(&str, &str); 8] = [
+        (
+            "data did not match any variant of untagged enum Homes",
+            "homes: expected the number of homes (homes = 1200) or a [homes] table of whole numbers (LCRA = 1000, LCHO = 200)",
+        ),
+        (
+            "data did not match any variant of untagged enum SheetRef",
+            "sheet: expected the sheet's name in quotes (sheet = \"Complaints\") or its position counting from 1 (sheet = 1)",
+        ),
+        ("expected usize", "expected a whole number (0 or more)"),
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected u8", "expected a whole number (0 or more)"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ];
+    SAID.iter().fold(message.to_string(), |text, (serde, plain)| {
+        text.replace(serde, plain)
+    })
 }
 
 /// A serde message about an unknown key, with the closest allowed key added.

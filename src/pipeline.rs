@@ -27,6 +27,7 @@ pub struct Pipeline {
     config: Config,
     files: Vec<PathBuf>,
     matcher: ColumnMatcher,
+    calendar: Calendar,
 }
 
 /// What a run asks for beyond the config: `--period` and `--as-at` as given.
@@ -43,14 +44,27 @@ impl Pipeline {
         Pipeline::new(Config::load(config)?, inputs)
     }
 
-    /// A pipeline for a config already read.
+    /// A pipeline for a config already read. Every command opens one, so every command
+    /// judges a config alike: the files it names exist, its holidays file reads, and its
+    /// period (when it sets one) lies within the working-day calendar.
     pub fn new(config: Config, inputs: &[PathBuf]) -> Result<Pipeline> {
         let files = config.input_files(inputs)?;
+        config.check_referenced_files()?;
+        let calendar = Calendar::load(
+            config.calendar.division,
+            config.holidays_file().as_deref(),
+            &config.calendar.extra_closure_days,
+        )?;
+        if config.has_period() {
+            let period = config.period(None, None)?;
+            calendar.check_covers(period.start, period.end, period.as_at)?;
+        }
         let matcher = ColumnMatcher::new(&config.columns);
         Ok(Pipeline {
             config,
             files,
             matcher,
+            calendar,
         })
     }
 
@@ -112,17 +126,13 @@ impl Pipeline {
     ) -> Result<Analysis> {
         let raws = self.ingest(fingerprints, observer)?;
         let (mut normalised, pending) = self.normalise_now(raws, observer)?;
-        let Pipeline { config, .. } = self;
+        let Pipeline { config, calendar, .. } = self;
         let as_at = request
             .as_at
             .map(|d| parse_config_date(d).map_err(|m| Error::Usage(format!("--as-at: {m}"))))
             .transpose()?;
         let period = config.period(request.period, as_at)?;
-        let calendar = Calendar::load(
-            config.calendar.division,
-            config.holidays_file().as_deref(),
-            &config.calendar.extra_closure_days,
-        )?;
+        calendar.check_covers(period.start, period.end, period.as_at)?;
         let rules = Rules::from_config(&config, period.as_at);
         let classified = step(observer, "classify", || {
             classify::classify(normalised.complaints.clone(), &calendar, &rules)

@@ -201,7 +201,7 @@ fn deadlines_beyond_the_calendar_are_an_error() {
     let config = dir.path().join("c.toml");
     std::fs::write(
         &config,
-        "[report]\nperiod = \"2027/28\"\n[input]\nfiles = [\"late.csv\"]\n",
+        "[report]\nstart = \"2027-04-01\"\nend = \"2027-12-31\"\n[input]\nfiles = [\"late.csv\"]\n",
     )
     .unwrap();
     let (code, _, stderr) = common::run(&["metrics", "--config", config.to_str().unwrap()]);
@@ -210,6 +210,29 @@ fn deadlines_beyond_the_calendar_are_an_error() {
         stderr.contains("holidays_file") && stderr.contains("Z1"),
         "{stderr}"
     );
+    // A period or as-at date beyond the calendar stops every command, validate included,
+    // before anything is counted (ages there would print as zero).
+    for (report, says) in [
+        ("period = \"2027/28\"", "the period end 2028-03-31 is outside"),
+        (
+            "period = \"2024/25\"\nas_at = \"2028-06-30\"",
+            "the as-at date 2028-06-30 is outside",
+        ),
+    ] {
+        std::fs::write(
+            &config,
+            format!("[report]\n{report}\n[input]\nfiles = [\"late.csv\"]\n"),
+        )
+        .unwrap();
+        for command in ["validate", "metrics"] {
+            let (code, _, stderr) = common::run(&[command, "--config", config.to_str().unwrap()]);
+            assert_eq!(code, 2, "{command}: {stderr}");
+            assert!(
+                stderr.contains(says) && stderr.contains("holidays_file"),
+                "{stderr}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `annual`: the Code 8.1 report in two editions, with its data and charts beside it.
 
-use super::output::{self, Editions};
+use super::output::{self, Editions, OutFolder};
 use super::progress::Progress;
 use crate::cli::AnnualArgs;
 use crate::error::Result;
@@ -22,15 +22,19 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
     output::refuse_if_final(args.report.final_, &missing)?;
     let suppression = output::suppression(config);
     let templates = output::templates(&args.report)?;
-    let out = &args.report.out;
-    for name in [
+    let stem = format!("annual-report-{}", analysis.period.label());
+    let out = OutFolder::take(
+        &args.report.out,
+        output::run_inputs(config, analysis.quality(), args.report.templates.as_deref()),
+    )?;
+    out.check(&[
+        &format!("{stem}.pdf"),
+        &format!("{stem}-web.pdf"),
         "metrics.json",
         "data-quality.csv",
         "report-data.json",
         "report-data-web.json",
-    ] {
-        output::check_not_input(&out.join(name), config, analysis.quality())?;
-    }
+    ])?;
     let figures = Figures {
         config,
         period: analysis.period,
@@ -43,19 +47,18 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
             .map(|edition| build_annual(&figures, &inputs, edition, &suppression).map(|data| (edition, data)))
     });
     let mut written = Editions {
-        out,
+        out: &out,
         templates: &templates,
         template: Template::Annual,
-        stem: format!("annual-report-{}", analysis.period.label()),
+        stem,
         data_stem: "report-data",
     }
     .write(editions, &observer)?;
+    // The quarterly's charts share the folder, under their own names.
+    out.remove_stale_charts(&written, |name| !name.starts_with("quarterly-data-"));
     let metrics = serde_json::to_vec_pretty(&analysis.metrics).expect("metrics serialise");
-    written.push(output::write(out.join("metrics.json"), &metrics)?);
-    written.push(output::write(
-        out.join("data-quality.csv"),
-        &output::data_quality_csv(analysis.quality()),
-    )?);
+    written.push(out.write("metrics.json", &metrics)?);
+    written.push(out.write("data-quality.csv", &output::data_quality_csv(analysis.quality()))?);
     output::report_written(&written, &inputs.warnings, &missing);
     Ok(0)
 }

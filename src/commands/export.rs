@@ -11,7 +11,8 @@ use crate::pipeline::Request;
 
 pub fn run(args: &ExportArgs) -> Result<i32> {
     let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
-    output::check_not_input(&args.out, &analysis.config, analysis.quality())?;
+    let inputs = output::run_inputs(&analysis.config, analysis.quality(), None);
+    output::check_not_input(&args.out, &inputs)?;
     let mut table = analysis.complaints_table()?;
     let failed = |message: String| Error::Output {
         path: args.out.clone(),

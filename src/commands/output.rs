@@ -12,54 +12,174 @@ use crate::observe::Observer;
 use crate::report::typeset::{self, CompileInput, Templates};
 use crate::report::{Edition, ReportData, Suppression, Template};
 
-/// Refuses to write over one of the run's input files (or its config).
-pub(super) fn check_not_input(path: &Path, config: &Config, quality: &DataQuality) -> Result<()> {
-    let canonical = |p: &Path| {
-        let parent = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::canonicalize(parent)
-            .ok()
-            .map(|d| d.join(p.file_name().unwrap_or_default()))
-    };
-    let target = canonical(path);
-    let inputs = quality
-        .files
-        .iter()
-        .map(|f| PathBuf::from(&f.file))
-        .chain(std::iter::once(config.path.clone()));
-    for input in inputs {
-        if target.is_some() && canonical(&input) == target {
-            return Err(Error::Usage(format!(
-                "{} is an input of this run: choose another output name or --out folder",
-                path.display()
-            )));
-        }
+/// Every file a run reads, which no output may replace: the exports, the config, the files
+/// the config names, and the report templates.
+pub(super) fn run_inputs(config: &Config, quality: &DataQuality, templates: Option<&Path>) -> Vec<PathBuf> {
+    let mut inputs: Vec<PathBuf> = quality.files.iter().map(|f| PathBuf::from(&f.file)).collect();
+    inputs.push(config.path.clone());
+    inputs.extend(config.referenced_files().into_iter().map(|(_, file)| file));
+    if let Some(dir) = templates
+        && let Ok(entries) = std::fs::read_dir(dir)
+    {
+        inputs.extend(entries.flatten().map(|e| e.path()));
     }
-    Ok(())
+    inputs
+}
+
+/// Refuses to write over one of the run's inputs: the same file, whatever the path says
+/// (a link, "..", another name for the folder).
+pub(super) fn check_not_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    // An output that does not exist yet cannot be an input.
+    let Ok(target) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    let is_target = |input: &PathBuf| {
+        std::fs::metadata(input).is_ok_and(|m| (m.dev(), m.ino()) == (target.dev(), target.ino()))
+    };
+    match inputs.iter().find(|input| is_target(input)) {
+        Some(input) => Err(Error::Usage(format!(
+            "{} is an input of this run ({}): choose another output name or --out folder",
+            path.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Writes one file on its own (`export`, `init`): [`OutFolder`] for a report's set of files.
+pub(super) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = parent_of(path);
+    create_folder(dir, path)?;
+    let _lock = FolderLock::take(dir, path)?;
+    replace_whole(path, bytes)
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn output_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Output {
+        path: path.to_path_buf(),
+        message: format!("{e}; check the --out folder exists and can be written"),
+    }
+}
+
+fn create_folder(dir: &Path, for_path: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| output_error(for_path, e))
 }
 
 /// Writes a file through a temporary file renamed into place, so a reader never sees half a
-/// file and an interrupted run leaves the old one intact.
-pub(super) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    let failed = |e: std::io::Error| Error::Output {
-        path: path.to_path_buf(),
-        message: format!("{e}; check the --out folder exists and can be written"),
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(failed)?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".partial");
-    std::fs::write(&temporary, bytes).map_err(failed)?;
-    std::fs::rename(&temporary, path).map_err(failed)
+/// file and an interrupted run leaves the old one intact. The temporary file has a name no
+/// one can guess and is created exclusively: a link planted where it would go is never
+/// followed. The rename replaces a link at `path` itself, never what it points to.
+fn replace_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = parent_of(path);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let mut temporary = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(PARTIAL)
+        .tempfile_in(dir)
+        .map_err(|e| output_error(path, e))?;
+    temporary.write_all(bytes).map_err(|e| output_error(path, e))?;
+    temporary.persist(path).map_err(|e| output_error(path, e.error))?;
+    Ok(())
 }
 
-/// [`write_output`], returning the path written.
-pub(super) fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf> {
-    write_output(&path, bytes)?;
-    Ok(path)
+/// How the temporary files of an unfinished write end.
+const PARTIAL: &str = ".partial";
+
+/// An exclusive lock on an output folder while a run writes into it: runs into one folder
+/// take turns, so each leaves a complete set and the last run's set is the one found.
+struct FolderLock {
+    _folder: std::fs::File,
+}
+
+impl FolderLock {
+    fn take(dir: &Path, for_path: &Path) -> Result<Self> {
+        let folder = std::fs::File::open(dir).map_err(|e| output_error(for_path, e))?;
+        folder.lock().map_err(|e| output_error(for_path, e))?;
+        Ok(FolderLock { _folder: folder })
+    }
+}
+
+/// A report's --out folder, locked while the run writes its files, every file checked against
+/// the run's inputs. Temporary files a killed run left are removed when the folder is taken;
+/// charts an earlier run drew that this one did not are removed when it is done.
+pub(super) struct OutFolder {
+    dir: PathBuf,
+    inputs: Vec<PathBuf>,
+    _lock: FolderLock,
+}
+
+/// The folder charts are written into, inside --out.
+const CHARTS: &str = "charts";
+
+impl OutFolder {
+    pub(super) fn take(dir: &Path, inputs: Vec<PathBuf>) -> Result<Self> {
+        create_folder(dir, dir)?;
+        let lock = FolderLock::take(dir, dir)?;
+        for folder in [dir.to_path_buf(), dir.join(CHARTS)] {
+            for stale in files_in(&folder).filter(|f| is_partial(f)) {
+                let _ = std::fs::remove_file(stale);
+            }
+        }
+        Ok(OutFolder {
+            dir: dir.to_path_buf(),
+            inputs,
+            _lock: lock,
+        })
+    }
+
+    /// Writes `name` (a path inside the folder), unless it is one of the run's inputs.
+    pub(super) fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+        let path = self.dir.join(name);
+        check_not_input(&path, &self.inputs)?;
+        create_folder(parent_of(&path), &path)?;
+        replace_whole(&path, bytes)?;
+        Ok(path)
+    }
+
+    /// Fails before anything is written if one of `names` is an input of the run.
+    pub(super) fn check(&self, names: &[&str]) -> Result<()> {
+        names
+            .iter()
+            .try_for_each(|name| check_not_input(&self.dir.join(name), &self.inputs))
+    }
+
+    /// Removes the charts `ours` says this report draws but this run did not write.
+    pub(super) fn remove_stale_charts(&self, written: &[PathBuf], ours: impl Fn(&str) -> bool) {
+        for chart in files_in(&self.dir.join(CHARTS)) {
+            let name = chart
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            if name.ends_with(".svg") && ours(&name) && !written.contains(&chart) {
+                let _ = std::fs::remove_file(&chart);
+            }
+        }
+    }
+}
+
+fn files_in(dir: &Path) -> impl Iterator<Item = PathBuf> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+}
+
+/// A temporary file of [`replace_whole`]'s: ".name.XXXXXX.partial".
+fn is_partial(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n.starts_with('.') && n.ends_with(PARTIAL))
 }
 
 /// `--final` refuses while anything is a placeholder; otherwise the report is a draft and
@@ -90,7 +210,7 @@ pub(super) fn templates(args: &ReportArgs) -> Result<Templates> {
 
 /// Where a report's editions go, and under which names.
 pub(super) struct Editions<'a> {
-    pub out: &'a Path,
+    pub out: &'a OutFolder,
     pub templates: &'a Templates,
     pub template: Template,
     /// The PDFs' name, without "-web" and ".pdf".
@@ -142,11 +262,8 @@ impl Editions<'_> {
             },
             observer,
         )?;
-        let mut written = vec![write(self.out.join(format!("{stem}.pdf")), &pdf)?];
-        written.push(write(
-            self.out.join(format!("{}{web}.json", self.data_stem)),
-            &json,
-        )?);
+        let mut written = vec![self.out.write(&format!("{stem}.pdf"), &pdf)?];
+        written.push(self.out.write(&format!("{}{web}.json", self.data_stem), &json)?);
         for (path, svg) in assets {
             let file = Path::new(&path)
                 .file_stem()
@@ -157,10 +274,7 @@ impl Editions<'_> {
             } else {
                 format!("{}-{file}", self.data_stem)
             };
-            written.push(write(
-                self.out.join("charts").join(format!("{file}{web}.svg")),
-                &svg,
-            )?);
+            written.push(self.out.write(&format!("{CHARTS}/{file}{web}.svg"), &svg)?);
         }
         Ok(written)
     }

@@ -1,6 +1,6 @@
 //! `quarterly`: the Code 9.7 report to the governing body for one quarter.
 
-use super::output::{self, Editions};
+use super::output::{self, Editions, OutFolder};
 use super::progress::Progress;
 use crate::cli::QuarterlyArgs;
 use crate::error::Result;
@@ -46,14 +46,31 @@ pub fn run(args: &QuarterlyArgs) -> Result<i32> {
     let templates = output::templates(&args.report)?;
     let editions = [Edition::Board, Edition::Web]
         .map(|edition| build_quarterly(&figures, &inputs, edition, &suppression).map(|data| (edition, data)));
+    let out = OutFolder::take(
+        &args.report.out,
+        output::run_inputs(
+            &analysis.config,
+            analysis.quality(),
+            args.report.templates.as_deref(),
+        ),
+    )?;
+    let stem = format!("quarterly-report-{}-{}", year.label(), quarter.name());
+    let data_stem = format!("quarterly-data-{}-{}", year.label(), quarter.name());
+    out.check(&[
+        &format!("{stem}.pdf"),
+        &format!("{stem}-web.pdf"),
+        &format!("{data_stem}.json"),
+        &format!("{data_stem}-web.json"),
+    ])?;
     let written = Editions {
-        out: &args.report.out,
+        out: &out,
         templates: &templates,
         template: Template::Quarterly,
-        stem: format!("quarterly-report-{}-{}", year.label(), quarter.name()),
-        data_stem: &format!("quarterly-data-{}-{}", year.label(), quarter.name()),
+        stem,
+        data_stem: &data_stem,
     }
     .write(editions, &observer)?;
+    out.remove_stale_charts(&written, |name| name.starts_with(&format!("{data_stem}-")));
     output::report_written(&written, &[], &missing);
     Ok(0)
 }

@@ -9,6 +9,7 @@ pub(crate) mod disclosure;
 pub(crate) mod figures;
 mod legend;
 pub(crate) mod narrative;
+mod printable;
 mod quarterly;
 pub(crate) mod self_assessment;
 pub(crate) mod table;

@@ -16,6 +16,7 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::fonts::FontStore;
 
 use super::Template;
+use super::printable;
 use crate::columnar::parallel::detach;
 use crate::error::{Error, Result};
 use crate::observe::{Observer, step};
@@ -101,7 +102,8 @@ impl Templates {
 /// The fonts, loaded once per process, and the characters they can show.
 struct Fonts {
     store: FontStore,
-    coverage: Vec<typst::text::Coverage>,
+    /// Each face's family and the characters it has, in fallback order.
+    coverage: Vec<(String, typst::text::Coverage)>,
 }
 
 fn fonts() -> &'static Fonts {
@@ -116,7 +118,7 @@ fn fonts() -> &'static Fonts {
             .flat_map(|data| Font::iter(Bytes::new(*data)))
         {
             let info = font.info().clone();
-            coverage.push(info.coverage.clone());
+            coverage.push((info.family.clone(), info.coverage.clone()));
             store.push((font, info));
         }
         Fonts { store, coverage }
@@ -142,63 +144,20 @@ pub fn warm_up_in_background() {
     });
 }
 
-/// Whether some embedded font can draw the character.
-fn drawable(c: char) -> bool {
-    fonts().coverage.iter().any(|cov| cov.contains(c as u32))
-}
-
-/// What an undrawable character is shown as (a font is embedded for it).
-const REPLACEMENT: char = '\u{FFFD}';
-
-/// How a character of report text is printed: as itself, as a space (line breaks and other
-/// control whitespace, spaces no font has), not at all (control characters, noncharacters) or
-/// as [`REPLACEMENT`] (rare scripts and symbols no embedded font has). Any of these would
-/// otherwise break PDF/UA, or the SVG of a chart.
-fn printed(c: char, keep: &[char]) -> Option<char> {
-    use crate::domain::text::is_noncharacter;
-    match c {
-        c if keep.contains(&c) => Some(c),
-        c if c.is_control() || is_noncharacter(c) => c.is_whitespace().then_some(' '),
-        c if drawable(c) => Some(c),
-        c if c.is_whitespace() => Some(' '),
-        _ => Some(REPLACEMENT),
-    }
-}
-
-/// `text` as the fonts can print it; `None` when it already is.
-fn printable(text: &str, keep: &[char]) -> Option<String> {
-    if text.chars().all(|c| printed(c, keep) == Some(c)) {
-        return None;
-    }
-    Some(text.chars().filter_map(|c| printed(c, keep)).collect())
-}
-
-/// Every string of the report data made printable (line breaks kept, for the narrative).
-/// Returns how many strings changed.
-pub fn make_printable(value: &mut serde_json::Value) -> usize {
-    match value {
-        serde_json::Value::String(text) => match printable(text, &['\n']) {
-            Some(clean) => {
-                *text = clean;
-                1
-            }
-            None => 0,
-        },
-        serde_json::Value::Array(items) => items.iter_mut().map(make_printable).sum(),
-        serde_json::Value::Object(map) => map.values_mut().map(make_printable).sum(),
-        _ => 0,
-    }
-}
-
-/// A chart's SVG made printable: its labels come from the export, its markup is ASCII.
-fn printable_svg(svg: Vec<u8>) -> Vec<u8> {
-    match std::str::from_utf8(&svg)
-        .ok()
-        .and_then(|text| printable(text, &['\n', '\r', '\t']))
-    {
-        Some(clean) => clean.into_bytes(),
-        None => svg,
-    }
+/// A grapheme cluster as the embedded fonts draw it: the first font (in fallback order) that
+/// has its first character draws the cluster, without the characters it lacks (an accent
+/// the font has no mark for). The font's family comes with it; `None` when no font has the
+/// first character.
+pub(crate) fn in_one_font(cluster: &str) -> Option<(&'static str, String)> {
+    let first = cluster.chars().next()?;
+    let (family, font) = fonts()
+        .coverage
+        .iter()
+        .find(|(_, coverage)| coverage.contains(first as u32))?;
+    Some((
+        family,
+        cluster.chars().filter(|&c| font.contains(c as u32)).collect(),
+    ))
 }
 
 /// What one compilation needs besides the templates.
@@ -306,9 +265,9 @@ fn report_world(templates: &Templates, input: CompileInput) -> Result<ReportWorl
     for (name, bytes) in &templates.files {
         add(name, bytes.clone());
     }
-    add("data.json", printable_json(input.data_json));
+    add("data.json", printable::printable_json(input.data_json));
     for (path, bytes) in input.assets {
-        add(&path, printable_svg(bytes));
+        add(&path, printable::printable_svg(bytes));
     }
     let main = input.template.main();
     if !templates.files.contains_key(main) {
@@ -338,16 +297,6 @@ fn report_world(templates: &Templates, input: CompileInput) -> Result<ReportWorl
     })
 }
 
-fn printable_json(json: Vec<u8>) -> Vec<u8> {
-    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&json) else {
-        return json;
-    };
-    if make_printable(&mut value) == 0 {
-        return json;
-    }
-    serde_json::to_vec(&value).unwrap_or(json)
-}
-
 /// Typst diagnostics as "file:line:column: message (hint: ...)".
 fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic], origin: &str) -> String {
     use typst::WorldExt;
@@ -371,30 +320,4 @@ fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic], origin: &str)
         })
         .collect();
     format!("the report template failed ({origin}): {}", lines.join("; "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn report_text_keeps_what_the_fonts_draw_and_replaces_the_rest() {
-        assert!(drawable('£') && drawable('é') && drawable('ש') && drawable('ع') && drawable('🙂'));
-        assert!(drawable(REPLACEMENT));
-        let mut value = serde_json::json!({"a": ["Café \u{10FFFD}", {"b": "plain"}], "n": "one\ntwo"});
-        assert_eq!(make_printable(&mut value), 1);
-        assert_eq!(value["a"][0], "Café \u{FFFD}");
-        assert_eq!(value["n"], "one\ntwo");
-        // CJK, Thai and Devanagari have no embedded font: one replacement each.
-        assert_eq!(printable("修理", &[]).as_deref(), Some("\u{FFFD}\u{FFFD}"));
-        // Control characters go; control whitespace becomes a space.
-        assert_eq!(
-            printable("a\u{7f}b\u{85}c\u{b}d\u{1b}", &[]).as_deref(),
-            Some("ab c d")
-        );
-        assert_eq!(printable("x\u{fffe}y", &[]).as_deref(), Some("xy"));
-        let svg = b"<svg>\n<text>Damp\x0c&amp;\xe4\xbf\xae</text></svg>".to_vec();
-        let clean = String::from_utf8(printable_svg(svg)).unwrap();
-        assert_eq!(clean, "<svg>\n<text>Damp &amp;\u{FFFD}</text></svg>");
-    }
 }

@@ -176,6 +176,21 @@ impl Calendar {
         }
     }
 
+    /// The run stops when the period or its as-at date falls outside the calendar: deadlines
+    /// and ages there cannot be counted in working days, and would print as zero.
+    pub fn check_covers(&self, start: NaiveDate, end: NaiveDate, as_at: NaiveDate) -> Result<()> {
+        for (what, date) in [
+            ("period start", start),
+            ("period end", end),
+            ("as-at date", as_at),
+        ] {
+            if let Err(outside) = self.wd_number(date) {
+                return Err(Error::Calendar(format!("the {what} {outside}")));
+            }
+        }
+        Ok(())
+    }
+
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
         !is_weekend(d) && !self.holidays.contains(&d) && !self.closures.contains(&d)
     }
