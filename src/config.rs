@@ -68,6 +68,16 @@ pub struct ReportSection {
     pub approved_on: Option<NaiveDate>,
     /// Who approved it, e.g. "Board of Riverside Vale Homes".
     pub approved_by: Option<String>,
+    /// The most categories (channels, refusal reasons) a table or chart lists; the rest are
+    /// one row, "Other (n categories)". The data files keep every value. Default 20.
+    pub values_listed: Option<usize>,
+}
+
+impl ReportSection {
+    /// `values_listed`, or its default.
+    pub fn values_listed(&self) -> usize {
+        self.values_listed.unwrap_or(20)
+    }
 }
 
 /// `[narrative]`: text and tables written by the landlord (Markdown or plain text, CSV or TOML).

@@ -254,3 +254,125 @@ fn a_hidden_first_sheet_is_skipped_and_every_sheet_is_listed() {
         ]
     );
 }
+
+/// A folder with `export.csv` (bytes as given) and a config mapping Ref and Received.
+fn export_folder(bytes: &[u8], extra: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("export.csv"), bytes).unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "homes = 5000\n[report]\nperiod = \"2024/25\"\n[input]\nfiles = [\"export.csv\"]\n\
+             [columns]\nreference = \"Ref\"\nreceived = \"Received\"\ncategory = \"Category\"\n{extra}"
+        ),
+    )
+    .unwrap();
+    (dir, config)
+}
+
+#[test]
+fn encoding_surprises_are_read_as_what_they_are_and_named() {
+    let text = "Ref,Received,Category\nE1,2024-05-01,Rent £ arrears\nE2,2024-05-02,Café noise\n";
+    // UTF-16 without a byte-order mark.
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    // A UTF-8 mark on Windows-1252 text.
+    let mut marked = b"\xEF\xBB\xBF".to_vec();
+    marked.extend(encoding_rs::WINDOWS_1252.encode(text).0.iter());
+    for (bytes, note) in [
+        (utf16, "UTF-16LE without byte-order mark"),
+        (marked, "byte-order mark but is not UTF-8"),
+    ] {
+        let (_dir, config) = export_folder(&bytes, "");
+        let (code, json) = common::validate_json(&config, &[]);
+        assert_eq!(code, 0, "{json}");
+        assert!(json["files"][0]["notes"].to_string().contains(note), "{json}");
+        let metrics = common::metrics(&config, &[]);
+        let categories = metrics["categories"].to_string();
+        assert!(
+            categories.contains("Rent £ arrears") && categories.contains("Café noise"),
+            "{categories}"
+        );
+    }
+    // A byte-order mark inside a data row (two exports joined): the reference still matches.
+    let joined = "Ref,Received,Category\nJ1,2024-05-01,Repairs\n\u{FEFF}J1,2024-05-01,\n";
+    let (_dir, config) = export_folder(joined.as_bytes(), "");
+    let (_, json) = common::validate_json(&config, &[]);
+    assert_eq!(json["complaints"], 1, "{json}");
+    // A NUL early in otherwise good text is named as such, with its line.
+    let nul = "Ref,Received,Category\nN1,2024-05-01,Repairs\nN2,2024-05-\u{0}01,Repairs\n";
+    let (_dir, config) = export_folder(nul.as_bytes(), "");
+    let (code, _, stderr) = common::run(&["validate", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("NUL byte") && stderr.contains("line 3"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_header_below_the_rows_searched_is_named_with_its_fix() {
+    let mut text = String::new();
+    for i in 1..=24 {
+        text.push_str(&format!("Report line {i}\n"));
+    }
+    text.push_str("Ref,Received,Category\nH1,2024-05-01,Repairs\n");
+    let (_dir, config) = export_folder(text.as_bytes(), "");
+    let (code, _, stderr) = common::run(&["validate", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("first 20 rows") && stderr.contains("[input] header_row"),
+        "{stderr}"
+    );
+    let (dir, _) = export_folder(text.as_bytes(), "");
+    let config = dir.path().join("config.toml");
+    let fixed = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("[input]\n", "[input]\nheader_row = 25\n");
+    std::fs::write(&config, fixed).unwrap();
+    let (code, json) = common::validate_json(&config, &[]);
+    assert_eq!((code, &json["included"]), (0, &Value::from(1)), "{json}");
+}
+
+#[test]
+fn free_text_mapped_as_a_category_and_thousands_of_categories_make_a_short_report() {
+    // 10,000 complaints each with its own category, and a few with a 100 KB one-word category.
+    let mut csv = String::from("Ref,Received,Category\n");
+    for i in 0..10_000 {
+        csv.push_str(&format!("S{i},2024-{:02}-10,Category {i}\n", 4 + i % 9));
+    }
+    let word = "x".repeat(100_000);
+    for i in 0..6 {
+        csv.push_str(&format!("L{i},2024-06-11,{word}\n"));
+    }
+    let (dir, config) = export_folder(csv.as_bytes(), "");
+    let (code, json) = common::validate_json(&config, &[]);
+    assert_eq!(code, 0);
+    let warning = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "probable_free_text")
+        .expect("the long value is named");
+    assert_eq!(warning["count"], 6);
+    assert_eq!(warning["examples"][0]["row"], 10_002);
+
+    let out = dir.path().join("out");
+    let (code, _, stderr) = common::run(&[
+        "annual",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // The data files keep every category; the report lists 20 rows at most.
+    let metrics: Value = serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["categories"].as_object().unwrap().len(), 10_001);
+    let board = std::fs::read(out.join("annual-report-2024-25.pdf")).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&board).unwrap();
+    assert!(text.contains("Other (9982 categories)"), "grouped tail");
+    assert!(!text.contains(&"x".repeat(200)), "the long value is shortened");
+    // Every page's footer names the edition.
+    assert!(text.matches("Board edition").count() < 40, "a short report");
+}

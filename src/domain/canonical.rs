@@ -79,6 +79,14 @@ fields! {
 }
 
 impl Field {
+    /// Free-text groupings: values the export's users type, counted and listed as they are.
+    pub fn is_grouping(self) -> bool {
+        matches!(
+            self,
+            Field::Category | Field::Subcategory | Field::Channel | Field::RefusalReason
+        )
+    }
+
     /// Fields that must be found in every input file.
     pub const REQUIRED: [Field; 2] = [Field::Reference, Field::Received];
 

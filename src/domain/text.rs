@@ -30,7 +30,9 @@ pub fn is_noncharacter(c: char) -> bool {
 /// and noncharacters go, and the spaces that leaves are collapsed. `None` when the value is
 /// already clean.
 pub fn printable_value(value: &str) -> Option<String> {
-    let unclean = |c: char| c.is_control() || is_noncharacter(c) || matches!(c, '\u{2028}' | '\u{2029}');
+    // U+FEFF: a byte-order mark left inside the text where two exports were joined.
+    let unclean =
+        |c: char| c.is_control() || is_noncharacter(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}');
     if !value.chars().any(unclean) {
         return None;
     }
@@ -138,6 +140,7 @@ mod tests {
             Some("xy")
         );
         assert_eq!(printable_value("\u{0}").as_deref(), Some(""));
+        assert_eq!(printable_value("\u{FEFF}C-1").as_deref(), Some("C-1"));
         // Letters of any script are text.
         assert_eq!(printable_value("修理 ซ่อม मरम्मत"), None);
     }

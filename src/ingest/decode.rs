@@ -77,6 +77,15 @@ impl<'a> DataRows<'a> {
 /// only to the line end before `head_bytes`, and the rest when its data rows need it.
 pub(super) fn decode(bytes: &[u8], head_bytes: usize) -> Decoded<'_> {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        // A UTF-8 mark on text that is not UTF-8 (a tool added it to a Windows export): decoded
+        // as UTF-8, every "£" and "é" would become U+FFFD.
+        if encoding == encoding_rs::UTF_8 && std::str::from_utf8(&bytes[bom_len..]).is_err() {
+            return Decoded {
+                text: Cow::Owned(windows_1252_to_utf8(&bytes[bom_len..])),
+                encoding: BOM_THEN_WINDOWS_1252,
+                whole: true,
+            };
+        }
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         let name = if encoding == encoding_rs::UTF_8 {
             "UTF-8 with BOM"
@@ -86,6 +95,18 @@ pub(super) fn decode(bytes: &[u8], head_bytes: usize) -> Decoded<'_> {
         return Decoded {
             text,
             encoding: name,
+            whole: true,
+        };
+    }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return Decoded {
+            text,
+            encoding: if encoding == encoding_rs::UTF_16LE {
+                "UTF-16LE without byte-order mark"
+            } else {
+                "UTF-16BE without byte-order mark"
+            },
             whole: true,
         };
     }
@@ -104,6 +125,27 @@ pub(super) fn decode(bytes: &[u8], head_bytes: usize) -> Decoded<'_> {
         text: Cow::Owned(windows_1252_to_utf8(&bytes[..head_end])),
         encoding: "Windows-1252",
         whole: head_end == bytes.len(),
+    }
+}
+
+/// The encoding name of a file marked UTF-8 that is Windows-1252 after the mark.
+pub(super) const BOM_THEN_WINDOWS_1252: &str = "Windows-1252 after a UTF-8 byte-order mark";
+
+/// UTF-16 text without a byte-order mark: mostly ASCII, so every other byte of its start is
+/// zero (the second of each pair in little-endian, the first in big-endian), which no 8-bit
+/// text has.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zeros = |offset: usize| head.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    match (even * 10 >= pairs * 7, odd * 10 >= pairs * 7) {
+        (false, true) if even == 0 => Some(encoding_rs::UTF_16LE),
+        (true, false) if odd == 0 => Some(encoding_rs::UTF_16BE),
+        _ => None,
     }
 }
 
@@ -149,6 +191,33 @@ mod tests {
         assert_eq!(decode_all("Ref,£".as_bytes()).1, "UTF-8");
         // UTF-16 little-endian with BOM, as Excel's "Unicode text" writes.
         assert_eq!(decode_all(b"\xFF\xFER\x00e\x00f\x00").0, "Ref");
+    }
+
+    #[test]
+    fn utf16_without_a_mark_and_a_mark_on_windows_1252_are_read_as_what_they_are() {
+        let le: Vec<u8> = "Ref,Received\nA1,£5\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(
+            decode_all(&le),
+            (
+                "Ref,Received\nA1,£5\n".to_string(),
+                "UTF-16LE without byte-order mark"
+            )
+        );
+        let be: Vec<u8> = "Ref,Received\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode_all(&be).0, "Ref,Received\n");
+        // Noise with NULs here and there is not UTF-16.
+        assert_eq!(utf16_without_bom(b"\0\x01\x02abc\0\0xyz\x05\x06"), None);
+        let marked = b"\xEF\xBB\xBFRef,Amount\nA1,\xA350 caf\xE9\n";
+        assert_eq!(
+            decode_all(marked),
+            ("Ref,Amount\nA1,£50 café\n".to_string(), BOM_THEN_WINDOWS_1252)
+        );
     }
 
     #[test]

@@ -46,10 +46,17 @@ fn read_decoding_first(
         let spreadsheet_name = path.extension().is_some_and(|e| {
             ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_string_lossy().to_lowercase().as_str())
         });
-        let message = if spreadsheet_name {
-            "is named like a spreadsheet but is neither a spreadsheet nor CSV text: it may be damaged; export it again"
-        } else {
-            "this is not a CSV text file (it contains binary data): export the complaints as CSV or XLSX"
+        // Text with a NUL in it is damaged text, not a spreadsheet or noise: say where.
+        let text_before_nul = head
+            .find('\0')
+            .filter(|&at| at > 0 && !looks_binary(&head[..at]))
+            .map(|at| head[..at].matches('\n').count() + 1);
+        let message = match (spreadsheet_name, text_before_nul) {
+            (true, _) => "is named like a spreadsheet but is neither a spreadsheet nor CSV text: it may be damaged; export it again".to_string(),
+            (false, Some(line)) => format!(
+                "this CSV text holds a NUL byte (an empty character) on line {line}: the export is damaged there, or written in an encoding other than UTF-8, UTF-16 or Windows-1252; export the complaints again as CSV (UTF-8) or XLSX"
+            ),
+            (false, None) => "this is not a CSV text file (it contains binary data): export the complaints as CSV or XLSX".to_string(),
         };
         return Err(Error::not_a_table(path, message));
     }
@@ -125,8 +132,11 @@ fn read_decoding_first(
         samples,
         sheets: Vec::new(),
     };
-    if encoding == "Windows-1252" {
-        table.notes.push("not valid UTF-8: read as Windows-1252 (the usual encoding of Excel and Datix exports on Windows)".into());
+    match encoding {
+        "Windows-1252" => table.notes.push("not valid UTF-8: read as Windows-1252 (the usual encoding of Excel and Datix exports on Windows)".into()),
+        super::decode::BOM_THEN_WINDOWS_1252 => table.notes.push("starts with a UTF-8 byte-order mark but is not UTF-8: read as Windows-1252 so that \"£\" and \"é\" survive; check a few accented values, and save the export again as UTF-8".into()),
+        e if e.contains("without byte-order mark") => table.notes.push(format!("read as {e}: save the export as UTF-8 (or UTF-16 with a byte-order mark) to be sure")),
+        _ => {}
     }
     Ok(table)
 }

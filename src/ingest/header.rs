@@ -7,7 +7,7 @@ use crate::domain::canonical::Field;
 use crate::mapping::ResolvedColumns;
 
 /// Rows searched for the header when `[input] header_row` is not set.
-pub(super) const HEADER_SEARCH_ROWS: usize = 20;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 20;
 
 /// The headers the column mapping uses, in file order: the only columns worth keeping
 /// (free-text narratives are often the bulk of an export and are never analysed). Each comes

@@ -15,6 +15,7 @@ mod workbook;
 
 pub(crate) use coded::CodedText;
 pub use fingerprint::{Fingerprint, Fingerprints};
+pub(crate) use header::HEADER_SEARCH_ROWS;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::domain::canonical::Field;
 use crate::error::{Error, Result};
-use crate::ingest::RawTable;
+use crate::ingest::{HEADER_SEARCH_ROWS, RawTable};
 use crate::mapping::{ColumnMatcher, Looks, Suggestion, closest_header, looks, suggest};
 
 /// A file's headers that feed no field, each with what its first values look like.
@@ -49,10 +49,11 @@ pub(super) fn resolve_file(
             })
             .unwrap_or_default();
         return Err(missing_column(format!(
-            "[columns] {} = \"{given}\": no such header in the header row (row {}), whose headers are: {}.{closest} Or remove the line to let the tool look for the column itself.",
+            "[columns] {} = \"{given}\": no such header in the header row (row {}), whose headers are: {}.{closest} Or remove the line to let the tool look for the column itself.{}",
             field.name(),
             raw.header_row,
             headers_listed(),
+            header_hint(config),
         )));
     }
     let mut used: BTreeMap<Field, String> = raw
@@ -90,11 +91,23 @@ pub(super) fn resolve_file(
     };
     let advice = advice(missing, suggest(missing, &unused_columns(raw, &used)).as_ref());
     Err(missing_column(format!(
-        "required column `{}` not found: looked for a header such as {looked_for} in the header row (row {}), whose headers are: {}. {advice}{delimiter_hint}",
+        "required column `{}` not found: looked for a header such as {looked_for} in the header row (row {}), whose headers are: {}. {advice}{delimiter_hint}{}",
         missing.name(),
         raw.header_row,
         headers_listed(),
+        header_hint(config),
     )))
+}
+
+/// The header was looked for in the first rows only: one further down (under a title and
+/// notes) needs its row given.
+fn header_hint(config: &Config) -> String {
+    match config.input.header_row {
+        Some(_) => String::new(),
+        None => format!(
+            " The header was looked for in the first {HEADER_SEARCH_ROWS} rows: if it is further down, set [input] header_row to its row number."
+        ),
+    }
 }
 
 /// What to write in the config for a field that was not found, given the best candidate.

@@ -101,6 +101,7 @@ pub fn normalise(
         },
     )?;
     rows::set_aside(&mut rows, &unusable)?;
+    characters::clean_references(&mut rows, q)?;
     let rows = step(observer, "normalise: duplicates", || {
         exclusions::exclude_exact_duplicates(rows, &mapped, q)
     })?;

@@ -116,6 +116,7 @@ pub enum WarningCode {
     DatesOutOfOrder,
     ReceivedFromLoggedDate,
     UnprintableCharacters,
+    ProbableFreeText,
 }
 
 impl WarningCode {
@@ -133,6 +134,7 @@ impl WarningCode {
             WarningCode::DatesOutOfOrder => "dates_out_of_order",
             WarningCode::ReceivedFromLoggedDate => "received_from_logged_date",
             WarningCode::UnprintableCharacters => "unprintable_characters",
+            WarningCode::ProbableFreeText => "probable_free_text",
         }
     }
 }
@@ -521,6 +523,7 @@ mod tests {
             (WarningCode::DatesOutOfOrder, "dates_out_of_order"),
             (WarningCode::ReceivedFromLoggedDate, "received_from_logged_date"),
             (WarningCode::UnprintableCharacters, "unprintable_characters"),
+            (WarningCode::ProbableFreeText, "probable_free_text"),
         ];
         for (code, name) in warnings {
             assert_eq!(code.as_str(), name);

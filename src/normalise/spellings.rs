@@ -19,16 +19,7 @@ pub(super) fn unify_spellings(
     quality: &mut DataQuality,
 ) -> Result<()> {
     let kept = kept(rows)?;
-    let groupings: Vec<Field> = mapped
-        .iter()
-        .copied()
-        .filter(|f| {
-            matches!(
-                f,
-                Field::Category | Field::Subcategory | Field::Channel | Field::RefusalReason
-            )
-        })
-        .collect();
+    let groupings: Vec<Field> = mapped.iter().copied().filter(|f| f.is_grouping()).collect();
     let dictionaries_read = &*dictionaries;
     let unified = in_parallel(&groupings, |&field| {
         let values = dictionaries_read.get(&field).map_or(&[][..], Vec::as_slice);

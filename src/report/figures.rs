@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::disclosure::labels::{self, Labels};
+use super::disclosure::labels::{self, Labels, Listing};
 use super::disclosure::{FigureId, Ledger};
 use super::table::{Cell, Edition, Suppression};
 use crate::config::Config;
@@ -313,14 +313,31 @@ impl FieldLabels {
             .iter()
             .map(|(k, c)| (k.clone(), c.stage1 + c.stage2))
             .collect();
+        let listing = |noun| Listing {
+            most: config.report.values_listed(),
+            noun,
+        };
         FieldLabels {
-            category: Labels::new(&uses, p.publish_categories.as_deref(), edition, s),
-            channel: Labels::new(&m.channels, p.publish_channels.as_deref(), edition, s),
+            category: Labels::new(
+                &uses,
+                p.publish_categories.as_deref(),
+                edition,
+                s,
+                listing("categories"),
+            ),
+            channel: Labels::new(
+                &m.channels,
+                p.publish_channels.as_deref(),
+                edition,
+                s,
+                listing("channels"),
+            ),
             refusal: Labels::new(
                 &m.refused.by_reason,
                 p.publish_refusal_reasons.as_deref(),
                 edition,
                 s,
+                listing("reasons"),
             ),
         }
     }

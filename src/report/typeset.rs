@@ -144,20 +144,24 @@ pub fn warm_up_in_background() {
     });
 }
 
-/// A grapheme cluster as the embedded fonts draw it: the first font (in fallback order) that
-/// has its first character draws the cluster, without the characters it lacks (an accent
-/// the font has no mark for). The font's family comes with it; `None` when no font has the
-/// first character.
+/// A grapheme cluster as the embedded fonts draw it, whichever of them the text around it
+/// sets it in: a digit after Hebrew is set in the Hebrew font, after Latin in Inter. The
+/// cluster keeps the characters every font having its first character also has (an accent
+/// one of them lacks goes). Comes with the family of the first such font in fallback order;
+/// `None` when no font has the first character.
 pub(crate) fn in_one_font(cluster: &str) -> Option<(&'static str, String)> {
     let first = cluster.chars().next()?;
-    let (family, font) = fonts()
+    let having: Vec<&(String, typst::text::Coverage)> = fonts()
         .coverage
         .iter()
-        .find(|(_, coverage)| coverage.contains(first as u32))?;
-    Some((
-        family,
-        cluster.chars().filter(|&c| font.contains(c as u32)).collect(),
-    ))
+        .filter(|(_, coverage)| coverage.contains(first as u32))
+        .collect();
+    let (family, _) = having.first()?;
+    let kept = cluster
+        .chars()
+        .filter(|&c| having.iter().all(|(_, coverage)| coverage.contains(c as u32)))
+        .collect();
+    Some((family, kept))
 }
 
 /// What one compilation needs besides the templates.
@@ -315,7 +319,15 @@ fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic], origin: &str)
                     Some(format!("{name}:{}:{}: ", line + 1, column + 1))
                 })
                 .unwrap_or_default();
-            let hints: String = d.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            // Typst's hints speak of its own command line ("--root"), which our users do not have.
+            let hints: String = d
+                .hints
+                .iter()
+                .map(|h| match h.v.contains("--root") {
+                    true => " (hint: a template can read only the files in its --templates folder, and the report's data and charts)".to_string(),
+                    false => format!(" (hint: {})", h.v),
+                })
+                .collect();
             format!("{place}{}{hints}", d.message)
         })
         .collect();

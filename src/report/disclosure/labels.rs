@@ -1,14 +1,17 @@
-//! Free text in the web editions: category, channel and refusal-reason values come from case
-//! rows as typed, so a value is printed only when enough complaints share it and it does not
-//! look like personal data; everything else is grouped under [`OTHER`]. A landlord can name the
-//! values it publishes (`[publication] publish_categories` and friends): then only those are
-//! printed, as named.
+//! Free text in the reports: category, channel and refusal-reason values come from case rows
+//! as typed. In the web edition a value is printed only when enough complaints share it and it
+//! does not look like personal data; everything else is grouped under [`OTHER`]. A landlord can
+//! name the values it publishes (`[publication] publish_categories` and friends): then only
+//! those are printed, as named. In both editions a table or chart lists at most
+//! `[report] values_listed` values, the rest grouped as "Other (n categories)", and a value
+//! longer than [`LABEL_CHARS`] (free text mapped as a category) is shortened with an ellipsis.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::domain::text::truncate_text;
 use crate::report::table::{Edition, Suppression};
 
 /// The group for values the web edition does not print.
@@ -28,10 +31,19 @@ static PERSONAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the pattern is valid")
 });
 
+/// The longest label printed, in characters: a category is a few words; anything longer is
+/// free text mapped as a category, and would run off a page.
+pub(crate) const LABEL_CHARS: usize = 80;
+
+/// Whether a printed label is the group of values not printed on their own.
+pub(crate) fn is_other(label: &str) -> bool {
+    label == OTHER || label.starts_with("Other (")
+}
+
 /// The order breakdown rows print in: largest first, ties by name, "Other" last.
 pub(crate) fn ranked(a: (&str, u64), b: (&str, u64)) -> std::cmp::Ordering {
-    (a.0 == OTHER)
-        .cmp(&(b.0 == OTHER))
+    is_other(a.0)
+        .cmp(&is_other(b.0))
         .then(b.1.cmp(&a.1))
         .then(a.0.cmp(b.0))
 }
@@ -44,7 +56,17 @@ pub(crate) fn looks_personal(text: &str) -> bool {
 /// How one field's values are printed in an edition.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Labels {
+    /// Each value's label; `None` when every value prints as itself.
     published: Option<BTreeMap<String, String>>,
+    /// The label of values not printed on their own (and of values seen in another span only).
+    other: String,
+}
+
+/// How many values a table or chart lists, and what they are called ("categories").
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Listing {
+    pub most: usize,
+    pub noun: &'static str,
 }
 
 impl Labels {
@@ -55,28 +77,51 @@ impl Labels {
         allowed: Option<&[String]>,
         edition: Edition,
         s: &Suppression,
+        listing: Listing,
     ) -> Self {
-        if edition == Edition::Board {
-            return Labels { published: None };
-        }
         let allowed: Option<BTreeSet<&str>> = allowed.map(|a| a.iter().map(|v| v.trim()).collect());
-        let published = uses
+        let printed = |value: &str, n: u64| match (edition, &allowed) {
+            (Edition::Board, _) => true,
+            (Edition::Web, Some(list)) => list.contains(value.trim()) && n >= s.threshold,
+            (Edition::Web, None) => !looks_personal(value) && n >= s.threshold,
+        };
+        let mut named: Vec<(&String, u64)> = uses
             .iter()
-            .map(|(value, &n)| {
-                let named = match &allowed {
-                    Some(list) => list.contains(value.trim()),
-                    None => !looks_personal(value),
-                };
-                let label = if named && n >= s.threshold {
-                    value.clone()
-                } else {
-                    OTHER.to_string()
+            .filter(|(value, n)| printed(value, **n))
+            .map(|(value, n)| (value, *n))
+            .collect();
+        // The most used values are listed; one row is kept for the rest.
+        let tail = named.len() > listing.most.max(2);
+        if tail {
+            named.sort_by(|a, b| ranked((a.0, a.1), (b.0, b.1)));
+            named.truncate(listing.most.max(2) - 1);
+        }
+        let named: BTreeSet<&String> = named.into_iter().map(|(value, _)| value).collect();
+        let grouped = uses.len() - named.len();
+        let other = match tail {
+            true => format!("{OTHER} ({grouped} {})", listing.noun),
+            false => OTHER.to_string(),
+        };
+        let shortened = uses.keys().any(|v| v.chars().count() > LABEL_CHARS);
+        if edition == Edition::Board && !tail && !shortened {
+            return Labels {
+                published: None,
+                other,
+            };
+        }
+        let published = uses
+            .keys()
+            .map(|value| {
+                let label = match named.contains(value) {
+                    true => truncate_text(value, LABEL_CHARS),
+                    false => other.clone(),
                 };
                 (value.clone(), label)
             })
             .collect();
         Labels {
             published: Some(published),
+            other,
         }
     }
 
@@ -84,7 +129,7 @@ impl Labels {
     pub(crate) fn label<'a>(&'a self, value: &'a str) -> &'a str {
         match &self.published {
             None => value,
-            Some(map) => map.get(value).map_or(OTHER, String::as_str),
+            Some(map) => map.get(value).unwrap_or(&self.other),
         }
     }
 
@@ -105,6 +150,11 @@ impl Labels {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const LISTING: Listing = Listing {
+        most: 20,
+        noun: "categories",
+    };
 
     #[test]
     fn personal_data_is_recognised() {
@@ -140,7 +190,7 @@ mod tests {
         ]
         .into();
         let s = Suppression::default();
-        let web = Labels::new(&uses, None, Edition::Web, &s);
+        let web = Labels::new(&uses, None, Edition::Web, &s, LISTING);
         assert_eq!(web.label("Repairs"), "Repairs");
         assert_eq!(web.label("Noise"), OTHER);
         assert_eq!(web.label("Mrs Smith's fence"), OTHER);
@@ -149,10 +199,45 @@ mod tests {
             grouped,
             [("Other".to_string(), 15), ("Repairs".to_string(), 40)].into()
         );
-        let board = Labels::new(&uses, None, Edition::Board, &s);
+        let board = Labels::new(&uses, None, Edition::Board, &s, LISTING);
         assert_eq!(board.label("Noise"), "Noise");
-        let listed = Labels::new(&uses, Some(&["Mrs Smith's fence".to_string()]), Edition::Web, &s);
+        let listed = Labels::new(
+            &uses,
+            Some(&["Mrs Smith's fence".to_string()]),
+            Edition::Web,
+            &s,
+            LISTING,
+        );
         assert_eq!(listed.label("Repairs"), OTHER);
         assert_eq!(listed.label("Mrs Smith's fence"), "Mrs Smith's fence");
+    }
+
+    #[test]
+    fn a_long_tail_is_grouped_and_long_values_are_shortened_in_both_editions() {
+        // 30 categories used 30, 29, ... 1 times, and one pasted description.
+        let mut uses: BTreeMap<String, u64> = (1..=30).map(|n| (format!("Category {n:02}"), n)).collect();
+        let description = "The tenant reported that ".repeat(20);
+        uses.insert(description.clone(), 50);
+        let s = Suppression::default();
+        let listing = Listing {
+            most: 10,
+            noun: "categories",
+        };
+        for edition in [Edition::Board, Edition::Web] {
+            let labels = Labels::new(&uses, None, edition, &s, listing);
+            let grouped = labels.group(&uses, |a, b| *a += b);
+            assert_eq!(grouped.len(), 10, "{edition:?}: {grouped:?}");
+            // The nine most used (the description and categories 30 to 23) are listed; the
+            // other 22 values are one row.
+            assert_eq!(labels.label("Category 30"), "Category 30");
+            assert_eq!(labels.label("Category 23"), "Category 23");
+            assert_eq!(labels.label("Category 22"), "Other (22 categories)");
+            assert_eq!(grouped["Other (22 categories)"], (1..=22).sum::<u64>());
+            let short = labels.label(&description);
+            assert_eq!(short.chars().count(), LABEL_CHARS + 1);
+            assert!(short.ends_with('…'));
+            // A value seen in another span only is in the group.
+            assert_eq!(labels.label("Unseen"), "Other (22 categories)");
+        }
     }
 }
