@@ -145,3 +145,50 @@ fn a_limit_raised_in_the_config_lets_a_large_sheet_through() {
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["included"], 3);
 }
+
+#[test]
+fn delimited_bombs_are_refused_or_read_within_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let commas = ",".repeat(5_000_000);
+    // A header of five million columns; a data row of five million fields under a header of
+    // two; both 5 MB.
+    let wide_header = format!("Reference,Date received{commas}\nC-1,2024-05-01\n");
+    let wide_row = format!("Reference,Date received\nC-1,2024-05-01{commas}\nC-2,2024-05-02\n");
+    for (name, text, refused_with) in [
+        (
+            "wide-header.csv",
+            wide_header,
+            Some("more than the 16384 columns"),
+        ),
+        ("wide-row.csv", wide_row, None),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let (code, stdout, stderr) = capped(&[
+            "validate",
+            "--format",
+            "json",
+            "--config",
+            &bomb("bombs.toml"),
+            "--input",
+            path.to_str().unwrap(),
+        ]);
+        match refused_with {
+            Some(says) => {
+                assert_eq!(code, 2, "{name}: {stderr}");
+                assert!(stderr.contains(says), "{name}: {stderr}");
+            }
+            None => {
+                assert_eq!(code, 0, "{name}: {stderr}");
+                let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                // Empty fields beyond the header are nothing to lose: both rows are read.
+                assert_eq!(json["included"], 2, "{name}");
+            }
+        }
+        assert!(
+            peak_child_memory() < RESIDENT,
+            "{name}: {} MB",
+            peak_child_memory() >> 20
+        );
+    }
+}

@@ -274,6 +274,23 @@ fn customised_templates_are_used() {
         stderr.contains("annual.typ:2:"),
         "names the template file and line: {stderr}"
     );
+
+    // A template cannot read outside its folder; the hint speaks of our flags, not Typst's.
+    std::fs::write(templates.join("annual.typ"), "#read(\"../../../etc/passwd\")\n").unwrap();
+    let (code, _, stderr) = common::run(&[
+        "annual",
+        "--config",
+        common::fixture("metrics_small.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--templates",
+        templates.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        !stderr.contains("--root") && !stderr.contains("root:"),
+        "{stderr}"
+    );
 }
 
 /// Writes an export and a config for a smoke test; returns the config.

@@ -102,7 +102,9 @@ fn read_decoding_first(
                 None => &bytes[data_span],
             };
             let balanced = memchr::memchr_iter(b'"', data).count().is_multiple_of(2);
-            let polars = balanced
+            // A line with more fields than a spreadsheet holds is ragged; polars would take
+            // gigabytes to say so.
+            let polars = (balanced && !any_line_wider_than(data, delimiter, MAX_COLUMNS))
                 .then(|| {
                     step(observer, "ingest: polars", || {
                         read_with_polars(data, delimiter, &headers, &wanted, header_row)
@@ -161,15 +163,45 @@ struct HeaderSearch {
     within_head: bool,
 }
 
+/// Excel's widest sheet: no export has more columns.
+const MAX_COLUMNS: usize = 16_384;
+
+/// Whether some line holds more than `fields` delimiters (quotes not considered: an upper
+/// bound on its fields).
+fn any_line_wider_than(data: &[u8], delimiter: u8, fields: usize) -> bool {
+    let mut on_line = 0;
+    for at in memchr::memchr2_iter(delimiter, b'\n', data) {
+        match data[at] {
+            b'\n' => on_line = 0,
+            _ => {
+                on_line += 1;
+                if on_line > fields {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 fn find_header(path: &Path, text: &str, delimiter: u8, options: &ReadOptions) -> Result<HeaderSearch> {
     let mut reader = csv_reader(delimiter, text.as_bytes());
     let mut rows = Vec::new();
     let mut ends = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut widths = Vec::new();
     while rows.len() < HEADER_SEARCH_ROWS.max(options.header_row.unwrap_or(0)) {
         match reader.read_record(&mut record) {
             Ok(true) => {
-                rows.push(record.iter().map(str::to_string).collect::<Vec<_>>());
+                // A row wider than any spreadsheet is kept only as wide as one.
+                rows.push(
+                    record
+                        .iter()
+                        .take(MAX_COLUMNS)
+                        .map(str::to_string)
+                        .collect::<Vec<_>>(),
+                );
+                widths.push(record.len());
                 ends.push(reader.position().byte() as usize);
             }
             Ok(false) => break,
@@ -185,6 +217,16 @@ fn find_header(path: &Path, text: &str, delimiter: u8, options: &ReadOptions) ->
             ),
         )
     })?;
+    if widths[header_index] > MAX_COLUMNS {
+        return Err(Error::not_a_table(
+            path,
+            format!(
+                "the header row (row {}) has {} fields, more than the {MAX_COLUMNS} columns a spreadsheet holds: this is not a complaints export, or its delimiter is not the one the file uses; export it again as CSV",
+                header_index + 1,
+                widths[header_index]
+            ),
+        ));
+    }
     // After a \r\n line end the csv crate stops between the two bytes.
     let mut data_start = ends[header_index];
     if text.as_bytes().get(data_start) == Some(&b'\n')

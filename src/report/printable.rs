@@ -13,12 +13,13 @@ use crate::domain::text::is_noncharacter;
 /// What a cluster no embedded font can draw is shown as (a font is embedded for it).
 const REPLACEMENT: &str = "\u{FFFD}";
 
-/// Invisible formatting characters (zero-width space, joiners, direction marks and overrides,
-/// word joiner, variation selectors, byte-order mark): shaping drops them, or (in a chart,
+/// Invisible formatting characters (soft hyphen, zero-width space, joiners, direction marks
+/// and overrides, word joiner, variation selectors, byte-order mark, fillers): shaping drops them, or (in a chart,
 /// where each character finds its own font) splits a cluster across fonts, leaving glyphs a
 /// PDF/UA reader cannot map. Without them, joined emoji show one by one.
 fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{061C}' | '\u{180E}')
+    // Unicode's default-ignorable characters: shown by no font, dropped by shapers.
+    matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Whether `c` attaches to the character before it (a combining mark, a joiner, a variation
@@ -72,19 +73,66 @@ pub(crate) fn printable(text: &str, keep: &[char]) -> Option<String> {
     (out != text).then_some(out)
 }
 
-/// Every string of the report data made printable, line breaks kept (for the narrative).
-/// Returns how many strings changed.
-pub(crate) fn make_printable(value: &mut serde_json::Value) -> usize {
-    match value {
-        serde_json::Value::String(text) => match printable(text, &['\n']) {
-            Some(clean) => {
-                *text = clean;
-                1
+/// A word longer than this many characters (a reference run together, a pasted code) may be
+/// broken anywhere, every [`BREAK_EVERY`] characters: unbroken, it runs across the next
+/// column of a table or off the page.
+const LONG_WORD: usize = 24;
+const BREAK_EVERY: usize = 12;
+
+/// `text` with a line-break opportunity (a zero-width space) every [`BREAK_EVERY`] characters
+/// of each word longer than [`LONG_WORD`]; `None` when it has no such word.
+fn breakable(text: &str) -> Option<String> {
+    let long = |word: &str| word.graphemes(true).nth(LONG_WORD).is_some();
+    if !text.split_whitespace().any(long) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / BREAK_EVERY * 3);
+    for piece in text.split_word_bounds() {
+        match piece.chars().all(char::is_whitespace) || !long(piece) {
+            true => out.push_str(piece),
+            false => {
+                for (i, cluster) in piece.graphemes(true).enumerate() {
+                    if i > 0 && i % BREAK_EVERY == 0 {
+                        out.push('\u{200B}');
+                    }
+                    out.push_str(cluster);
+                }
             }
-            None => 0,
-        },
-        serde_json::Value::Array(items) => items.iter_mut().map(make_printable).sum(),
-        serde_json::Value::Object(map) => map.values_mut().map(make_printable).sum(),
+        }
+    }
+    Some(out)
+}
+
+/// Every string of the report data made printable, line breaks kept (for the narrative), and
+/// long words made breakable, but for fingerprints and paths, which are copied or followed
+/// whole. Returns how many strings changed.
+pub(crate) fn make_printable(value: &mut serde_json::Value) -> usize {
+    printable_in(value, true)
+}
+
+/// Keys whose values are copied or followed as they are: never broken.
+const WHOLE: [&str; 2] = ["sha256", "path"];
+
+fn printable_in(value: &mut serde_json::Value, may_break: bool) -> usize {
+    match value {
+        serde_json::Value::String(text) => {
+            let clean = printable(text, &['\n']);
+            let broken = may_break
+                .then(|| breakable(clean.as_deref().unwrap_or(text)))
+                .flatten();
+            match broken.or(clean) {
+                Some(changed) => {
+                    *text = changed;
+                    1
+                }
+                None => 0,
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().map(|v| printable_in(v, may_break)).sum(),
+        serde_json::Value::Object(map) => map
+            .iter_mut()
+            .map(|(key, v)| printable_in(v, may_break && !WHOLE.contains(&key.as_str())))
+            .sum(),
         _ => 0,
     }
 }
@@ -158,6 +206,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_words_can_break_every_twelve_characters() {
+        assert_eq!(breakable("Damp and mould"), None);
+        let word = "x".repeat(30);
+        let broken = breakable(&format!("Repairs {word}")).unwrap();
+        assert_eq!(
+            broken,
+            format!(
+                "Repairs {}\u{200B}{}\u{200B}{}",
+                &word[..12],
+                &word[12..24],
+                &word[24..]
+            )
+        );
+        // Fingerprints and paths are copied or followed whole.
+        let mut value = serde_json::json!({"sha256": "a".repeat(64), "inputs": [{"file": word.clone()}]});
+        make_printable(&mut value);
+        assert_eq!(value["sha256"], "a".repeat(64));
+        assert_ne!(value["inputs"][0]["file"], word);
+    }
+
+    #[test]
     fn report_text_keeps_what_the_fonts_draw_and_replaces_the_rest() {
         for drawn in ["£", "é", "ש", "ع", "🙂", "\u{FFFD}", "e\u{301}", "👍🏽"] {
             assert_eq!(in_one_font(drawn).map(|f| f.1).as_deref(), Some(drawn));
@@ -166,6 +235,7 @@ mod tests {
         // an ogonek.
         assert_eq!(printable("9\u{64b}", &[]).as_deref(), Some("9"));
         assert_eq!(printable("4\u{328}", &[]).as_deref(), Some("4"));
+        assert_eq!(printable("_\u{34f}\u{314}", &[]).as_deref(), Some("_\u{314}"));
         let mut value = serde_json::json!({"a": ["Café \u{10FFFD}", {"b": "plain"}], "n": "one\ntwo"});
         assert_eq!(make_printable(&mut value), 1);
         assert_eq!(value["a"][0], "Café \u{FFFD}");
@@ -174,7 +244,8 @@ mod tests {
         assert_eq!(printable("\u{915}\u{93f}", &[]).as_deref(), Some("\u{FFFD}"));
         assert_eq!(printable("修理", &[]).as_deref(), Some("\u{FFFD}\u{FFFD}"));
         // A skin tone or accent with nothing to attach to goes.
-        assert_eq!(printable("a\u{FFF7}\u{1F3FC}", &[]).as_deref(), Some("a\u{FFFD}"));
+        assert_eq!(printable("a\u{FFF7}\u{1F3FC}", &[]).as_deref(), Some("a"));
+        assert_eq!(printable("a\u{E9C2}\u{1F3FC}", &[]).as_deref(), Some("a\u{FFFD}"));
         assert_eq!(printable("\u{301}x", &[]).as_deref(), Some("x"));
         // A Hebrew point after a character dropped as invisible has nothing left to mark.
         assert_eq!(printable("\u{FFFA}\u{5B1}W", &[]).as_deref(), Some("\u{FFFD}W"));
