@@ -125,16 +125,19 @@ fn write_export(dir: &Path, seed: u64) {
 
 #[test]
 fn any_unicode_in_free_text_fields_never_stops_a_report() {
-    // UNICODE_SEEDS=200 searches further.
-    let seeds: u64 = std::env::var("UNICODE_SEEDS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(4);
-    for seed in 1..=seeds {
+    // UNICODE_SEEDS=200 (or 150-400) searches further.
+    let seeds = std::env::var("UNICODE_SEEDS").unwrap_or_else(|_| "4".into());
+    let (first, last) = match seeds.split_once('-') {
+        Some((a, b)) => (a.parse().unwrap(), b.parse().unwrap()),
+        None => (1u64, seeds.parse().unwrap()),
+    };
+    for seed in first..=last {
         let dir = tempfile::tempdir().unwrap();
+        // UNICODE_KEEP=1 also writes each export to <temp>/seed<N>, to look at a failure.
         if std::env::var_os("UNICODE_KEEP").is_some() {
-            let _ = std::fs::create_dir_all(format!("/tmp/seed{seed}"));
-            write_export(Path::new(&format!("/tmp/seed{seed}")), seed);
+            let kept = std::env::temp_dir().join(format!("seed{seed}"));
+            let _ = std::fs::create_dir_all(&kept);
+            write_export(&kept, seed);
         }
         write_export(dir.path(), seed);
         let config = dir.path().join("config.toml");

@@ -59,6 +59,14 @@ fn each_cluster(text: &str, keep: &[char], emit: &mut dyn FnMut(Option<&'static 
             // A space shapes apart from what follows it: marks on it would be left without text.
             v if v.starts_with(char::is_whitespace) => emit(None, " "),
             v => match in_one_font(v) {
+                // Marks on punctuation, digits or symbols ("_" with an accent) are noise that
+                // shapers place badly; an emoji keeps its skin tone.
+                Some((family, drawn)) if !v.starts_with(char::is_alphabetic) && !family.contains("moji") => {
+                    emit(
+                        Some(family),
+                        &drawn[..drawn.chars().next().map_or(0, char::len_utf8)],
+                    )
+                }
                 Some((family, drawn)) => emit(Some(family), &drawn),
                 None => emit(in_one_font(REPLACEMENT).map(|f| f.0), REPLACEMENT),
             },
@@ -235,7 +243,11 @@ mod tests {
         // an ogonek.
         assert_eq!(printable("9\u{64b}", &[]).as_deref(), Some("9"));
         assert_eq!(printable("4\u{328}", &[]).as_deref(), Some("4"));
-        assert_eq!(printable("_\u{34f}\u{314}", &[]).as_deref(), Some("_\u{314}"));
+        assert_eq!(printable("_\u{34f}\u{314}", &[]).as_deref(), Some("_"));
+        assert_eq!(
+            printable("\u{FFFB}_x_\u{30f}", &[]).as_deref(),
+            Some("\u{FFFD}_x_")
+        );
         let mut value = serde_json::json!({"a": ["Café \u{10FFFD}", {"b": "plain"}], "n": "one\ntwo"});
         assert_eq!(make_printable(&mut value), 1);
         assert_eq!(value["a"][0], "Café \u{FFFD}");

@@ -13,6 +13,9 @@ use crate::domain::homes::Homes;
 use crate::domain::period::Period;
 use crate::domain::stage::ResponseClock;
 use crate::error::{Error, Result};
+use messages::{in_plain_words, with_closest_key};
+
+mod messages;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -536,54 +539,6 @@ impl ColumnsSection {
     }
 }
 
-/// Serde's type names ("expected u64", "untagged enum Homes") said as a landlord would.
-fn in_plain_words(message: &str) -> String {
-    const SAID: [(&str, &str); 8] = [
-        (
-            "data did not match any variant of untagged enum Homes",
-            "homes: expected the number of homes (homes = 1200) or a [homes] table of whole numbers (LCRA = 1000, LCHO = 200)",
-        ),
-        (
-            "data did not match any variant of untagged enum SheetRef",
-            "sheet: expected the sheet's name in quotes (sheet = \"Complaints\") or its position counting from 1 (sheet = 1)",
-        ),
-        ("expected usize", "expected a whole number (0 or more)"),
-        ("expected u64", "expected a whole number (0 or more)"),
-        ("expected u32", "expected a whole number (0 or more)"),
-        ("expected u8", "expected a whole number (0 or more)"),
-        ("expected i64", "expected a whole number"),
-        ("expected f64", "expected a number"),
-    ];
-    SAID.iter().fold(message.to_string(), |text, (serde, plain)| {
-        text.replace(serde, plain)
-    })
-}
-
-/// A serde message about an unknown key, with the closest allowed key added.
-fn with_closest_key(message: &str) -> String {
-    let unknown = ["unknown field `", "unknown variant `"]
-        .iter()
-        .find_map(|start| message.split_once(start))
-        .and_then(|(_, rest)| rest.split_once('`'))
-        .map(|(name, _)| name);
-    let allowed: Vec<&str> = message
-        .split_once("expected one of ")
-        .or_else(|| message.split_once("expected "))
-        .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
-        .unwrap_or_default();
-    let closest = unknown.and_then(|name| {
-        allowed
-            .iter()
-            .map(|a| (strsim::normalized_levenshtein(name, a), *a))
-            .filter(|(score, _)| *score >= 0.5)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-    });
-    match closest {
-        Some((_, key)) => format!("{}\ndid you mean `{key}`?", message.trim_end()),
-        None => message.to_string(),
-    }
-}
-
 impl ValuesSection {
     /// Whether `[values] replace_built_in` lists the map.
     pub fn replaces(&self, map: &str) -> bool {
@@ -677,17 +632,6 @@ mod tests {
         assert_eq!(c.homes.unwrap().lcra(), 1200);
         let c: Config = toml::from_str("[homes]\nLCRA = 900\nLCHO = 40").unwrap();
         assert_eq!((c.homes.unwrap().lcra(), c.homes.unwrap().lcho()), (900, 40));
-    }
-
-    #[test]
-    fn an_unknown_key_is_answered_with_the_closest_known_one() {
-        let err = toml::from_str::<Config>("[input]\nfile = [\"x.csv\"]").unwrap_err();
-        assert!(with_closest_key(&err.to_string()).ends_with("did you mean `files`?"));
-        let err = toml::from_str::<Config>("[columns]\nstage2_requestd = \"X\"").unwrap_err();
-        assert!(with_closest_key(&err.to_string()).ends_with("did you mean `stage2_requested`?"));
-        // Nothing close: no guess.
-        let err = toml::from_str::<Config>("[input]\nwibble = 1").unwrap_err();
-        assert!(!with_closest_key(&err.to_string()).contains("did you mean"));
     }
 
     #[test]
