@@ -145,12 +145,20 @@ fn main() {
         };
         let exports = sample::generate(&spec);
         let extracted = spec.extracted_on;
-        let (csv, _) =
-            sample::write_csv(&dir.path().join("complaints.csv"), &exports, extracted).expect("csv");
+        let (csv, _) = write_sample(
+            sample::csv_bytes,
+            &dir.path().join("complaints.csv"),
+            &exports,
+            extracted,
+        );
         let xlsx = (n <= 100_000).then(|| {
-            sample::write_xlsx(&dir.path().join("complaints.xlsx"), &exports, extracted)
-                .expect("xlsx")
-                .0
+            write_sample(
+                sample::xlsx_bytes,
+                &dir.path().join("complaints.xlsx"),
+                &exports,
+                extracted,
+            )
+            .0
         });
         drop(exports);
         let csv_mb = std::fs::metadata(&csv)
@@ -259,4 +267,19 @@ fn main() {
             annual_run,
         );
     }
+}
+
+type MakeSample =
+    fn(&Path, &[sample::YearExport], NaiveDate) -> complaints_report::error::Result<(Vec<u8>, usize)>;
+
+/// Writes a sample export for the benchmark: its path and data rows.
+fn write_sample(
+    make: MakeSample,
+    path: &Path,
+    exports: &[sample::YearExport],
+    extracted: NaiveDate,
+) -> (PathBuf, usize) {
+    let (bytes, rows) = make(path, exports, extracted).expect("sample file");
+    std::fs::write(path, bytes).expect("sample file written");
+    (path.to_path_buf(), rows)
 }

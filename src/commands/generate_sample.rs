@@ -7,7 +7,10 @@ use crate::cli::{GenerateArgs, SampleLayout};
 use crate::domain::dates::parse_config_date;
 use crate::domain::period::Period;
 use crate::error::{Error, Result};
-use crate::sample::{self, SampleSpec, fy_label, write_csv, write_xlsx};
+use std::path::{Path, PathBuf};
+
+use super::output::write_output;
+use crate::sample::{self, SampleSpec, YearExport, csv_bytes, fy_label, xlsx_bytes};
 
 pub fn run(args: &GenerateArgs) -> Result<i32> {
     let years = args
@@ -61,4 +64,34 @@ pub fn run(args: &GenerateArgs) -> Result<i32> {
         println!("wrote {} ({rows} data rows)", path.display());
     }
     Ok(0)
+}
+
+type MakeFile = fn(&Path, &[YearExport], chrono::NaiveDate) -> Result<(Vec<u8>, usize)>;
+
+/// Writes one sample file as every output is written (whole, never through a link).
+fn write_with(
+    make: MakeFile,
+    path: &Path,
+    exports: &[YearExport],
+    extracted_on: chrono::NaiveDate,
+) -> Result<(PathBuf, usize)> {
+    let (bytes, rows) = make(path, exports, extracted_on)?;
+    write_output(path, &bytes)?;
+    Ok((path.to_path_buf(), rows))
+}
+
+fn write_csv(
+    path: &Path,
+    exports: &[YearExport],
+    extracted_on: chrono::NaiveDate,
+) -> Result<(PathBuf, usize)> {
+    write_with(csv_bytes, path, exports, extracted_on)
+}
+
+fn write_xlsx(
+    path: &Path,
+    exports: &[YearExport],
+    extracted_on: chrono::NaiveDate,
+) -> Result<(PathBuf, usize)> {
+    write_with(xlsx_bytes, path, exports, extracted_on)
 }

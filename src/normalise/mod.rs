@@ -101,7 +101,9 @@ pub fn normalise(
         },
     )?;
     rows::set_aside(&mut rows, &unusable)?;
-    characters::clean_references(&mut rows, q)?;
+    step(observer, "normalise: references", || {
+        characters::clean_references(&mut rows, q)
+    })?;
     let rows = step(observer, "normalise: duplicates", || {
         exclusions::exclude_exact_duplicates(rows, &mapped, q)
     })?;

@@ -1,6 +1,6 @@
 //! The sample exports as files: a Datix-style CSV and an XLSX, byte-identical run to run.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -22,8 +22,9 @@ fn title_rows(extracted_on: NaiveDate) -> [String; 2] {
     ]
 }
 
-/// A Datix-style CSV: Windows-1252, two title rows above the header, dd/mm/yyyy dates.
-pub fn write_csv(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(PathBuf, usize)> {
+/// A Datix-style CSV: Windows-1252, two title rows above the header, dd/mm/yyyy dates. Returns
+/// the file's bytes and its data rows; `path` names it in errors.
+pub fn csv_bytes(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(Vec<u8>, usize)> {
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let failed = |e: csv::Error| Error::Output {
         path: path.to_path_buf(),
@@ -46,12 +47,12 @@ pub fn write_csv(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -
     })?)
     .expect("csv writes the UTF-8 it is given");
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
-    std::fs::write(path, &bytes).map_err(|e| Error::io(path, e))?;
-    Ok((path.to_path_buf(), rows))
+    Ok((bytes.into_owned(), rows))
 }
 
-/// An XLSX: a title row, a blank row, the header, then real date cells (some dates typed as text).
-pub fn write_xlsx(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(PathBuf, usize)> {
+/// An XLSX: a title row, a blank row, the header, then real date cells (some dates typed as
+/// text). Returns the file's bytes and its data rows; `path` names it in errors.
+pub fn xlsx_bytes(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) -> Result<(Vec<u8>, usize)> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| Error::Output {
         path: path.to_path_buf(),
@@ -97,6 +98,5 @@ pub fn write_xlsx(path: &Path, exports: &[YearExport], extracted_on: NaiveDate) 
             r += 1;
         }
     }
-    workbook.save(path).map_err(failed)?;
-    Ok((path.to_path_buf(), (r - 3) as usize))
+    Ok((workbook.save_to_buffer().map_err(failed)?, (r - 3) as usize))
 }

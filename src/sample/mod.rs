@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 mod files;
 
-pub use files::{fy_label, write_csv, write_xlsx};
+pub use files::{csv_bytes, fy_label, xlsx_bytes};
 
 pub const ORGANISATION: &str = "Riverside Vale Homes";
 
