@@ -142,13 +142,7 @@ fn any_unicode_in_free_text_fields_never_stops_a_report() {
         write_export(dir.path(), seed);
         let config = dir.path().join("config.toml");
         let out = dir.path().join("out");
-        let (code, _, stderr) = common::run(&[
-            "annual",
-            "--config",
-            config.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let (code, _, stderr) = common::annual(&config, &out, &[]);
         assert_eq!(code, 0, "seed {seed}: {stderr}");
         let web = std::fs::read(out.join("annual-report-2024-25-web.pdf")).unwrap();
         let web = String::from_utf8_lossy(&web);
@@ -159,12 +153,8 @@ fn any_unicode_in_free_text_fields_never_stops_a_report() {
         // The rows whose values held control characters are named, the values shown escaped.
         let (code, json) = common::validate_json(&config, &[]);
         assert_eq!(code, 0, "seed {seed}");
-        let warning = json["warnings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|w| w["code"] == "unprintable_characters")
-            .unwrap_or_else(|| panic!("seed {seed}: {json}"));
+        let warning =
+            common::warning(&json, "unprintable_characters").unwrap_or_else(|| panic!("seed {seed}: {json}"));
         assert!(warning["count"].as_u64().unwrap() > 0);
         assert!(warning["examples"][0]["row"].as_u64().unwrap() >= 2);
     }
@@ -197,12 +187,7 @@ fn a_pasted_line_break_in_a_workbook_is_one_line_in_the_report() {
     let categories = metrics["categories"].to_string();
     assert!(categories.contains("\"Damp and mould\""), "{categories}");
     let (_, json) = common::validate_json(&config, &[]);
-    let warning = json["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["code"] == "unprintable_characters")
-        .expect("warned");
+    let warning = common::warning(&json, "unprintable_characters").expect("warned");
     assert_eq!(warning["count"], 12);
     assert_eq!(warning["field"], "category");
     assert_eq!(warning["examples"][0]["row"], 2);

@@ -111,12 +111,7 @@ fn odd_values_are_recoverable() {
 
     let (code, json, _) = validate(&bad("garbage-compensation.csv"));
     assert_eq!((code, json["included"].clone()), (0, Value::from(4)));
-    let money = json["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["code"] == "unreadable_amount")
-        .unwrap();
+    let money = common::warning(&json, "unreadable_amount").unwrap();
     assert_eq!(money["count"], 4);
 
     let (code, json, _) = validate(&bad("duplicate-headers.csv"));
@@ -348,23 +343,12 @@ fn free_text_mapped_as_a_category_and_thousands_of_categories_make_a_short_repor
     let (dir, config) = export_folder(csv.as_bytes(), "");
     let (code, json) = common::validate_json(&config, &[]);
     assert_eq!(code, 0);
-    let warning = json["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["code"] == "probable_free_text")
-        .expect("the long value is named");
+    let warning = common::warning(&json, "probable_free_text").expect("the long value is named");
     assert_eq!(warning["count"], 6);
     assert_eq!(warning["examples"][0]["row"], 10_002);
 
     let out = dir.path().join("out");
-    let (code, _, stderr) = common::run(&[
-        "annual",
-        "--config",
-        config.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, stderr) = common::annual(&config, &out, &[]);
     assert_eq!(code, 0, "{stderr}");
     // The data files keep every category; the report lists 20 rows at most.
     let metrics: Value = serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();

@@ -32,15 +32,9 @@ fn run_ok(args: &[&str]) -> String {
 }
 
 fn annual(config: &Path, out: &Path, extra: &[&str]) -> String {
-    let mut args = vec![
-        "annual",
-        "--config",
-        config.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    run_ok(&args)
+    let (code, stdout, stderr) = common::annual(config, out, extra);
+    assert_eq!(code, 0, "annual {extra:?}\n{stderr}");
+    stdout
 }
 
 /// `quarterly` on the sample data for `quarter`, into `out`.

@@ -29,13 +29,7 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn annual(config: &Path, out: &Path) -> (i32, String) {
-    let (code, _, stderr) = common::run(&[
-        "annual",
-        "--config",
-        config.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, stderr) = common::annual(config, out, &[]);
     (code, stderr)
 }
 
@@ -73,6 +67,8 @@ fn a_link_planted_where_a_temporary_file_might_go_is_never_followed() {
     let (code, stderr) = annual(&config, &report);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(std::fs::read(&input).unwrap(), before, "the input is untouched");
+    // The planted link in --out is cleared away like any unfinished write.
+    assert!(std::fs::symlink_metadata(report.join("metrics.json.partial")).is_err());
     assert!(!std::fs::symlink_metadata(&out).unwrap().is_symlink());
     assert!(std::fs::read_to_string(&out).unwrap().starts_with("reference,"));
 }

@@ -166,20 +166,22 @@ impl OutFolder {
     }
 }
 
+/// The files and links in `dir` (not followed; folders left out).
 fn files_in(dir: &Path) -> impl Iterator<Item = PathBuf> {
     std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
         .map(|e| e.path())
 }
 
-/// A temporary file of [`replace_whole`]'s: ".name.XXXXXX.partial".
+/// A temporary file of [`replace_whole`]'s (".name.XXXXXX.partial"), or of an earlier
+/// version's ("name.partial"). Removing a link removes the link, never what it points to.
 fn is_partial(path: &Path) -> bool {
     path.file_name()
         .map(|n| n.to_string_lossy())
-        .is_some_and(|n| n.starts_with('.') && n.ends_with(PARTIAL))
+        .is_some_and(|n| n.ends_with(PARTIAL))
 }
 
 /// `--final` refuses while anything is a placeholder; otherwise the report is a draft and

@@ -35,6 +35,24 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `annual --config <config> --out <out> <extra>…`; returns (exit code, stdout, stderr).
+pub fn annual(config: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "annual",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// The warning with `code` in a `validate --format json` answer.
+pub fn warning<'a>(json: &'a serde_json::Value, code: &str) -> Option<&'a serde_json::Value> {
+    json["warnings"].as_array()?.iter().find(|w| w["code"] == code)
+}
+
 /// `<command> --format json --config <config> <extra>…`: the arguments of a JSON run.
 fn json_args<'a>(command: &'a str, config: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![command, "--format", "json", "--config", config.to_str().unwrap()];
