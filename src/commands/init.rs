@@ -59,7 +59,9 @@ pub fn run(args: &InitArgs) -> Result<i32> {
     if templates.exists() {
         println!("kept {} (already there)", templates.display());
     } else {
-        for path in Templates::write_embedded(&templates)? {
+        for (name, text) in Templates::embedded_files() {
+            let path = templates.join(name);
+            super::output::write_output(&path, text.as_bytes())?;
             println!("wrote {}", path.display());
         }
     }

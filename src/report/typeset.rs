@@ -86,16 +86,9 @@ impl Templates {
         Ok(templates)
     }
 
-    /// Writes the built-in templates and their fonts' licence into DIR (for `init`).
-    pub fn write_embedded(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut written = Vec::new();
-        for (name, text) in EMBEDDED_TEMPLATES {
-            let path = dir.join(name);
-            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-            written.push(path);
-        }
-        Ok(written)
+    /// The built-in templates as files (name, text), for `init` to write.
+    pub fn embedded_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+        EMBEDDED_TEMPLATES.iter().copied()
     }
 }
 
