@@ -89,6 +89,9 @@ fn workbook_bombs_are_read_within_bounds_or_refused_naming_the_limit() {
         ("shared-string.xlsx", Some("[input.limits] cell_kb")),
         ("string-count.xlsx", Some("[input.limits] cells")),
         ("many-cells.xlsx", Some("[input.limits] cells")),
+        // An ODS row repeated 90,000 times with a value in 1,000 columns (2 KB).
+        ("ods-repeats.ods", Some("[input.limits] cells")),
+        ("three.ods", None),
     ] {
         let size = std::fs::metadata(bomb(file)).unwrap().len();
         assert!(size < 10 << 20, "{file} is a small file");

@@ -29,6 +29,8 @@ pub(super) fn check_unpacked(bytes: &[u8], limits: &ReadLimits) -> Result<(), St
             return Err(too_big(&name, limits));
         }
         let mut scan = PartScan::new(name.ends_with(".xml"), limits);
+        // An ODS sheet's repeated rows and cells are expanded by calamine into a full grid.
+        let mut grid = (name == "content.xml").then(OdsGrid::default);
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
             let n = match part.read(&mut buffer) {
@@ -40,6 +42,16 @@ pub(super) fn check_unpacked(bytes: &[u8], limits: &ReadLimits) -> Result<(), St
                 return Err(too_big(&name, limits));
             }
             scan.feed(&buffer[..n]).map_err(|m| format!("{name}: {m}"))?;
+            if let Some(grid) = &mut grid {
+                grid.feed(&buffer[..n]);
+                if grid.cells() > limits.cells {
+                    return Err(format!(
+                        "its repeated rows and cells make a sheet of more than {} cells, far more than a complaints export: \
+                         if the file is genuine, raise [input.limits] cells, or save the sheet as CSV",
+                        limits.cells
+                    ));
+                }
+            }
         }
         if name.ends_with("sharedStrings.xml") {
             check_declared_strings(&scan.head, limits).map_err(|m| format!("{name}: {m}"))?;
@@ -110,6 +122,104 @@ impl PartScan {
     }
 }
 
+/// The grid an ODS workbook's sheets expand to: an ODS row or cell can say it repeats a million
+/// times, and calamine lays every sheet out as rows × columns up to its last value.
+#[derive(Default)]
+struct OdsGrid {
+    /// The tag being read when a buffer ended inside it.
+    partial: Option<Vec<u8>>,
+    /// Cells of the sheets finished.
+    done: u64,
+    /// The sheet being read: rows so far, and rows and columns up to its last value.
+    rows: u64,
+    height: u64,
+    width: u64,
+    /// The row being read: its repeat count, columns so far, columns up to its last value.
+    row_repeat: u64,
+    column: u64,
+    row_width: u64,
+}
+
+impl OdsGrid {
+    fn cells(&self) -> u64 {
+        self.done.saturating_add(self.height.saturating_mul(self.width))
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        let mut rest = bytes;
+        if let Some(mut tag) = self.partial.take() {
+            match memchr::memchr(b'>', rest) {
+                Some(end) => {
+                    tag.extend_from_slice(&rest[..end]);
+                    self.tag(&tag);
+                    rest = &rest[end + 1..];
+                }
+                None => {
+                    // A tag longer than any real one is not followed further.
+                    if tag.len() < 1 << 16 {
+                        tag.extend_from_slice(rest);
+                    }
+                    self.partial = Some(tag);
+                    return;
+                }
+            }
+        }
+        while let Some(start) = memchr::memchr(b'<', rest) {
+            match memchr::memchr(b'>', &rest[start..]) {
+                Some(end) => {
+                    self.tag(&rest[start + 1..start + end]);
+                    rest = &rest[start + end + 1..];
+                }
+                None => {
+                    self.partial = Some(rest[start + 1..].to_vec());
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One tag, without its angle brackets.
+    fn tag(&mut self, tag: &[u8]) {
+        let repeat = |name: &[u8]| -> u64 {
+            memchr::memmem::find(tag, name)
+                .map(|at| &tag[at + name.len()..])
+                .and_then(|value| {
+                    let digits: Vec<u8> = value.iter().copied().take_while(u8::is_ascii_digit).collect();
+                    std::str::from_utf8(&digits).ok()?.parse().ok()
+                })
+                .unwrap_or(1)
+        };
+        let closes_itself = tag.ends_with(b"/");
+        if tag.starts_with(b"table:table ") || tag == b"table:table" {
+            self.done = self.cells();
+            (self.rows, self.height, self.width) = (0, 0, 0);
+        } else if tag.starts_with(b"table:table-row") {
+            self.row_repeat = repeat(b"table:number-rows-repeated=\"");
+            (self.column, self.row_width) = (0, 0);
+            if closes_itself {
+                self.end_row();
+            }
+        } else if tag.starts_with(b"/table:table-row") {
+            self.end_row();
+        } else if tag.starts_with(b"table:table-cell") || tag.starts_with(b"table:covered-table-cell") {
+            self.column = self
+                .column
+                .saturating_add(repeat(b"table:number-columns-repeated=\""));
+            if memchr::memmem::find(tag, b"office:value-type").is_some() {
+                self.row_width = self.column;
+            }
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.rows = self.rows.saturating_add(self.row_repeat);
+        if self.row_width > 0 {
+            self.height = self.rows;
+            self.width = self.width.max(self.row_width);
+        }
+    }
+}
+
 /// calamine reserves room for the count the shared-string table declares: a false count of
 /// billions would take the memory before a single string is read.
 fn check_declared_strings(head: &[u8], limits: &ReadLimits) -> Result<(), String> {
@@ -153,6 +263,17 @@ mod tests {
         for _ in 0..100 {
             scan.feed(b"<t>short</t>").expect("short texts pass");
         }
+    }
+
+    #[test]
+    fn an_ods_sheet_is_measured_as_the_grid_its_repeats_expand_to() {
+        let content = br#"<table:table table:name="A"><table:table-row><table:table-cell office:value-type="string"><text:p>Ref</text:p></table:table-cell><table:table-cell table:number-columns-repeated="3" office:value-type="float"/><table:table-cell table:number-columns-repeated="16000"/></table:table-row><table:table-row table:number-rows-repeated="9"><table:table-cell office:value-type="string"/></table:table-row><table:table-row table:number-rows-repeated="1048000"/></table:table>"#;
+        // Fed in pieces that split tags: 10 rows to the last value, 4 columns to the last value.
+        let mut grid = OdsGrid::default();
+        for piece in content.chunks(7) {
+            grid.feed(piece);
+        }
+        assert_eq!(grid.cells(), 10 * 4);
     }
 
     #[test]
