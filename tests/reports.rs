@@ -254,15 +254,11 @@ fn customised_templates_are_used() {
         "#let data = json(\"/data.json\")\n#data.nonexistent\n",
     )
     .unwrap();
-    let (code, _, stderr) = common::run(&[
-        "annual",
-        "--config",
-        common::fixture("metrics_small.toml").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--templates",
-        templates.to_str().unwrap(),
-    ]);
+    let (code, _, stderr) = common::annual(
+        &common::fixture("metrics_small.toml"),
+        &out,
+        &["--templates", templates.to_str().unwrap()],
+    );
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("annual.typ:2:"),
@@ -271,15 +267,11 @@ fn customised_templates_are_used() {
 
     // A template cannot read outside its folder; the hint speaks of our flags, not Typst's.
     std::fs::write(templates.join("annual.typ"), "#read(\"../../../etc/passwd\")\n").unwrap();
-    let (code, _, stderr) = common::run(&[
-        "annual",
-        "--config",
-        common::fixture("metrics_small.toml").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--templates",
-        templates.to_str().unwrap(),
-    ]);
+    let (code, _, stderr) = common::annual(
+        &common::fixture("metrics_small.toml"),
+        &out,
+        &["--templates", templates.to_str().unwrap()],
+    );
     assert_eq!(code, 1, "{stderr}");
     assert!(
         !stderr.contains("--root") && !stderr.contains("root:"),

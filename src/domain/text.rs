@@ -20,9 +20,16 @@ pub fn value_key(value: &str) -> String {
 
 /// Whether a character is a Unicode noncharacter (U+FFFE, U+FFFF, U+FDD0–U+FDEF and the last
 /// two of every plane): never text, often a sign of a damaged export.
-pub fn is_noncharacter(c: char) -> bool {
+fn is_noncharacter(c: char) -> bool {
     let c = c as u32;
     (0xFDD0..=0xFDEF).contains(&c) || c & 0xFFFE == 0xFFFE
+}
+
+/// Characters that are never text in an export's value: control characters (line breaks among
+/// them), noncharacters, the line and paragraph separators, and a byte-order mark left inside
+/// the text where two exports were joined. The whitespace among them prints as a space.
+pub fn is_not_text(c: char) -> bool {
+    c.is_control() || is_noncharacter(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }
 
 /// A value as it can be printed anywhere: line breaks and other control whitespace (a pasted
@@ -30,17 +37,14 @@ pub fn is_noncharacter(c: char) -> bool {
 /// and noncharacters go, and the spaces that leaves are collapsed. `None` when the value is
 /// already clean.
 pub fn printable_value(value: &str) -> Option<String> {
-    // U+FEFF: a byte-order mark left inside the text where two exports were joined.
-    let unclean =
-        |c: char| c.is_control() || is_noncharacter(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}');
-    if !value.chars().any(unclean) {
+    if !value.chars().any(is_not_text) {
         return None;
     }
     let spaced: String = value
         .chars()
         .filter_map(|c| match c {
-            c if c.is_whitespace() && unclean(c) => Some(' '),
-            c if unclean(c) => None,
+            c if c.is_whitespace() && is_not_text(c) => Some(' '),
+            c if is_not_text(c) => None,
             c => Some(c),
         })
         .collect();

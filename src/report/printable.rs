@@ -8,7 +8,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::charts::FONT;
 use super::typeset::in_one_font;
-use crate::domain::text::is_noncharacter;
+use crate::domain::text::is_not_text;
 
 /// What a cluster no embedded font can draw is shown as (a font is embedded for it).
 const REPLACEMENT: &str = "\u{FFFD}";
@@ -45,7 +45,7 @@ fn each_cluster(text: &str, keep: &[char], emit: &mut dyn FnMut(Option<&'static 
         for c in cluster.chars() {
             match c {
                 c if keep.contains(&c) => emit(None, c.encode_utf8(&mut [0; 4])),
-                c if c.is_control() || is_noncharacter(c) || is_invisible_format(c) => {
+                c if is_not_text(c) || is_invisible_format(c) => {
                     if c.is_whitespace() {
                         emit(None, " ");
                     }
