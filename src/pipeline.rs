@@ -140,7 +140,7 @@ impl Pipeline {
         let input = metrics::Input {
             table: &classified,
             records: records(&normalised.quality),
-            homes: config.homes,
+            stocks: config.stocks(period),
             calendar: &calendar,
             rules: &rules,
         };
@@ -201,7 +201,7 @@ impl Analysis {
         let input = metrics::Input {
             table: &self.classified,
             records: records(&self.normalised.quality),
-            homes: self.config.homes,
+            stocks: self.config.stocks(self.period),
             calendar: &self.calendar,
             rules: &self.rules,
         };

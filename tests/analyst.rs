@@ -131,7 +131,7 @@ fn export_csv_parquet_and_xlsx() {
 fn summary_prints_headline_figures() {
     let (code, stdout, _) = common::run(&["summary", "--config", &config()]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("Within timescale (CH02)"));
+    assert!(stdout.contains("Within timescale (all complaints)"));
     assert!(stdout.contains("1,921"));
     assert!(stdout.contains("Repairs"));
     // Not a terminal: no colour codes.

@@ -22,19 +22,27 @@ use crate::domain::calendar::Calendar;
 use crate::domain::canonical::{Field, classes};
 use crate::domain::dates::date_lit;
 use crate::domain::stage::{
-    ACK_DAYS, CODE_VERSION, CodeVersion, REFUSED, ResponseClock, Stage, StageColumn, Timeliness,
+    ACK_DAYS, CODE_VERSION, CodeVersion, CodeVersionBy, REFUSED, ResponseClock, Stage, StageColumn,
+    Timeliness,
 };
 use crate::error::{PolarsContext, Result};
 pub use working_days::{add_wd, wd_between};
 
 /// The rules a run is judged by; printed in the methodology.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Rules {
     pub response_clock: ResponseClock,
-    /// Stage-1 received dates from this day on are judged under the 2024 Code.
+    /// Dates from this day on are judged under the 2024 Code.
     pub code_2024_from: NaiveDate,
+    /// Which date is compared with `code_2024_from`.
+    pub code_version_by: CodeVersionBy,
     /// Open stages are judged at this date.
     pub as_at: NaiveDate,
+    /// Extension reasons that are good reason for more than 10/20 working days, lower-cased
+    /// (`[values.extension_reason] good_reason`).
+    pub good_reasons: Vec<String>,
+    /// Reasons the landlord has reviewed and found not to be good reason (`other`).
+    pub other_reasons: Vec<String>,
 }
 
 impl Rules {
@@ -47,9 +55,43 @@ impl Rules {
                 .timeliness
                 .code_2024_from
                 .unwrap_or(NaiveDate::from_ymd_opt(2024, 4, 1).expect("valid date")),
+            code_version_by: config.timeliness.code_version_by,
             as_at,
+            good_reasons: reasons(config, "good_reason"),
+            other_reasons: reasons(config, "other"),
         }
     }
+
+    /// Whether a stage's recorded extension reason is listed as good reason (false when none
+    /// is recorded).
+    pub fn good_reason(&self, reason: Expr) -> Expr {
+        listed(&self.good_reasons, reason)
+    }
+
+    /// Whether a recorded reason is listed at all (as good reason or not).
+    pub fn reason_listed(&self, reason: Expr) -> Expr {
+        listed(&self.good_reasons, reason.clone()).or(listed(&self.other_reasons, reason))
+    }
+}
+
+/// One key's reasons under `[values.extension_reason]`, as compared: trimmed, lower case.
+fn reasons(config: &crate::config::Config, key: &str) -> Vec<String> {
+    config
+        .values
+        .extension_reason
+        .iter()
+        .flat_map(|m| m.get(key))
+        .flatten()
+        .map(|r| r.trim().to_lowercase())
+        .collect()
+}
+
+/// Whether the reason, trimmed and in lower case, is one of `list` (false when none is recorded).
+fn listed(list: &[String], reason: Expr) -> Expr {
+    let reason = reason.str().strip_chars(lit(NULL)).str().to_lowercase();
+    list.iter()
+        .fold(lit(false), |any, r| any.or(reason.clone().eq(lit(r.clone()))))
+        .fill_null(lit(false))
 }
 
 fn earlier(a: Expr, b: Expr) -> Expr {
@@ -69,7 +111,7 @@ pub fn classify(complaints: DataFrame, calendar: &Calendar, rules: &Rules) -> Re
     ]);
     // The two stages are independent: each step of both is one batch of expressions, which
     // polars evaluates side by side.
-    let [stage1, stage2] = Stage::BOTH.map(|stage| classify_stage(stage, calendar, rules, code_2024.clone()));
+    let [stage1, stage2] = Stage::BOTH.map(|stage| classify_stage(stage, calendar, rules));
     for (one, two) in stage1.into_iter().zip(stage2) {
         lazy = lazy.with_columns([one, two].concat());
     }
@@ -82,9 +124,18 @@ pub fn classify(complaints: DataFrame, calendar: &Calendar, rules: &Rules) -> Re
 }
 
 /// One stage's columns, in steps: each step's expressions read only earlier steps' columns.
-fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules, code_2024: Expr) -> Vec<Vec<Expr>> {
+fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules) -> Vec<Vec<Expr>> {
     use StageColumn as C;
     let s = stage.fields();
+    // The Code the stage is judged by, from the complaint's receipt or the stage's own start.
+    let code_date = match rules.code_version_by {
+        CodeVersionBy::ComplaintReceived => col(Field::Received.name()),
+        CodeVersionBy::StageReceived => col(s.received.name()),
+    };
+    let code_2024 = code_date.gt_eq(date_lit(rules.code_2024_from));
+    let code_version = when(code_2024.clone())
+        .then(lit(CodeVersion::V2024.name()))
+        .otherwise(lit(CodeVersion::V2022.name()));
     let c = |column: StageColumn| col(column.name(stage));
     let name = |column: StageColumn| column.name(stage);
     let received = col(s.received.name());
@@ -138,7 +189,7 @@ fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules, code_2024: E
             .otherwise(add_wd(calendar, start, days_2022)),
     };
     let clock = when(code_2024.clone()).then(clock_2024).otherwise(clock_2022);
-    let due = after(clock, days_2024, t.response_2022);
+    let due = after(clock.clone(), days_2024, t.response_2022);
 
     // Steps 4–5: extensions.
     let notified = col(s.notified.name());
@@ -148,10 +199,17 @@ fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules, code_2024: E
         .or(agreed.clone().is_not_null());
     let notified_in_time = notified.clone().is_null().or(notified.clone().lt_eq(c(C::Due)));
     let cap_date = after(c(C::Due), t.cap_2024, t.cap_2022);
+    let date_missing = asked.clone().and(agreed.clone().is_null());
     let requested = agreed.fill_null(c(C::CapDate));
+    // Beyond 10/20 working days the agreed date stands only with good reason (6.4, 6.15).
     let extended = when(c(C::ExtensionRecognised))
-        .then(earlier(c(C::ExtensionRequested), c(C::CapDate)))
+        .then(
+            when(c(C::ExtensionGoodReason))
+                .then(c(C::ExtensionRequested))
+                .otherwise(earlier(c(C::ExtensionRequested), c(C::CapDate))),
+        )
         .otherwise(lit(NULL).cast(DataType::Date));
+    let beyond = c(C::ExtensionRecognised).and(c(C::ExtensionRequested).gt(c(C::CapDate)));
     let deadline = when(c(C::ExtendedDeadline).gt(c(C::Due)))
         .then(c(C::ExtendedDeadline))
         .otherwise(c(C::Due));
@@ -187,6 +245,7 @@ fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules, code_2024: E
     vec![
         vec![
             received.clone().alias(name(C::Received)),
+            code_version.alias(name(C::CodeVersion)),
             ack.alias(name(C::Ack)),
             ack_due.alias(name(C::AckDue)),
             response_valid.alias(name(C::ResponseValid)),
@@ -203,6 +262,7 @@ fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules, code_2024: E
                 .and(ack_raw.is_null())
                 .alias(name(C::AckMissing)),
             due.alias(name(C::Due)),
+            clock.alias(name(C::ClockStart)),
         ],
         vec![
             asked
@@ -214,23 +274,36 @@ fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules, code_2024: E
                 .and(notified_in_time.not())
                 .alias(name(C::ExtensionNotifiedLate)),
             asked
+                .clone()
                 .and(notified.is_null())
                 .alias(name(C::ExtensionNoticeMissing)),
+            asked
+                .and(rules.good_reason(col(s.extension_reason.name())))
+                .alias(name(C::ExtensionGoodReason)),
+            date_missing.alias(name(C::ExtensionDateMissing)),
             cap_date.alias(name(C::CapDate)),
         ],
         vec![requested.alias(name(C::ExtensionRequested))],
         vec![
             extended.alias(name(C::ExtendedDeadline)),
-            c(C::ExtensionRecognised)
-                .and(c(C::ExtensionRequested).gt(c(C::CapDate)))
+            beyond
+                .clone()
+                .and(c(C::ExtensionGoodReason).not())
                 .alias(name(C::ExtensionBeyondCap)),
+            beyond
+                .and(c(C::ExtensionGoodReason))
+                .alias(name(C::ExtensionBeyondWithReason)),
         ],
         vec![
             deadline.alias(name(C::Deadline)),
             when(c(C::ResponseValid))
-                .then(wd_between(calendar, received, response))
+                .then(wd_between(calendar, received, response.clone()))
                 .otherwise(lit(NULL).cast(DataType::Int32))
                 .alias(name(C::WorkingDays)),
+            when(c(C::ResponseValid))
+                .then(wd_between(calendar, c(C::ClockStart), response.clone()))
+                .otherwise(lit(NULL).cast(DataType::Int32))
+                .alias(name(C::WorkingDaysFromAck)),
         ],
         vec![timeliness_class.alias(name(C::TimelinessClass))],
         vec![timeliness.alias(name(C::Timeliness))],
@@ -273,7 +346,10 @@ mod tests {
         Rules {
             response_clock: clock,
             code_2024_from: d("2024-04-01"),
+            code_version_by: CodeVersionBy::ComplaintReceived,
             as_at: d("2026-03-31"),
+            good_reasons: vec!["contractor access".into()],
+            other_reasons: Vec::new(),
         }
     }
 
@@ -304,6 +380,8 @@ mod tests {
         assert_eq!(text(&f, "stage1_due").as_deref(), Some("2024-04-24"));
         assert_eq!(text(&f, "stage1_timeliness").as_deref(), Some("within_base"));
         assert_eq!(text(&f, "stage1_working_days").as_deref(), Some("12"));
+        // The Code's clock starts at the acknowledgement: 11 April to 24 April is 10 working days.
+        assert_eq!(text(&f, "stage1_working_days_from_ack").as_deref(), Some("10"));
         assert_eq!(text(&f, "code_version").as_deref(), Some("2024"));
     }
 
@@ -420,6 +498,97 @@ mod tests {
         );
         assert_eq!(text(&f, "stage1_extension_beyond_cap").as_deref(), Some("true"));
         assert_eq!(text(&f, "stage1_timeliness").as_deref(), Some("late"));
+    }
+
+    /// Received 8 April 2024, acknowledged 10 April: base due 24 April, and 10 working days
+    /// later is 9 May (6 May is a bank holiday). The agreed date, 31 May, is beyond that.
+    fn long_extension(reason: Option<&str>) -> DataFrame {
+        let mut fields = vec![
+            (Received, "2024-04-08"),
+            (Stage1Acknowledged, "2024-04-10"),
+            (Stage1ExtendedDue, "2024-05-31"),
+            (Stage1Responded, "2024-05-20"),
+        ];
+        fields.extend(reason.map(|r| (Stage1ExtensionReason, r)));
+        judged(&fields, ResponseClock::CodeCapped)
+    }
+
+    #[test]
+    fn an_extension_beyond_10_days_with_good_reason_is_judged_by_the_agreed_date() {
+        let f = long_extension(Some("  Contractor ACCESS "));
+        assert_eq!(text(&f, "stage1_extension_good_reason").as_deref(), Some("true"));
+        assert_eq!(
+            text(&f, "stage1_extended_deadline").as_deref(),
+            Some("2024-05-31")
+        );
+        assert_eq!(
+            text(&f, "stage1_extension_beyond_with_reason").as_deref(),
+            Some("true")
+        );
+        assert_eq!(text(&f, "stage1_extension_beyond_cap").as_deref(), Some("false"));
+        assert_eq!(text(&f, "stage1_timeliness").as_deref(), Some("within_extension"));
+    }
+
+    #[test]
+    fn a_reason_not_listed_as_good_reason_leaves_the_extension_at_10_days() {
+        for reason in [None, Some("Staff leave")] {
+            let f = long_extension(reason);
+            assert_eq!(text(&f, "stage1_extension_good_reason").as_deref(), Some("false"));
+            assert_eq!(
+                text(&f, "stage1_extended_deadline").as_deref(),
+                Some("2024-05-09")
+            );
+            assert_eq!(text(&f, "stage1_extension_beyond_cap").as_deref(), Some("true"));
+            assert_eq!(text(&f, "stage1_timeliness").as_deref(), Some("late"));
+        }
+    }
+
+    #[test]
+    fn a_flag_with_no_agreed_date_counts_as_the_full_10_days_and_is_marked() {
+        let f = judged(
+            &[
+                (Received, "2024-04-08"),
+                (Stage1Acknowledged, "2024-04-10"),
+                (Stage1Extension, "true"),
+                (Stage1Responded, "2024-05-09"),
+            ],
+            ResponseClock::CodeCapped,
+        );
+        assert_eq!(text(&f, "stage1_extension_date_missing").as_deref(), Some("true"));
+        assert_eq!(
+            text(&f, "stage1_extended_deadline").as_deref(),
+            Some("2024-05-09")
+        );
+        assert_eq!(text(&f, "stage1_timeliness").as_deref(), Some("within_extension"));
+    }
+
+    #[test]
+    fn stage_2_is_judged_by_the_code_its_own_start_chooses_when_asked() {
+        // Received under the 2022 Code, escalated under the 2024 Code.
+        let fields = [
+            (Received, "2024-03-20"),
+            (Stage1Acknowledged, "2024-03-21"),
+            (Stage1Responded, "2024-04-03"),
+            (Stage2Requested, "2024-04-15"),
+            (Stage2Acknowledged, "2024-04-17"),
+        ];
+        let cal = Calendar::embedded(Division::EnglandAndWales, &[]).unwrap();
+        let by_complaint = judged(&fields, ResponseClock::CodeCapped);
+        assert_eq!(
+            text(&by_complaint, "stage2_code_version").as_deref(),
+            Some("2022")
+        );
+        // 2022 Code: 20 working days from the request (6 May is a bank holiday).
+        assert_eq!(text(&by_complaint, "stage2_due").as_deref(), Some("2024-05-14"));
+        let mut by_stage = rules(ResponseClock::CodeCapped);
+        by_stage.code_version_by = CodeVersionBy::StageReceived;
+        let f = classify(complaint(&fields), &cal, &by_stage).unwrap();
+        assert_eq!(text(&f, "stage1_code_version").as_deref(), Some("2022"));
+        assert_eq!(text(&f, "stage2_code_version").as_deref(), Some("2024"));
+        // 2024 Code: 20 working days from the acknowledgement.
+        assert_eq!(text(&f, "stage2_due").as_deref(), Some("2024-05-16"));
+        // The complaint-level column stays by the stage-1 receipt.
+        assert_eq!(text(&f, "code_version").as_deref(), Some("2022"));
     }
 
     #[test]

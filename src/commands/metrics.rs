@@ -44,7 +44,8 @@ fn stage_lines(out: &mut String, name: &str, s: &StageMetrics) {
     );
     let _ = writeln!(
         out,
-        "  median working days to respond {}",
+        "  median working days to respond: {} from acknowledgement (the Code's clock), {} from receipt",
+        show(s.median_working_days_from_ack, ""),
         show(s.median_working_days_to_respond, "")
     );
     let _ = writeln!(

@@ -5,8 +5,8 @@
 pub(super) fn in_plain_words(message: &str) -> String {
     const SAID: [(&str, &str); 8] = [
         (
-            "data did not match any variant of untagged enum Homes",
-            "homes: expected the number of homes (homes = 1200) or a [homes] table of whole numbers (LCRA = 1000, LCHO = 200)",
+            "data did not match any variant of untagged enum HomesSection",
+            "homes: expected the number of homes (homes = 1200) or a [homes] table of whole numbers (LCRA = 1000, LCHO = 200), with an optional as_at date and a [homes.prior] table of the same keys",
         ),
         (
             "data did not match any variant of untagged enum SheetRef",

@@ -9,13 +9,16 @@ use serde::{Deserialize, Deserializer};
 use crate::domain::calendar::Division;
 use crate::domain::canonical::Field;
 use crate::domain::dates::{DateOrder, parse_config_date};
-use crate::domain::homes::Homes;
+
 use crate::domain::period::Period;
-use crate::domain::stage::ResponseClock;
+use crate::domain::stage::{CodeVersionBy, ResponseClock};
 use crate::error::{Error, Result};
 use messages::{in_plain_words, with_closest_key};
 
 mod messages;
+mod tsm;
+
+pub use tsm::{HomesSection, HomesTable, PriorHomes, PublishedMeasures, PublishedPrior, Stocks, TsmSection};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,7 +29,7 @@ pub struct Config {
     pub input: InputSection,
     /// `[homes]` table or a plain `homes = n` (all LCRA).
     #[serde(default)]
-    pub homes: Option<Homes>,
+    pub homes: Option<HomesSection>,
     #[serde(default)]
     pub columns: ColumnsSection,
     #[serde(default)]
@@ -103,19 +106,6 @@ pub struct NarrativeSection {
     pub self_assessment: Option<PathBuf>,
     /// Ombudsman determinations, one row per finding (CSV).
     pub ombudsman_determinations: Option<PathBuf>,
-}
-
-/// `[tsm]`: the perception measure TP09, which comes from the tenant survey, not case data.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(non_snake_case)]
-pub struct TsmSection {
-    pub TP09_LCRA: Option<f64>,
-    pub TP09_LCHO: Option<f64>,
-    pub TP09_prior_LCRA: Option<f64>,
-    pub TP09_prior_LCHO: Option<f64>,
-    /// Survey method and sample, printed with the figure.
-    pub TP09_note: Option<String>,
 }
 
 /// `[quarterly]`: the Code 9.7 report to the governing body.
@@ -293,9 +283,13 @@ pub struct CalendarSection {
 pub struct TimelinessSection {
     #[serde(default)]
     pub response_clock: ResponseClock,
-    /// First stage-1 received date judged under the 2024 Code (earlier: the 2022 Code).
+    /// First date judged under the 2024 Code (earlier: the 2022 Code).
     #[serde(default, deserialize_with = "opt_date")]
     pub code_2024_from: Option<NaiveDate>,
+    /// Which date that is compared with: the complaint's stage-1 receipt (default) or each
+    /// stage's own start (stage 2: the escalation request).
+    #[serde(default)]
+    pub code_version_by: CodeVersionBy,
 }
 
 /// One `[values.<field>]` table: canonical value = list of export values meaning it.
@@ -315,9 +309,13 @@ pub struct ValuesSection {
     pub stage: ValueMapConfig,
     pub boolean: ValueMapConfig,
     pub category: ValueMapConfig,
+    /// Extension reasons (`stageN_extension_reason`): `good_reason` lists the reasons that
+    /// are good reason for an extension beyond 10/20 working days (Code 6.4, 6.15); `other`
+    /// the reasons that are not.
+    pub extension_reason: ValueMapConfig,
 }
 
-fn opt_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
+pub(super) fn opt_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -497,6 +495,11 @@ impl Config {
     }
 
     /// Resolves the period from `--period`/`--as-at` overrides or the `[report]` section.
+    /// The homes owned in `period` and the year before, as `[homes]` gives them.
+    pub fn stocks(&self, period: Period) -> Stocks {
+        self.homes.map(|h| h.stocks(period)).unwrap_or_default()
+    }
+
     pub fn period(&self, period_override: Option<&str>, as_at_override: Option<NaiveDate>) -> Result<Period> {
         let (start, end) = match (
             period_override,
@@ -588,7 +591,7 @@ impl ValuesSection {
                 }
             }
         }
-        let allowed: [(&str, &ValueMapConfig, &[&str]); 6] = [
+        let allowed: [(&str, &ValueMapConfig, &[&str]); 7] = [
             ("tenure", &self.tenure, &["LCRA", "LCHO", "OTHER"]),
             (
                 "status",
@@ -607,6 +610,11 @@ impl ValuesSection {
             ),
             ("stage", &self.stage, &["stage1", "stage2"]),
             ("boolean", &self.boolean, &["true", "false"]),
+            (
+                "extension_reason",
+                &self.extension_reason,
+                &["good_reason", "other"],
+            ),
         ];
         for (field, map, keys) in allowed {
             for key in map.iter().flat_map(|m| m.keys()) {
@@ -628,10 +636,26 @@ mod tests {
 
     #[test]
     fn homes_plain_or_by_tenure() {
+        let year = Period {
+            start: NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+            as_at: NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+        };
         let c: Config = toml::from_str("homes = 1200").unwrap();
-        assert_eq!(c.homes.unwrap().lcra(), 1200);
-        let c: Config = toml::from_str("[homes]\nLCRA = 900\nLCHO = 40").unwrap();
-        assert_eq!((c.homes.unwrap().lcra(), c.homes.unwrap().lcho()), (900, 40));
+        let stocks = c.homes.unwrap().stocks(year);
+        assert_eq!(stocks.this_year.unwrap().homes.lcra(), 1200);
+        assert_eq!(stocks.prior_year, None);
+        let c: Config = toml::from_str(
+            "[homes]\nLCRA = 900\nLCHO = 40\n[homes.prior]\nLCRA = 880\nLCHO = 30\nas_at = 2024-03-30",
+        )
+        .unwrap();
+        let stocks = c.homes.unwrap().stocks(year);
+        let this = stocks.this_year.unwrap();
+        assert_eq!((this.homes.lcra(), this.homes.lcho()), (900, 40));
+        assert_eq!(this.counted_on, year.end);
+        let prior = stocks.prior_year.unwrap();
+        assert_eq!((prior.homes.lcra(), prior.homes.lcho()), (880, 30));
+        assert_eq!(prior.counted_on, NaiveDate::from_ymd_opt(2024, 3, 30).unwrap());
     }
 
     #[test]

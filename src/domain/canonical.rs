@@ -64,6 +64,7 @@ fields! {
     Stage1Extension => "stage1_extension", Flag, ["Extension Required?", "Extension required", "Extended", "Extension", "Stage 1 extension", "Stage 1 extended", "Extension agreed"];
     Stage1ExtensionNotified => "stage1_extension_notified", Date, ["Extension notified", "Date extension notified", "Stage 1 extension notified", "Stage1 Extension Notified"];
     Stage1ExtendedDue => "stage1_extended_due", Date, ["FC Stage 1 Ext Target Date", "Extended due date", "Extended target date", "Stage 1 extended due date"];
+    Stage1ExtensionReason => "stage1_extension_reason", Text, ["Extension reason", "Reason for extension", "Stage 1 extension reason", "Extension reason (S1)"];
     Stage1Outcome => "stage1_outcome", Outcome, ["Outcome", "Subject Outcome Description", "Stage 1 Decision", "Stage 1 outcome", "Stage 1 result"];
     Stage2Requested => "stage2_requested", Date, ["Date escalated", "Escalation date", "Escalation request date", "Date Formal Complaint Opened (S2)", "Stage 2 requested", "Stage 2 received", "Stage 2 Date Logged", "Escalated On", "Escalated date", "Date escalated to stage 2", "Stage 2 date received", "Stage 2 received date", "Stage 2 request date", "Date of escalation", "Stage 2 opened", "Stage 2 start date"];
     Stage2Acknowledged => "stage2_acknowledged", Date, ["Date Formal Complaint Acknowledged S2", "Stage 2 acknowledged", "Stage 2 acknowledged date", "Stage 2 ack date", "Stage 2 acknowledgement date"];
@@ -71,6 +72,7 @@ fields! {
     Stage2Extension => "stage2_extension", Flag, ["Extension Required (S2)", "Stage 2 extension", "Stage 2 extended", "Extension (S2)"];
     Stage2ExtensionNotified => "stage2_extension_notified", Date, ["Extension notified (S2)", "Stage 2 extension notified"];
     Stage2ExtendedDue => "stage2_extended_due", Date, ["FC Stage 2 Ext Target Date", "Stage 2 extended due date", "Stage 2 extended target date"];
+    Stage2ExtensionReason => "stage2_extension_reason", Text, ["Extension reason (S2)", "Stage 2 extension reason", "Reason for extension (S2)"];
     Stage2Outcome => "stage2_outcome", Outcome, ["Outcome (S2)", "Stage 2 Decision", "Stage 2 outcome", "Stage 2 result"];
     Satisfaction => "satisfaction", Satisfaction, ["Satisfied", "Satisfaction with complaint handling", "Satisfied with handling"];
     Compensation => "compensation", Money, ["Compensation To Be Awarded", "Compensation amount", "Compensation paid", "Stage 1 Financial Redress Amount", "Compensation offered", "Financial redress", "Redress amount"];
@@ -106,6 +108,7 @@ impl Field {
         Field::Stage1Extension,
         Field::Stage1ExtensionNotified,
         Field::Stage1ExtendedDue,
+        Field::Stage1ExtensionReason,
         Field::Stage1Outcome,
         Field::Stage2Requested,
         Field::Stage2Acknowledged,
@@ -113,6 +116,7 @@ impl Field {
         Field::Stage2Extension,
         Field::Stage2ExtensionNotified,
         Field::Stage2ExtendedDue,
+        Field::Stage2ExtensionReason,
         Field::Stage2Outcome,
         Field::Satisfaction,
         Field::Compensation,
@@ -139,6 +143,9 @@ impl Field {
             Field::Stage1Extension => "stage 1 extensions, and the deadline of extended stage 1 complaints",
             Field::Stage1ExtensionNotified => "whether stage 1 extensions were explained in time",
             Field::Stage1ExtendedDue => "the agreed deadline of extended stage 1 complaints",
+            Field::Stage1ExtensionReason => {
+                "whether a stage 1 extension beyond 10 working days had good reason (Code 6.4)"
+            }
             Field::Stage1Outcome => "stage 1 outcomes (upheld, partly upheld, not upheld)",
             Field::Stage2Requested => "stage 2 received, escalation rate, stage 2 timeliness",
             Field::Stage2Acknowledged => "stage 2 acknowledgements within 5 working days",
@@ -148,6 +155,9 @@ impl Field {
             Field::Stage2Extension => "stage 2 extensions, and the deadline of extended stage 2 complaints",
             Field::Stage2ExtensionNotified => "whether stage 2 extensions were explained in time",
             Field::Stage2ExtendedDue => "the agreed deadline of extended stage 2 complaints",
+            Field::Stage2ExtensionReason => {
+                "whether a stage 2 extension beyond 20 working days had good reason (Code 6.15)"
+            }
             Field::Stage2Outcome => "stage 2 outcomes (upheld, partly upheld, not upheld)",
             Field::Satisfaction => "satisfaction with complaint handling recorded on cases",
             Field::Compensation => "compensation awarded (total, mean, by stage)",
@@ -201,6 +211,7 @@ impl Field {
             Field::Stage1Extension => Field::Stage2Extension,
             Field::Stage1ExtensionNotified => Field::Stage2ExtensionNotified,
             Field::Stage1ExtendedDue => Field::Stage2ExtendedDue,
+            Field::Stage1ExtensionReason => Field::Stage2ExtensionReason,
             Field::Stage1Outcome => Field::Stage2Outcome,
             _ => return None,
         })

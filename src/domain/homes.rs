@@ -1,18 +1,12 @@
 //! The homes a landlord owns, by the Regulator's tenure groups: the CH01 denominators.
 
-use serde::Deserialize;
+use chrono::NaiveDate;
 
-/// `[homes]` in the config: a table by tenure, or a plain number (all LCRA).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+/// Homes owned, by tenure group. A plain `homes = n` in the config is all LCRA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Homes {
     All(u64),
-    ByTenure {
-        #[serde(rename = "LCRA", default)]
-        lcra: u64,
-        #[serde(rename = "LCHO", default)]
-        lcho: u64,
-    },
+    ByTenure { lcra: u64, lcho: u64 },
 }
 
 impl Homes {
@@ -31,4 +25,12 @@ impl Homes {
             Homes::ByTenure { lcho, .. } => lcho,
         }
     }
+}
+
+/// Homes owned on a date: one year's CH01 denominators and the date the stock was counted
+/// (the Regulator's basis is the stock at the year end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stock {
+    pub homes: Homes,
+    pub counted_on: NaiveDate,
 }

@@ -33,6 +33,7 @@ impl Stage {
                 extension: Field::Stage1Extension,
                 notified: Field::Stage1ExtensionNotified,
                 extended_due: Field::Stage1ExtendedDue,
+                extension_reason: Field::Stage1ExtensionReason,
                 outcome: Field::Stage1Outcome,
             },
             Stage::Two => StageFields {
@@ -42,6 +43,7 @@ impl Stage {
                 extension: Field::Stage2Extension,
                 notified: Field::Stage2ExtensionNotified,
                 extended_due: Field::Stage2ExtendedDue,
+                extension_reason: Field::Stage2ExtensionReason,
                 outcome: Field::Stage2Outcome,
             },
         }
@@ -75,6 +77,7 @@ pub struct StageFields {
     pub extension: Field,
     pub notified: Field,
     pub extended_due: Field,
+    pub extension_reason: Field,
     pub outcome: Field,
 }
 
@@ -104,7 +107,33 @@ pub enum ResponseClock {
     FromReceipt,
 }
 
-/// The Code a complaint is judged under, by the date it was received at stage 1.
+impl ResponseClock {
+    /// How the setting counts, in the methodology's words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ResponseClock::CodeCapped => {
+                "from the acknowledgement, but never later than the acknowledgement deadline (code_capped)"
+            }
+            ResponseClock::LiteralAck => "from the acknowledgement date as recorded (literal_ack)",
+            ResponseClock::FromReceipt => {
+                "from receipt, allowing 15 (stage 1) or 25 (stage 2) working days (from_receipt)"
+            }
+        }
+    }
+}
+
+/// Which date decides the Code a stage is judged by: the `[timeliness] code_version_by` setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeVersionBy {
+    /// The complaint's stage-1 received date, for both stages (default).
+    #[default]
+    ComplaintReceived,
+    /// Each stage's own start: stage 1's receipt, stage 2's escalation request.
+    StageReceived,
+}
+
+/// The Code a stage is judged under, by the date [`CodeVersionBy`] names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeVersion {
     V2022,
@@ -206,7 +235,8 @@ stage_columns! {
     ExtensionRequested => "ext_requested",
     /// The extended deadline in force, when an extension counts.
     ExtendedDeadline => "extended_deadline",
-    /// The extended deadline asked for was past the Code's maximum, so it was capped.
+    /// The agreed date is more than 10/20 working days past the base deadline without good
+    /// reason: the deadline stops at 10/20 working days.
     ExtensionBeyondCap => "extension_beyond_cap",
     /// The deadline in force.
     Deadline => "deadline",
@@ -216,19 +246,36 @@ stage_columns! {
     TimelinessClass => "timeliness_class",
     /// The timeliness by name.
     Timeliness => "timeliness",
+    /// The Code this stage is judged by ("2022" or "2024").
+    CodeVersion => "code_version",
+    /// When the response clock started: the acknowledgement as the Code counts it.
+    ClockStart => "clock_start",
+    /// Working days from the clock's start to the response (the Code's count).
+    WorkingDaysFromAck => "working_days_from_ack",
+    /// A reason recorded for the extension is listed as good reason.
+    ExtensionGoodReason => "extension_good_reason",
+    /// The agreed date is more than 10/20 working days past the base deadline, with good reason:
+    /// it stands.
+    ExtensionBeyondWithReason => "extension_beyond_with_reason",
+    /// An extension flag with no agreed date: counted as the full 10/20 working days.
+    ExtensionDateMissing => "extension_date_missing",
 }
 
 impl StageColumn {
     /// The columns offered to analysts (`query`, `export`) for each stage, after the canonical ones.
-    pub const FOR_ANALYSTS: [StageColumn; 9] = [
+    pub const FOR_ANALYSTS: [StageColumn; 13] = [
+        StageColumn::CodeVersion,
         StageColumn::AckDue,
         StageColumn::AckOnTime,
         StageColumn::Due,
         StageColumn::ExtendedDeadline,
         StageColumn::Deadline,
         StageColumn::ExtensionRecognised,
+        StageColumn::ExtensionGoodReason,
+        StageColumn::ExtensionBeyondCap,
         StageColumn::Timeliness,
         StageColumn::WorkingDays,
+        StageColumn::WorkingDaysFromAck,
         StageColumn::Withdrawn,
     ];
 }

@@ -12,7 +12,7 @@ use crate::columnar::bits::each_row_where;
 use crate::domain::canonical::Field;
 use crate::domain::dates::date_lit;
 use crate::domain::period::Period;
-use crate::domain::stage::{CODE_VERSION, CodeVersion, REFUSED, Stage};
+use crate::domain::stage::{CODE_VERSION, CodeVersion, REFUSED, Stage, StageColumn};
 use crate::error::{PolarsContext, Result};
 
 /// Label used for a blank category, reason or channel.
@@ -162,6 +162,19 @@ pub(super) fn ask_code_versions(batch: &mut Batch) -> [Count; 2] {
                 .col(Stage::One)
                 .and(col(CODE_VERSION).eq(lit(version.name()))),
         )
+    })
+}
+
+/// Each stage's responses in the period by the Code they were judged by.
+pub(super) fn ask_code_versions_responded(batch: &mut Batch) -> [[Count; 2]; 2] {
+    Stage::BOTH.map(|stage| {
+        CodeVersion::ALL.map(|version| {
+            batch.count(
+                Mask::RespondedIn
+                    .col(stage)
+                    .and(col(StageColumn::CodeVersion.name(stage)).eq(lit(version.name()))),
+            )
+        })
     })
 }
 

@@ -28,12 +28,13 @@ pub use rounding::{pct, per_1000, round_half_up};
 
 use crate::classify::Rules;
 use crate::columnar::parallel::join;
+use crate::config::Stocks;
 use crate::domain::calendar::Calendar;
 use crate::domain::canonical::Field;
 use crate::domain::dates::date_lit;
-use crate::domain::homes::Homes;
+use crate::domain::homes::Stock;
 use crate::domain::period::Period;
-use crate::domain::stage::{ResponseClock, Stage};
+use crate::domain::stage::{CodeVersionBy, ResponseClock, Stage};
 use crate::domain::text::count_of;
 use crate::error::{PolarsContext, Result};
 use crate::observe::{Observer, step};
@@ -71,6 +72,8 @@ pub struct Metrics {
     pub channels: BTreeMap<String, u64>,
     /// Stage-1 complaints received in the period by the Code version they are judged under.
     pub code_versions: BTreeMap<String, u64>,
+    /// Each stage's responses in the period by the Code version they were judged under.
+    pub code_versions_responded: PerStage<BTreeMap<String, u64>>,
     pub data_quality: QualityCounts,
     pub method: Method,
     pub warnings: Vec<String>,
@@ -107,8 +110,14 @@ pub struct StageMetrics {
     /// (within_base + within_extension) / responded: the CH02 measure.
     pub within_timescale_pct: Option<f64>,
     pub within_base_pct: Option<f64>,
+    /// Working days from receipt to response.
     pub median_working_days_to_respond: Option<f64>,
     pub mean_working_days_to_respond: Option<f64>,
+    /// Working days from the start of the Code's response clock (the acknowledgement, as the
+    /// `response_clock` setting counts it) to the response: the count the 10/20-day target
+    /// is about.
+    pub median_working_days_from_ack: Option<f64>,
+    pub mean_working_days_from_ack: Option<f64>,
     pub open_at_end: u64,
     pub open_overdue_at_end: u64,
     pub outcomes: Outcomes,
@@ -147,7 +156,9 @@ pub struct StageCounts {
 #[derive(Debug, Clone, Serialize)]
 #[allow(non_snake_case)]
 pub struct TsmFigures {
+    /// Homes of this tenure owned at `stock_date`: the CH01 denominator.
     pub homes: Option<u64>,
+    pub stock_date: Option<NaiveDate>,
     pub stage1_received: u64,
     pub stage2_received: u64,
     pub CH01_stage1_per_1000: Option<f64>,
@@ -192,12 +203,20 @@ pub struct Extensions {
     /// An extension was recorded (flag or extended due date).
     pub used: u64,
     pub recognised: u64,
-    /// Agreed date beyond the Code's maximum: the deadline was capped.
+    /// Agreed date more than 10/20 working days past the base deadline, without good reason:
+    /// the deadline stops at 10/20 working days.
     pub beyond_cap: u64,
+    /// Agreed date more than 10/20 working days past the base deadline, with a good reason
+    /// recorded: the agreed date is the deadline.
+    pub beyond_with_good_reason: u64,
+    /// Of `beyond_cap`: a reason is recorded but not listed under `[values.extension_reason]`.
+    pub beyond_reason_not_listed: u64,
     /// Notified after the base deadline: not recognised.
     pub notified_late: u64,
     /// No notification date recorded: assumed notified in time.
     pub notice_date_missing: u64,
+    /// An extension flag with no agreed date: counted as the full 10/20 working days.
+    pub agreed_date_missing: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -236,6 +255,9 @@ pub struct QualityCounts {
     pub response_before_receipt: PerStage<u64>,
     /// Stage-1 complaints received in the period whose tenure is neither LCRA nor LCHO.
     pub tenure_not_lcra_or_lcho: u64,
+    /// Extensions on responses in the period flagged with no agreed date (counted as the full
+    /// 10/20 working days).
+    pub extension_agreed_date_missing: PerStage<u64>,
 }
 
 /// How the figures were counted, for the methodology.
@@ -243,6 +265,7 @@ pub struct QualityCounts {
 pub struct Method {
     pub response_clock: ResponseClock,
     pub code_2024_from: NaiveDate,
+    pub code_version_by: CodeVersionBy,
     pub calendar_division: &'static str,
     pub calendar_source: String,
     pub calendar_covers: [NaiveDate; 2],
@@ -250,14 +273,15 @@ pub struct Method {
     pub extension_rule: &'static str,
 }
 
-const EXTENSION_RULE: &str = "An extension counts when the extension flag or an extended due date is recorded and, where a notification date is recorded, it is on or before the base deadline; the extended deadline is the agreed date, capped at 10 working days (stage 1) or 20 (stage 2; 10 under the 2022 Code) after the base deadline.";
+const EXTENSION_RULE: &str = "The Code allows an extension of \"no more than 10 working days without good reason\" at stage 1 (6.4) and \"no more than 20 working days without good reason\" at stage 2 (6.15; 10 under the 2022 Code). An extension counts when the extension flag or an agreed date is recorded and, where a notification date is recorded, it is on or before the base deadline. The extended deadline is the agreed date; an agreed date more than 10/20 working days past the base deadline stands only when the recorded extension reason is listed as good reason ([values.extension_reason] good_reason), and otherwise the deadline is 10/20 working days past the base deadline. A flag with no agreed date is counted as the full 10/20 working days.";
 
 /// What the figures are computed from: the classified table and what it was judged by.
 pub struct Input<'a> {
     /// The canonical table with classify's columns.
     pub table: &'a DataFrame,
     pub records: Records,
-    pub homes: Option<Homes>,
+    /// Homes owned in the period and in the year before (the CH01 denominators).
+    pub stocks: Stocks,
     pub calendar: &'a Calendar,
     pub rules: &'a Rules,
 }
@@ -268,12 +292,19 @@ pub fn compute(input: &Input, period: Period, observer: &dyn Observer) -> Result
     let with_prior = has_received_in(input.table, prior)?;
     // The two years' figures do not depend on each other: the prior year's are worked out
     // beside this year's (a small export's queries are mostly single-threaded).
-    let (metrics, prior) = join(
+    let (metrics, prior_metrics) = join(
         || compute_period(input, period, observer),
-        || with_prior.then(|| compute_period(input, prior, observer)),
+        || with_prior.then(|| compute_span(input, prior, input.stocks.prior_year, observer)),
     );
     let mut metrics = metrics?;
-    metrics.prior = prior.transpose()?.map(Box::new);
+    let prior_metrics = prior_metrics.transpose()?;
+    if prior_metrics.is_some() && input.stocks.this_year.is_some() && input.stocks.prior_year.is_none() {
+        metrics.warnings.push(format!(
+            "the prior year's CH01 is not worked out: give the homes owned at {} in [homes.prior] (LCRA, LCHO); this year's stock would misstate it",
+            prior.end
+        ));
+    }
+    metrics.prior = prior_metrics.map(Box::new);
     Ok(metrics)
 }
 
@@ -297,12 +328,19 @@ fn has_received_in(t: &DataFrame, p: Period) -> Result<bool> {
     Ok(count.u64().ctx("reading a count")?.get(0).unwrap_or(0) > 0)
 }
 
-/// The figures for any span (a year, a quarter, a year to date), without the prior period.
+/// The figures for any span (a year, a quarter, a year to date), without the prior period. CH01
+/// is over this year's stock.
 pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Result<Metrics> {
+    compute_span(input, p, input.stocks.this_year, observer)
+}
+
+/// The figures for a span, with `stock` as the CH01 denominators.
+fn compute_span(input: &Input, p: Period, stock: Option<Stock>, observer: &dyn Observer) -> Result<Metrics> {
     let mut warnings = Vec::new();
     let [mut first, responses] = masks::columns(p);
     first.extend(periods::month_columns(p));
-    first.extend(tsm::tenure_columns(input.table, input.homes, &mut warnings));
+    let split_by = input.stocks.this_year.map(|s| s.homes);
+    first.extend(tsm::tenure_columns(input.table, split_by, &mut warnings));
     let t = &step(observer, "metrics: masks", || {
         input
             .table
@@ -316,7 +354,7 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
     let months = periods::period_months(p).len();
     // Every single-number figure in one query.
     let mut batch = Batch::default();
-    let stages = Stage::BOTH.map(|stage| StageAsked::ask(&mut batch, stage));
+    let stages = Stage::BOTH.map(|stage| StageAsked::ask(&mut batch, stage, input.rules));
     let tsm_asked = Tenure::BOTH.map(|tenure| TsmCounts::ask(&mut batch, tenure));
     let satisfaction = stage::ask_satisfaction(&mut batch);
     let compensation = stage::ask_compensation(&mut batch);
@@ -326,6 +364,7 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
             .and(Tenure::Lcra.col().or(Tenure::Lcho.col()).not()),
     );
     let code_versions = groups::ask_code_versions(&mut batch);
+    let code_versions_responded = groups::ask_code_versions_responded(&mut batch);
     let resolved_s1 = batch.count(
         Mask::RespondedIn
             .col(Stage::One)
@@ -377,6 +416,7 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
             stage2: before2,
         },
         tenure_not_lcra_or_lcho: a.count(tenure_unknown),
+        extension_agreed_date_missing: PerStage { stage1: 0, stage2: 0 },
     };
     if quality_counts.tenure_not_lcra_or_lcho > 0 {
         let n = quality_counts.tenure_not_lcra_or_lcho;
@@ -389,6 +429,15 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
     }
     let calendar = input.calendar;
     let [extensions1, extensions2] = stages.each_ref().map(|asked| asked.extensions(&a));
+    let mut quality_counts = quality_counts;
+    quality_counts.extension_agreed_date_missing = PerStage {
+        stage1: extensions1.agreed_date_missing,
+        stage2: extensions2.agreed_date_missing,
+    };
+    for (stage, e) in Stage::BOTH.into_iter().zip([&extensions1, &extensions2]) {
+        extension_warnings(stage, e, &mut warnings);
+    }
+    let [responded1, responded2] = code_versions_responded.map(|asked| groups::code_versions(&a, asked));
     Ok(Metrics {
         period: PeriodOut {
             start: p.start,
@@ -405,7 +454,7 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
         refused,
         satisfaction: stage::satisfaction(&a, satisfaction),
         categories,
-        tsm: tsm::tsm(&a, &tsm_asked, input.homes),
+        tsm: tsm::tsm(&a, &tsm_asked, stock),
         months,
         quarters,
         extensions: PerStage {
@@ -417,10 +466,15 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
         category_outcomes,
         channels,
         code_versions: groups::code_versions(&a, code_versions),
+        code_versions_responded: PerStage {
+            stage1: responded1,
+            stage2: responded2,
+        },
         data_quality: quality_counts,
         method: Method {
             response_clock: input.rules.response_clock,
             code_2024_from: input.rules.code_2024_from,
+            code_version_by: input.rules.code_version_by,
             calendar_division: calendar.division.key(),
             calendar_source: calendar.source.clone(),
             calendar_covers: [calendar.first, calendar.last],
@@ -430,4 +484,25 @@ pub fn compute_period(input: &Input, p: Period, observer: &dyn Observer) -> Resu
         warnings,
         prior: None,
     })
+}
+
+/// What the run should say about a stage's extensions: agreed dates not recorded, and reasons
+/// for long extensions that are not listed either way.
+fn extension_warnings(stage: Stage, e: &Extensions, warnings: &mut Vec<String>) {
+    let n = stage.number();
+    let limit = stage.timescales().cap_2024;
+    if e.agreed_date_missing > 0 {
+        warnings.push(format!(
+            "{} in the period {} flagged with no agreed date: each is counted as the full {limit} working days (map [columns] stage{n}_extended_due to judge them by the date agreed)",
+            count_of(e.agreed_date_missing, &format!("stage {n} extension"), &format!("stage {n} extensions")),
+            if e.agreed_date_missing == 1 { "is" } else { "are" },
+        ));
+    }
+    if e.beyond_reason_not_listed > 0 {
+        warnings.push(format!(
+            "{} beyond {limit} working days {} a reason not listed under [values.extension_reason]: judged without good reason (list each reason under good_reason or other)",
+            count_of(e.beyond_reason_not_listed, &format!("stage {n} extension"), &format!("stage {n} extensions")),
+            if e.beyond_reason_not_listed == 1 { "records" } else { "record" },
+        ));
+    }
 }

@@ -6,7 +6,7 @@ use polars::prelude::*;
 use super::batch::{Answers, Batch, Count, Days, Money};
 use super::masks::Mask;
 use super::{AgeBands, Compensation, Extensions, Outcomes, PerStage, Satisfaction, StageMetrics, pct};
-use crate::classify::wd_between;
+use crate::classify::{Rules, wd_between};
 use crate::columnar::frame::texts;
 use crate::domain::calendar::Calendar;
 use crate::domain::canonical::Field;
@@ -38,7 +38,8 @@ pub(super) struct StageAsked {
     not_upheld: Count,
     no_outcome: Count,
     days: Days,
-    extensions: [Count; 5],
+    days_from_ack: Days,
+    extensions: [Count; 8],
     /// Received in the period with no acknowledgement date.
     pub ack_missing: Count,
     /// Received in the period with a response dated before receipt.
@@ -48,12 +49,13 @@ pub(super) struct StageAsked {
 }
 
 impl StageAsked {
-    pub(super) fn ask(batch: &mut Batch, stage: Stage) -> StageAsked {
+    pub(super) fn ask(batch: &mut Batch, stage: Stage, rules: &Rules) -> StageAsked {
         let m = |mask: Mask| mask.col(stage);
         let c = |column: StageColumn| stage_col(column, stage);
         let received_in = m(Mask::ReceivedIn);
         let responded_in = m(Mask::RespondedIn);
         let extension = |mask: Expr| responded_in.clone().and(mask);
+        let reason = col(stage.fields().extension_reason.name());
         StageAsked {
             stage,
             uncovered: batch.count(uncovered(stage)),
@@ -71,12 +73,19 @@ impl StageAsked {
             not_upheld: batch.count(m(Mask::NotUpheld)),
             no_outcome: batch.count(m(Mask::NoOutcome)),
             days: batch.working_days(StageColumn::WorkingDays.name(stage), responded_in.clone()),
+            days_from_ack: batch
+                .working_days(StageColumn::WorkingDaysFromAck.name(stage), responded_in.clone()),
             extensions: [
                 c(StageColumn::ExtensionRecognised).or(c(StageColumn::ExtensionNotifiedLate)),
                 c(StageColumn::ExtensionRecognised),
                 c(StageColumn::ExtensionBeyondCap),
+                c(StageColumn::ExtensionBeyondWithReason),
+                c(StageColumn::ExtensionBeyondCap)
+                    .and(reason.clone().is_not_null())
+                    .and(rules.reason_listed(reason).not()),
                 c(StageColumn::ExtensionNotifiedLate),
                 c(StageColumn::ExtensionNoticeMissing),
+                c(StageColumn::ExtensionDateMissing),
             ]
             .map(|mask| batch.count(extension(mask))),
             ack_missing: batch.count(received_in.clone().and(c(StageColumn::AckMissing))),
@@ -91,6 +100,7 @@ impl StageAsked {
     pub(super) fn metrics(&self, a: &Answers) -> StageMetrics {
         let count = |handle: Count| a.count(handle);
         let days = a.working_days(self.days);
+        let from_ack = a.working_days(self.days_from_ack);
         let responded = count(self.responded);
         let (upheld, partly_upheld, not_upheld) = (
             count(self.upheld),
@@ -111,6 +121,8 @@ impl StageAsked {
             within_base_pct: pct(within_base, responded),
             median_working_days_to_respond: days.median,
             mean_working_days_to_respond: days.mean,
+            median_working_days_from_ack: from_ack.median,
+            mean_working_days_from_ack: from_ack.mean,
             open_at_end: count(self.open),
             open_overdue_at_end: count(self.overdue),
             outcomes: Outcomes {
@@ -125,14 +137,25 @@ impl StageAsked {
 
     /// Extensions on stages responded to in the period.
     pub(super) fn extensions(&self, a: &Answers) -> Extensions {
-        let [used, recognised, beyond_cap, notified_late, notice_date_missing] =
-            self.extensions.map(|handle| a.count(handle));
+        let [
+            used,
+            recognised,
+            beyond_cap,
+            beyond_with_good_reason,
+            beyond_reason_not_listed,
+            notified_late,
+            notice_date_missing,
+            agreed_date_missing,
+        ] = self.extensions.map(|handle| a.count(handle));
         Extensions {
             used,
             recognised,
             beyond_cap,
+            beyond_with_good_reason,
+            beyond_reason_not_listed,
             notified_late,
             notice_date_missing,
+            agreed_date_missing,
         }
     }
 

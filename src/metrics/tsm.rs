@@ -9,7 +9,7 @@ use super::batch::{Answers, Batch, Count};
 use super::masks::Mask;
 use super::{TsmFigures, pct, per_1000};
 use crate::domain::canonical::Field;
-use crate::domain::homes::Homes;
+use crate::domain::homes::{Homes, Stock};
 use crate::domain::stage::Stage;
 
 /// The TSM tenure groups: low cost rental (LCRA) and low cost home ownership (LCHO).
@@ -95,15 +95,16 @@ impl TsmCounts {
         }
     }
 
-    fn figures(&self, a: &Answers, homes: Option<Homes>) -> TsmFigures {
+    fn figures(&self, a: &Answers, stock: Option<Stock>) -> TsmFigures {
         let [r1, r2] = self.received.map(|c| a.count(c));
         let [d1, d2] = self.responded.map(|c| a.count(c));
         let [w1, w2] = self.within.map(|c| a.count(c));
         let [b1, b2] = self.within_base.map(|c| a.count(c));
-        let homes = homes.map(|h| self.tenure.homes(h));
+        let homes = stock.map(|s| self.tenure.homes(s.homes));
         let rate = |n: u64| homes.and_then(|h| per_1000(n, h));
         TsmFigures {
             homes,
+            stock_date: stock.map(|s| s.counted_on),
             stage1_received: r1,
             stage2_received: r2,
             CH01_stage1_per_1000: rate(r1),
@@ -121,9 +122,9 @@ impl TsmCounts {
 }
 
 /// Both tenures' figures, keyed by their names.
-pub(super) fn tsm(a: &Answers, asked: &[TsmCounts], homes: Option<Homes>) -> BTreeMap<String, TsmFigures> {
+pub(super) fn tsm(a: &Answers, asked: &[TsmCounts], stock: Option<Stock>) -> BTreeMap<String, TsmFigures> {
     asked
         .iter()
-        .map(|counts| (counts.tenure.name().to_string(), counts.figures(a, homes)))
+        .map(|counts| (counts.tenure.name().to_string(), counts.figures(a, stock)))
         .collect()
 }

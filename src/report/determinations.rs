@@ -122,10 +122,29 @@ impl Determinations {
         out
     }
 
-    /// Maladministration rate: severe maladministration + maladministration + partial
-    /// maladministration + service failure as a share of all findings (spec §3.4).
-    pub fn maladministration(findings: &[&Finding]) -> u64 {
+    /// The findings the Ombudsman decided on: outside jurisdiction and withdrawn are not, and
+    /// "Partial maladministration" is the outcome of a whole determination, so where the same
+    /// determination also lists its findings one by one it is not counted again.
+    pub fn considered<'a>(findings: &[&'a Finding]) -> Vec<&'a Finding> {
+        let decided = |f: &Finding| !matches!(f.finding.as_str(), "Outside jurisdiction" | "Withdrawn");
+        let partial = |f: &Finding| f.finding == "Partial maladministration";
         findings
+            .iter()
+            .copied()
+            .filter(|f| decided(f))
+            .filter(|f| {
+                !partial(f)
+                    || !findings
+                        .iter()
+                        .any(|g| g.reference == f.reference && decided(g) && !partial(g))
+            })
+            .collect()
+    }
+
+    /// Adverse findings among the considered ones: severe maladministration, maladministration
+    /// (in full or in part) and service failure.
+    pub fn adverse(findings: &[&Finding]) -> u64 {
+        Self::considered(findings)
             .iter()
             .filter(|f| {
                 matches!(
@@ -137,5 +156,53 @@ impl Determinations {
                 )
             })
             .count() as u64
+    }
+
+    /// Determinations (distinct references) among the findings.
+    pub fn determinations(findings: &[&Finding]) -> u64 {
+        findings
+            .iter()
+            .map(|f| f.reference.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(reference: &str, finding: &str) -> Finding {
+        Finding {
+            reference: reference.into(),
+            date: None,
+            finding: finding.into(),
+            orders: String::new(),
+            compensation_ordered: 0.0,
+            order_due: String::new(),
+            order_due_date: None,
+            order_status: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_rate_is_over_considered_findings_with_partial_maladministration_counted_once() {
+        let all = [
+            finding("A", "Maladministration"),
+            finding("A", "No maladministration"),
+            finding("A", "Partial maladministration"),
+            finding("B", "Partial maladministration"),
+            finding("C", "Service failure"),
+            finding("D", "Outside jurisdiction"),
+            finding("E", "Withdrawn"),
+            finding("F", "Reasonable redress"),
+        ];
+        let refs: Vec<&Finding> = all.iter().collect();
+        // Considered: A's two element findings, B's determination, C, F (A's partial outcome,
+        // D and E are not).
+        assert_eq!(Determinations::considered(&refs).len(), 5);
+        // Adverse: A maladministration, B partial, C service failure.
+        assert_eq!(Determinations::adverse(&refs), 3);
+        assert_eq!(Determinations::determinations(&refs), 6);
     }
 }

@@ -39,6 +39,8 @@ pub(crate) struct StageFigures {
     pub upheld_in_full_or_part: FigureId,
     pub extensions_used: FigureId,
     pub beyond_cap: FigureId,
+    pub beyond_with_good_reason: FigureId,
+    pub agreed_date_missing: FigureId,
     pub notified_late: FigureId,
 }
 
@@ -104,6 +106,11 @@ impl StageFigures {
             upheld_in_full_or_part: l.count(k("upheld_in_full_or_part"), o.upheld + o.partly_upheld),
             extensions_used: l.count(k("extensions_used"), input.extensions.used),
             beyond_cap: l.count(k("beyond_cap"), input.extensions.beyond_cap),
+            beyond_with_good_reason: l.count(
+                k("beyond_with_good_reason"),
+                input.extensions.beyond_with_good_reason,
+            ),
+            agreed_date_missing: l.count(k("agreed_date_missing"), input.extensions.agreed_date_missing),
             notified_late: l.count(k("notified_late"), input.extensions.notified_late),
         };
         l.sum(f.received, &[f.ack_on_time, f.ack_late, f.ack_missing]);
@@ -395,22 +402,48 @@ impl CompensationFigures {
     }
 }
 
-/// The TSM complaint measures, each as the cell of one tenure's figures.
+/// The TSM complaint measures in the Regulator's words, each followed by the counts it rests on,
+/// as the cell of one tenure's figures.
 pub(crate) type TsmPick = fn(&TsmFigures, &Tenure) -> Cell;
-pub(crate) const TSM_MEASURES: [(&str, TsmPick); 4] = [
-    ("CH01(1) Stage 1 complaints per 1,000 homes", |f, t| Cell::Rate {
-        value: f.CH01_stage1_per_1000,
-        num: t.received[0],
+pub(crate) const TSM_MEASURES: [(&str, TsmPick); 11] = [
+    ("Homes owned (CH01 denominator)", |f, _| {
+        f.homes.map_or(Cell::text("not given"), Cell::Total)
     }),
-    ("CH01(2) Stage 2 complaints per 1,000 homes", |f, t| Cell::Rate {
-        value: f.CH01_stage2_per_1000,
-        num: t.received[1],
+    (
+        "CH01(1) Number of stage one complaints received per 1,000 homes",
+        |f, t| Cell::Rate {
+            value: f.CH01_stage1_per_1000,
+            num: t.received[0],
+        },
+    ),
+    ("Stage one complaints received", |_, t| Cell::Fig(t.received[0])),
+    (
+        "CH01(2) Number of stage two complaints received per 1,000 homes",
+        |f, t| Cell::Rate {
+            value: f.CH01_stage2_per_1000,
+            num: t.received[1],
+        },
+    ),
+    ("Stage two complaints received", |_, t| Cell::Fig(t.received[1])),
+    (
+        "CH02(1) Proportion of stage one complaints responded to within the Code's timescales",
+        |f, t| StageFigures::pct(f.CH02_stage1_pct, t.within[0], t.responded[0]),
+    ),
+    ("Stage one responses within timescale", |_, t| {
+        Cell::Fig(t.within[0])
     }),
-    ("CH02(1) Stage 1 responded within timescale", |f, t| {
-        StageFigures::pct(f.CH02_stage1_pct, t.within[0], t.responded[0])
+    ("Stage one responses (CH02 denominator)", |_, t| {
+        Cell::Fig(t.responded[0])
     }),
-    ("CH02(2) Stage 2 responded within timescale", |f, t| {
-        StageFigures::pct(f.CH02_stage2_pct, t.within[1], t.responded[1])
+    (
+        "CH02(2) Proportion of stage two complaints responded to within the Code's timescales",
+        |f, t| StageFigures::pct(f.CH02_stage2_pct, t.within[1], t.responded[1]),
+    ),
+    ("Stage two responses within timescale", |_, t| {
+        Cell::Fig(t.within[1])
+    }),
+    ("Stage two responses (CH02 denominator)", |_, t| {
+        Cell::Fig(t.responded[1])
     }),
 ];
 

@@ -27,7 +27,7 @@ pub use table::{Edition, Suppression, Table, thousands};
 
 use crate::config::Config;
 use crate::domain::period::Period;
-use crate::domain::stage::ResponseClock;
+use crate::domain::stage::CodeVersionBy;
 use crate::error::Result;
 use crate::metrics::Metrics;
 use crate::normalise::DataQuality;
@@ -289,15 +289,25 @@ fn period_text(p: &Period) -> PeriodText {
 fn methodology(figures: &Figures, suppression: &Suppression) -> Methodology {
     let m = &figures.metrics.method;
     let versions = &figures.metrics.code_versions;
-    let clock = match m.response_clock {
-        ResponseClock::CodeCapped => {
-            "from the acknowledgement, but never later than the acknowledgement deadline (code_capped)"
+    let clock = m.response_clock.describe();
+    let metrics = figures.metrics;
+    let responded = &metrics.code_versions_responded;
+    let split = |v: &BTreeMap<String, u64>| {
+        (
+            v.get("2022").copied().unwrap_or(0),
+            v.get("2024").copied().unwrap_or(0),
+        )
+    };
+    let ((r1_2022, r1_2024), (r2_2022, r2_2024)) = (split(&responded.stage1), split(&responded.stage2));
+    let judged_by = match m.code_version_by {
+        CodeVersionBy::ComplaintReceived => {
+            "by the date the complaint was received at stage 1, at both stages"
         }
-        ResponseClock::LiteralAck => "from the acknowledgement date as recorded (literal_ack)",
-        ResponseClock::FromReceipt => {
-            "from receipt, allowing 15 (stage 1) or 25 (stage 2) working days (from_receipt)"
+        CodeVersionBy::StageReceived => {
+            "by the date each stage began: stage 1 by the date received, stage 2 by the date of the escalation request"
         }
     };
+    let missing = &metrics.data_quality.extension_agreed_date_missing;
     let closures = if m.closure_days.is_empty() {
         "No local closure days are treated as non-working days.".to_string()
     } else {
@@ -314,17 +324,21 @@ fn methodology(figures: &Figures, suppression: &Suppression) -> Methodology {
         format!("Working days are Monday to Friday except bank holidays ({}, covering {} to {}). {closures}", m.calendar_source, long_date(m.calendar_covers[0]), long_date(m.calendar_covers[1])),
         "Deadlines count from the day after the starting event: \"within 5 working days of receipt\" is the fifth working day after the day of receipt. A response on the deadline day is in time.".into(),
         format!(
-            "Complaints received at stage 1 before {} are judged by the 2022 Code; later ones by the 2024 Code. Of the stage 1 complaints received in this period, {} were judged by the 2022 Code and {} by the 2024 Code.",
+            "The Code a stage is judged by is chosen {judged_by} ([timeliness] code_version_by): before {} the 2022 Code, from then the 2024 Code. Of the stage 1 complaints received in this period, {} were judged by the 2022 Code and {} by the 2024 Code. Of the responses dated in the period, {r1_2022} at stage 1 and {r2_2022} at stage 2 were judged by the 2022 Code, and {r1_2024} at stage 1 and {r2_2024} at stage 2 by the 2024 Code.",
             long_date(m.code_2024_from),
             versions.get("2022").copied().unwrap_or(0),
-            versions.get("2024").copied().unwrap_or(0)
+            versions.get("2024").copied().unwrap_or(0),
         ),
         "Acknowledgement is due 5 working days after receipt (stage 2: after the escalation request). A missing acknowledgement is not on time.".into(),
         format!("The response deadline is 10 working days (stage 2: 20) counted {clock}."),
-        m.extension_rule.to_string(),
+        format!(
+            "{} In this period {} stage 1 and {} stage 2 extensions were flagged with no agreed date.",
+            m.extension_rule, missing.stage1, missing.stage2
+        ),
+        "Working days to respond are shown two ways, each labelled: from the start of the Code's response clock (the acknowledgement), the count the 10 and 20 working-day targets are about; and from receipt.".into(),
         "Received counts use each stage's received date (stage 2: the escalation request); responses, timeliness and outcomes use the response date; open cases are those received by the as-at date with no response by then.".into(),
         "Refused complaints are shown only in the refused summary. Withdrawn complaints count as received and are never responded or open. Responses dated before their stage was received are left out of timeliness.".into(),
-        "CH01: complaints received per 1,000 homes at the period end, LCRA and LCHO separately. CH02: responses within the Code timescale (including valid extensions) as a share of responses in the period. Percentages and rates are rounded half up to one decimal place from exact counts.".into(),
+        "CH01(1) and CH01(2): stage one and stage two complaints received in the year per 1,000 homes owned at the year end ([homes]; the prior year by [homes.prior]), LCRA and LCHO separately; complaints of any other tenure are in no TSM measure. CH02(1) and CH02(2): responses within the Code's timescales (valid extensions included) as a share of the stage's responses in the year, LCRA and LCHO separately. Figures across every tenure are labelled \"all complaints (not a TSM measure)\". Percentages and rates are rounded half up to one decimal place from exact counts.".into(),
     ];
     Methodology {
         rules,

@@ -66,11 +66,32 @@ pub(crate) enum Cell {
         total: FigureId,
         count: FigureId,
     },
+    /// How far a cell's value is from a published one: shown only when that cell's value is
+    /// (the published figure and the difference would give it away).
+    Difference {
+        value: Option<f64>,
+        of: Box<Cell>,
+    },
 }
 
 impl Cell {
     pub(crate) fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
+    }
+
+    /// The exact value a rate, percentage or number cell carries (before any edition hides it).
+    pub(crate) fn value(&self) -> Option<f64> {
+        match self {
+            Cell::Pct { value, .. }
+            | Cell::Rate { value, .. }
+            | Cell::Number(value)
+            | Cell::Ratio(value, _)
+            | Cell::Mean { value, .. }
+            | Cell::Difference { value, .. } => *value,
+            Cell::Amount(v) => Some(*v),
+            Cell::Total(n) => Some(*n as f64),
+            Cell::Text(_) | Cell::Fig(_) | Cell::Money(_) => None,
+        }
     }
 
     /// The ledger figures a reader learns from this cell as the edition prints it.
@@ -81,6 +102,7 @@ impl Cell {
             Cell::Pct { num, den, .. } if !few(*den) => vec![*num, *den],
             Cell::Rate { num, .. } if !few(*num) => vec![*num],
             Cell::Mean { total, count, .. } => vec![*total, *count],
+            Cell::Difference { of, .. } => of.figures(edition, s, ledger),
             _ => Vec::new(),
         }
     }
@@ -96,6 +118,11 @@ impl Cell {
         let value = |v: Option<f64>| v.map_or(Shows::NotAvailable, Shows::Value);
         match self {
             Cell::Text(t) => Shows::Text(t.clone()),
+            Cell::Difference { value: v, of } => match of.shows(edition, s, d) {
+                Shows::Value(_) => value(*v),
+                Shows::Text(_) => Shows::NotAvailable,
+                hidden => hidden,
+            },
             Cell::Fig(id) | Cell::Money(id) => hidden(*id).unwrap_or(Shows::Value(d.value(*id))),
             Cell::Total(n) => Shows::Value(*n as f64),
             Cell::Amount(v) => Shows::Value(*v),
@@ -147,6 +174,8 @@ impl Cell {
                 thousands(d.value(*den) as u64)
             ),
             Cell::Pct { .. } => format!("{v:.1}%"),
+            Cell::Difference { .. } if format!("{:.1}", v.abs()) == "0.0" => "same".into(),
+            Cell::Difference { .. } => format!("{}{:.1}", if v < 0.0 { "−" } else { "+" }, v.abs()),
             _ => format!("{v:.1}"),
         }
     }

@@ -55,6 +55,7 @@ pub fn build_annual(
         ctx.t3_acknowledgement(),
         ctx.t4_timeliness(),
         ctx.t4_extensions(),
+        ctx.t4_days(),
         ctx.t5_open(),
         ctx.t6_outcomes(),
         ctx.t7_categories(),
@@ -67,6 +68,7 @@ pub fn build_annual(
         super::exclusions_table(figures.quality),
     ];
     builders.extend(ctx.t11_ombudsman());
+    builders.extend(ctx.tsm_published_prior());
     let mut specs = vec![
         (ctx.c1_received(), "Month"),
         (ctx.c2_timeliness(), "Month"),

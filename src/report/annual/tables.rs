@@ -2,12 +2,16 @@
 //! order they are read. Counts come from the registered figures ([`super::register`]).
 
 use super::Context;
-use crate::metrics::{pct, per_1000};
+use crate::config::PublishedMeasures;
+use crate::metrics::pct;
 use crate::report::determinations::Determinations;
 use crate::report::figures::StageFigures;
 use crate::report::figures::{TSM_MEASURES, tsm_cell};
 use crate::report::table::{Cell, TableBuilder};
 use crate::report::{long_date, outcome_cells};
+
+/// The row of figures across every tenure, which the Regulator's measures do not use.
+pub(crate) const ALL_TENURES: &str = "All complaints, every tenure (not a TSM measure)";
 
 impl Context<'_> {
     pub(super) fn t1_volumes(&self) -> TableBuilder {
@@ -65,7 +69,10 @@ impl Context<'_> {
         let mut t = TableBuilder::new(
             "T2",
             "T2 Complaints per 1,000 homes (CH01)",
-            "Homes owned at the period end; complaints whose tenure is neither LCRA nor LCHO count only in the all-homes row.",
+            &format!(
+                "CH01(1) and CH01(2): complaints received at each stage per 1,000 homes of the same tenure owned on {}. Complaints from other tenures (leasehold, market rent, none recorded) have no stock to be divided by: they are counted in the last row only.",
+                self.stock_date().map_or("the period end".into(), long_date)
+            ),
             &[
                 "Homes",
                 "Number of homes",
@@ -75,13 +82,11 @@ impl Context<'_> {
                 "Stage 2 per 1,000",
             ],
         );
-        let mut homes_total = 0;
         for (tenure, name) in [
             ("LCRA", "Low cost rental (LCRA)"),
             ("LCHO", "Low cost home ownership (LCHO)"),
         ] {
             if let (Some(f), Some(ids)) = (self.m.tsm.get(tenure), self.f.tenures.get(tenure)) {
-                homes_total += f.homes.unwrap_or(0);
                 t = t.row(vec![
                     Cell::text(name),
                     f.homes.map_or(Cell::text("not given"), Cell::Total),
@@ -99,21 +104,19 @@ impl Context<'_> {
             }
         }
         let [y1, y2] = &self.f.year;
-        let rate = |n: u64| per_1000(n, homes_total);
         t.row(vec![
-            Cell::text("All homes"),
-            Cell::Total(homes_total),
+            Cell::text(ALL_TENURES),
+            Cell::text("–"),
             Cell::Fig(y1.received),
-            Cell::Rate {
-                value: rate(self.m.stage1.received),
-                num: y1.received,
-            },
+            Cell::text("–"),
             Cell::Fig(y2.received),
-            Cell::Rate {
-                value: rate(self.m.stage2.received),
-                num: y2.received,
-            },
+            Cell::text("–"),
         ])
+    }
+
+    /// The date this year's stock was counted (the CH01 denominators), when homes are given.
+    fn stock_date(&self) -> Option<chrono::NaiveDate> {
+        self.m.tsm.values().find_map(|f| f.stock_date)
     }
 
     pub(super) fn t3_acknowledgement(&self) -> TableBuilder {
@@ -147,7 +150,7 @@ impl Context<'_> {
         let mut t = TableBuilder::new(
             "T4",
             "T4 Response timeliness",
-            "Responses dated in the period. Within timescale = within the base timescale or a valid extension (CH02).",
+            "Responses dated in the period, every tenure (all complaints, not a TSM measure: CH02 by tenure is in the TSM table). Within timescale = within the base timescale or a valid extension.",
             &[
                 "Stage",
                 "Responded",
@@ -172,27 +175,58 @@ impl Context<'_> {
         t
     }
 
-    /// T4a: extensions and days to respond (apart from T4, so neither table is too wide to read).
+    /// T4a: extensions, judged as the Code words them (6.4, 6.15).
     pub(super) fn t4_extensions(&self) -> TableBuilder {
         let mut t = TableBuilder::new(
             "T4X",
-            "T4a Extensions and working days to respond",
-            "Responses dated in the period. Beyond Code maximum: the agreed date was capped. Notified late: the extension does not count.",
+            "T4a Extensions",
+            "Responses dated in the period. The Code allows no more than 10 working days (stage 1) or 20 (stage 2) without good reason. Beyond without good reason: the deadline stops at 10/20 working days. Beyond with good reason: the agreed date is the deadline. No agreed date: counted as the full 10/20 working days. Notified late: the extension does not count.",
             &[
                 "Stage",
                 "Extensions used",
-                "Beyond Code maximum",
+                "Beyond 10/20 working days without good reason",
+                "Beyond 10/20 working days with good reason",
+                "No agreed date recorded",
                 "Notified late",
-                "Median working days",
-                "Mean working days",
             ],
         );
-        for (name, s, f) in self.stages() {
+        for (name, _, f) in self.stages() {
             t = t.row(vec![
                 Cell::text(name),
                 Cell::Fig(f.extensions_used),
                 Cell::Fig(f.beyond_cap),
+                Cell::Fig(f.beyond_with_good_reason),
+                Cell::Fig(f.agreed_date_missing),
                 Cell::Fig(f.notified_late),
+            ]);
+        }
+        t
+    }
+
+    /// T4b: working days to respond, on the Code's clock (beside its target) and from receipt.
+    pub(super) fn t4_days(&self) -> TableBuilder {
+        let mut t = TableBuilder::new(
+            "T4D",
+            "T4b Working days to respond",
+            &format!(
+                "Responses dated in the period. The Code's clock, which the target is about, starts at the acknowledgement: here it runs {}. The days from receipt add the time taken to acknowledge.",
+                self.m.method.response_clock.describe()
+            ),
+            &[
+                "Stage",
+                "Code target",
+                "Median on the Code's clock",
+                "Mean on the Code's clock",
+                "Median from receipt",
+                "Mean from receipt",
+            ],
+        );
+        for ((name, s, _), target) in self.stages().into_iter().zip(["10", "20"]) {
+            t = t.row(vec![
+                Cell::text(name),
+                Cell::text(target),
+                Cell::Ratio(s.median_working_days_from_ack, s.responded),
+                Cell::Ratio(s.mean_working_days_from_ack, s.responded),
                 Cell::Ratio(s.median_working_days_to_respond, s.responded),
                 Cell::Ratio(s.mean_working_days_to_respond, s.responded),
             ]);
@@ -313,11 +347,11 @@ impl Context<'_> {
         let m = self.m;
         let [y1, y2] = &self.f.year;
         let referred = self.determinations.map(|d| {
-            let f = d.within(self.period.start, self.period.end);
-            f.iter()
-                .map(|x| x.reference.clone())
-                .collect::<std::collections::BTreeSet<_>>()
-                .len() as u64
+            let prior = self.period.prior();
+            (
+                Determinations::determinations(&d.within(self.period.start, self.period.end)),
+                Determinations::determinations(&d.within(prior.start, prior.end)),
+            )
         });
         let prior = self.prior.zip(self.f.prior.as_ref());
         let mut t = TableBuilder::new(
@@ -342,11 +376,11 @@ impl Context<'_> {
                 StageFigures::pct(p.escalation_rate_pct, f[1].received, f[0].received)
             }),
         ]);
-        if let Some(n) = referred {
+        if let Some((now, before)) = referred {
             t = t.row(vec![
                 Cell::text("Ombudsman determinations in the period"),
-                Cell::Total(n),
-                Cell::text("–"),
+                Cell::Total(now),
+                Cell::Total(before),
             ]);
         }
         t
@@ -394,19 +428,33 @@ impl Context<'_> {
             ]);
         }
         let total: f64 = findings.iter().map(|f| f.compensation_ordered).sum();
-        let rate = pct(
-            Determinations::maladministration(&findings),
-            findings.len() as u64,
-        );
-        t = t.row(vec![
-            Cell::text("All findings"),
-            Cell::Total(findings.len() as u64),
-            Cell::Amount(total),
-        ]);
-        Some(t.note(format!(
-            "Maladministration rate (severe maladministration, maladministration, partial maladministration and service failure as a share of findings): {}.",
-            rate.map_or("n/a".into(), |r| format!("{r:.1}%"))
-        )))
+        let considered = Determinations::considered(&findings).len() as u64;
+        let adverse = Determinations::adverse(&findings);
+        Some(
+            t.row(vec![
+                Cell::text("All findings"),
+                Cell::Total(findings.len() as u64),
+                Cell::Amount(total),
+            ])
+            .row(vec![
+                Cell::text("Considered findings (the rate's denominator)"),
+                Cell::Total(considered),
+                Cell::text("–"),
+            ])
+            .row(vec![
+                Cell::text("Adverse findings"),
+                Cell::Total(adverse),
+                Cell::text("–"),
+            ])
+            .row(vec![
+                Cell::text("Maladministration rate, % of considered findings"),
+                Cell::Ratio(pct(adverse, considered), considered),
+                Cell::text("–"),
+            ])
+            .note(
+                "Maladministration rate: findings of severe maladministration, maladministration (in full or in part) and service failure as a share of the findings the Ombudsman considered. Outside jurisdiction and withdrawn are not considered findings; partial maladministration is the outcome of a whole determination, counted once, and not again where the determination's findings are listed one by one.",
+            ),
+        )
     }
 
     pub(super) fn refused_table(&self) -> TableBuilder {
@@ -432,10 +480,19 @@ impl Context<'_> {
 
     pub(super) fn tsm_table(&self) -> TableBuilder {
         let config = self.config;
+        let prior_stock = self.prior.and_then(|p| p.tsm.values().find_map(|f| f.stock_date));
         let mut t = TableBuilder::new(
             "TSM",
             "Tenant Satisfaction Measures: complaints",
-            "CH01 per 1,000 homes; CH02 counts responses within the Code timescale including valid extensions; TP09 from the tenant perception survey.",
+            &format!(
+                "The Regulator's measures for low cost rental (LCRA) and low cost home ownership (LCHO) homes, each with the counts it rests on. Homes owned on {}{}. CH02 counts responses within the Code's timescales, valid extensions included. TP09 comes from the tenant perception survey.",
+                self.stock_date().map_or("the period end".into(), long_date),
+                match (self.prior, prior_stock) {
+                    (Some(_), Some(d)) => format!(" (prior year: {})", long_date(d)),
+                    (Some(_), None) => " (prior year: not given, so its CH01 is not worked out)".into(),
+                    (None, _) => String::new(),
+                }
+            ),
             &[
                 "Measure",
                 "LCRA this year",
@@ -462,10 +519,77 @@ impl Context<'_> {
             tp(config.tsm.TP09_LCHO),
             tp(config.tsm.TP09_prior_LCHO),
         ]);
-        match &config.tsm.TP09_note {
-            Some(note) => t.note(format!("TP09: {note}")),
-            None => t,
+        let s = &self.m.satisfaction;
+        let before = self.prior.map(|p| &p.satisfaction);
+        let own = |pct: Option<f64>, responses: u64| match responses {
+            0 => Cell::text("no responses"),
+            _ => Cell::Ratio(pct, responses),
+        };
+        t = t.row(vec![
+            Cell::text("Own post-complaint survey: % satisfied with how the complaint was handled (all tenures, not a TSM measure)"),
+            own(s.pct, s.responses),
+            before.map_or(Cell::text("–"), |b| own(b.pct, b.responses)),
+            Cell::text("–"),
+            Cell::text("–"),
+        ]);
+        if let Some(note) = &config.tsm.TP09_note {
+            t = t.note(format!("TP09: {note}"));
         }
+        t.note(format!(
+            "Own survey: the satisfaction recorded in the export for complaints answered in the period, {} answers (prior year: {}). TP09 asks tenants who complained in the last 12 months in the tenant perception survey, so the two differ in who is asked and when.",
+            crate::report::thousands(s.responses),
+            before.map_or("–".into(), |b| crate::report::thousands(b.responses))
+        ))
+    }
+
+    /// The prior year's TSM measures as published (`[tsm.published_prior]`) beside the same
+    /// measures recomputed from this export, with the difference.
+    pub(super) fn tsm_published_prior(&self) -> Option<TableBuilder> {
+        let published = &self.config.tsm.published_prior;
+        if published.lcra.is_none() && published.lcho.is_none() {
+            return None;
+        }
+        let mut t = TableBuilder::new(
+            "TSMP",
+            "Prior-year TSM measures: as published and as recomputed",
+            "Published: the figures submitted to the Regulator last year ([tsm.published_prior]). Recomputed: the same measures from this export with the prior year's stock. Difference: recomputed minus published (per 1,000 homes, or percentage points); a difference means records changed since, or the basis did, and the published figure stands unless restated.",
+            &["Measure", "Tenure", "Published", "Recomputed", "Difference"],
+        );
+        type Measure = (
+            &'static str,
+            usize,
+            &'static str,
+            fn(&PublishedMeasures) -> Option<f64>,
+        );
+        let measures: [Measure; 4] = [
+            ("CH01(1) per 1,000 homes", 1, "", |p| p.CH01_1),
+            ("CH01(2) per 1,000 homes", 3, "", |p| p.CH01_2),
+            ("CH02(1) % within timescale", 5, "%", |p| p.CH02_1),
+            ("CH02(2) % within timescale", 8, "%", |p| p.CH02_2),
+        ];
+        for tenure in ["LCRA", "LCHO"] {
+            let Some(given) = published.tenure(tenure) else {
+                continue;
+            };
+            for (name, row, unit, value) in measures {
+                let Some(value) = value(given) else {
+                    continue;
+                };
+                let recomputed = tsm_cell(TSM_MEASURES[row].1, self.prior, &self.f.prior_tenures, tenure);
+                let difference = Cell::Difference {
+                    value: recomputed.value().map(|r| r - value),
+                    of: Box::new(recomputed.clone()),
+                };
+                t = t.row(vec![
+                    Cell::text(name),
+                    Cell::text(tenure),
+                    Cell::text(format!("{value:.1}{unit}")),
+                    recomputed,
+                    difference,
+                ]);
+            }
+        }
+        Some(t)
     }
 
     pub(super) fn channels_table(&self) -> TableBuilder {

@@ -3,7 +3,7 @@
 use super::{Context, signed};
 use crate::metrics::pct;
 use crate::report::Tile;
-use crate::report::determinations::{Determinations, Finding};
+use crate::report::determinations::Determinations;
 use crate::report::disclosure::{Disclosed, FigureId, Ledger};
 use crate::report::table::{self, Cell, Edition, Suppression};
 
@@ -99,12 +99,12 @@ impl Context<'_> {
                 p.map(|p| p.stage2.received),
             ),
             pct_tile(
-                "Stage 1 responded within timescale (CH02)",
+                "Stage 1 responded within timescale (all complaints, not a TSM measure)",
                 m.stage1.within_timescale_pct,
                 p.map(|p| p.stage1.within_timescale_pct),
             ),
             pct_tile(
-                "Stage 2 responded within timescale (CH02)",
+                "Stage 2 responded within timescale (all complaints, not a TSM measure)",
                 m.stage2.within_timescale_pct,
                 p.map(|p| p.stage2.within_timescale_pct),
             ),
@@ -127,7 +127,7 @@ impl Context<'_> {
                 2,
                 TileSpec {
                     tile: Tile {
-                        label: "Stage 1 complaints per 1,000 homes (CH01, LCRA)".into(),
+                        label: "CH01(1) Stage 1 complaints per 1,000 LCRA homes".into(),
                         value: f.CH01_stage1_per_1000.map_or("n/a".into(), |v| format!("{v:.1}")),
                         prior: prior_lcra
                             .map(|t| t.CH01_stage1_per_1000.map_or("n/a".into(), |v| format!("{v:.1}"))),
@@ -152,21 +152,15 @@ impl Context<'_> {
             let now = d.within(self.period.start, self.period.end);
             let prior = self.period.prior();
             let before = d.within(prior.start, prior.end);
-            let refs = |f: &[&Finding]| {
-                f.iter()
-                    .map(|x| x.reference.clone())
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .len() as u64
-            };
             specs.push(TileSpec::plain(count_tile(
                 "Ombudsman determinations",
-                refs(&now),
-                Some(refs(&before)),
+                Determinations::determinations(&now),
+                Some(Determinations::determinations(&before)),
             )));
             specs.push(TileSpec::plain(count_tile(
-                "Maladministration findings",
-                Determinations::maladministration(&now),
-                Some(Determinations::maladministration(&before)),
+                "Ombudsman adverse findings (severe maladministration, maladministration, service failure)",
+                Determinations::adverse(&now),
+                Some(Determinations::adverse(&before)),
             )));
         }
         // The headline amount is published: it is registered as public, so the stage amounts

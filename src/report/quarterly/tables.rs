@@ -159,7 +159,7 @@ impl QuarterContext<'_> {
                 "Amount",
                 "Mean",
                 "Extensions used",
-                "Beyond Code maximum",
+                "Beyond 10/20 working days without good reason",
                 "Notified late",
             ],
         );
