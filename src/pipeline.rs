@@ -125,7 +125,20 @@ impl Pipeline {
         observer: &dyn Observer,
     ) -> Result<Analysis> {
         let raws = self.ingest(fingerprints, observer)?;
-        let (mut normalised, pending) = self.normalise_now(raws, observer)?;
+        let (normalised, pending) = self.normalise_now(raws, observer)?;
+        let mut analysis = self.judge(normalised, request, observer)?;
+        await_fingerprints(&mut analysis.normalised.quality, &pending);
+        Ok(analysis)
+    }
+
+    /// Stages 3 and 4 on a table already normalised: classified against the Code, and the
+    /// figures for the period asked for (and the year before, when the data covers it).
+    pub fn judge(
+        self,
+        normalised: Normalised,
+        request: Request,
+        observer: &dyn Observer,
+    ) -> Result<Analysis> {
         let Pipeline { config, calendar, .. } = self;
         let as_at = request
             .as_at
@@ -145,7 +158,6 @@ impl Pipeline {
             rules: &rules,
         };
         let metrics = step(observer, "metrics", || metrics::compute(&input, period, observer))?;
-        await_fingerprints(&mut normalised.quality, &pending);
         Ok(Analysis {
             config,
             period,

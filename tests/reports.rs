@@ -495,18 +495,39 @@ fn annual_for_another_year_is_that_years_report() {
         // none in 2022/23.
         assert_eq!(tile(&data, "Ombudsman determinations")["value"], "2");
         assert_eq!(tile(&data, "Ombudsman determinations")["prior"], "0");
-        assert_eq!(tile(&data, "Maladministration findings")["value"], "1");
+        assert_eq!(
+            tile(
+                &data,
+                "Ombudsman adverse findings (severe maladministration, maladministration, service failure)"
+            )["value"],
+            "1"
+        );
         let t11 = table_rows(&data, "T11");
-        let findings: Vec<(&str, &str)> = t11
+        let findings: Vec<(&str, &str, &str)> = t11
             .iter()
-            .map(|r| (r[0].as_str().unwrap(), r[2].as_str().unwrap()))
+            .map(|r| {
+                (
+                    r[0].as_str().unwrap(),
+                    r[1].as_str().unwrap(),
+                    r[2].as_str().unwrap(),
+                )
+            })
             .collect();
+        // Both findings were considered, one adverse: too few for a rate in the web edition.
+        let rate = if name == "report-data.json" {
+            "50.0"
+        } else {
+            "n/a (n<10)"
+        };
         assert_eq!(
             findings,
             [
-                ("Maladministration", "£600.00"),
-                ("No maladministration", "£0.00"),
-                ("All findings", "£600.00")
+                ("Maladministration", "1", "£600.00"),
+                ("No maladministration", "1", "£0.00"),
+                ("All findings", "2", "£600.00"),
+                ("Considered findings (the rate's denominator)", "2", "–"),
+                ("Adverse findings", "1", "–"),
+                ("Maladministration rate, % of considered findings", rate, "–"),
             ]
         );
     }

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::ingest::Fingerprints;
 use crate::observe::step;
 use crate::report::typeset::warm_up_in_background;
-use crate::report::{Edition, Figures, ReportInputs, Template, build_annual};
+use crate::report::{Edition, Figures, ReportInputs, Template, build_annual, points_to_check};
 
 pub fn run(args: &AnnualArgs) -> Result<i32> {
     warm_up_in_background();
@@ -59,6 +59,9 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
     let metrics = serde_json::to_vec_pretty(&analysis.metrics).expect("metrics serialise");
     written.push(out.write("metrics.json", &metrics)?);
     written.push(out.write("data-quality.csv", &output::data_quality_csv(analysis.quality()))?);
-    output::report_written(&written, &inputs.warnings, &missing);
+    let mut warnings = inputs.warnings.clone();
+    warnings.extend(analysis.metrics.warnings.iter().cloned());
+    let points = points_to_check(config, &analysis.metrics, &inputs);
+    output::report_written(&written, &warnings, &points, &missing);
     Ok(0)
 }

@@ -29,7 +29,7 @@ const NARRATIVE: [(&str, &str); 6] = [
     ),
     (
         "narrative/ombudsman.md",
-        "Summarise the Housing Ombudsman's annual report on our performance, or say that none was issued.\n",
+        "Anything to add to the Housing Ombudsman's annual report on our performance: its figures come from [[ombudsman_report]] in config.toml.\n",
     ),
     ("narrative/ombudsman-other.md", ""),
 ];

@@ -283,9 +283,17 @@ impl Editions<'_> {
 }
 
 /// Prints the warnings, then what was written (charts counted, not listed).
-pub(super) fn report_written(written: &[PathBuf], warnings: &[String], missing: &[String]) {
+pub(super) fn report_written(
+    written: &[PathBuf],
+    warnings: &[String],
+    points: &[String],
+    missing: &[String],
+) {
     for warning in warnings {
         eprintln!("warning: {warning}");
+    }
+    for point in points {
+        eprintln!("check: {point}");
     }
     if !missing.is_empty() {
         eprintln!(

@@ -71,6 +71,6 @@ pub fn run(args: &QuarterlyArgs) -> Result<i32> {
     }
     .write(editions, &observer)?;
     out.remove_stale_charts(&written, |name| name.starts_with(&format!("{data_stem}-")));
-    output::report_written(&written, &[], &missing);
+    output::report_written(&written, &[], &[], &missing);
     Ok(0)
 }

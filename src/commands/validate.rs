@@ -8,17 +8,23 @@ use crate::domain::text::count_of;
 use crate::error::Result;
 use crate::ingest::Fingerprints;
 use crate::normalise::{DataQuality, Normalised};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, Request};
+use crate::report::{ReportInputs, points_to_check};
 
 pub fn run(args: &ValidateArgs) -> Result<i32> {
     match (args.format, load(args)) {
-        (OutputFormat::Json, Ok(normalised)) => {
+        (OutputFormat::Json, Ok((normalised, points))) => {
+            let mut body = serde_json::to_value(&normalised.quality).expect("quality serialises");
+            body["points_to_check"] = serde_json::json!(points);
             println!(
                 "{}",
-                serde_json::to_string_pretty(&normalised.quality).expect("quality serialises")
+                serde_json::to_string_pretty(&body).expect("quality serialises")
             );
         }
-        (OutputFormat::Text, Ok(normalised)) => print!("{}", render_text(&normalised.quality)),
+        (OutputFormat::Text, Ok((normalised, points))) => {
+            print!("{}", render_text(&normalised.quality));
+            print!("{}", render_points(&points));
+        }
         (OutputFormat::Json, Err(error)) => {
             // Scripts get a JSON answer on stdout even when the data cannot be read.
             let body = serde_json::json!({ "error": error.to_string(), "exit_code": error.exit_code() });
@@ -33,13 +39,52 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// The exports read and normalised, with their fingerprints.
-fn load(args: &ValidateArgs) -> Result<Normalised> {
+/// The exports read and normalised, with their fingerprints; and, when the config sets a
+/// period and names a self-assessment or last year's published TSM, the points to check
+/// against the period's figures.
+fn load(args: &ValidateArgs) -> Result<(Normalised, Vec<String>)> {
     let pipeline = Pipeline::open(&args.input.config, &args.input.inputs)?;
     let progress = Progress::for_inputs(pipeline.files());
     let loaded = pipeline.load(Fingerprints::Printed, &progress);
     progress.finish();
-    loaded
+    let normalised = loaded?;
+    let config = pipeline.config();
+    let published = &config.tsm.published_prior;
+    let worth_checking =
+        config.narrative.self_assessment.is_some() || published.lcra.is_some() || published.lcho.is_some();
+    if !config.has_period() || !worth_checking {
+        return Ok((normalised, Vec::new()));
+    }
+    let inputs = ReportInputs::load(config)?;
+    // The data's own account stands even when its figures cannot be worked out.
+    match pipeline.judge(normalised.clone(), Request::default(), &Progress::timings_only()) {
+        Ok(analysis) => {
+            let points = points_to_check(&analysis.config, &analysis.metrics, &inputs);
+            Ok((normalised, points))
+        }
+        Err(error) => Ok((
+            normalised,
+            vec![format!(
+                "the self-assessment could not be checked against the figures: {error}"
+            )],
+        )),
+    }
+}
+
+/// The points to check in what the landlord wrote, after the data's account.
+fn render_points(points: &[String]) -> String {
+    let mut out = String::new();
+    if !points.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nPoints to check before the annual report ({})",
+            points.len()
+        );
+        for point in points {
+            let _ = writeln!(out, "  - {point}");
+        }
+    }
+    out
 }
 
 /// What to map next, first: the fields not found (with what they cost and the likeliest

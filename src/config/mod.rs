@@ -16,8 +16,10 @@ use crate::error::{Error, Result};
 use messages::{in_plain_words, with_closest_key};
 
 mod messages;
+mod ombudsman;
 mod tsm;
 
+pub use ombudsman::{OmbudsmanReport, report_for};
 pub use tsm::{HomesSection, HomesTable, PriorHomes, PublishedMeasures, PublishedPrior, Stocks, TsmSection};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -46,6 +48,9 @@ pub struct Config {
     pub publication: PublicationSection,
     #[serde(default)]
     pub quarterly: QuarterlySection,
+    /// `[[ombudsman_report]]`: the Ombudsman's annual landlord performance reports (8.1(e)).
+    #[serde(default, rename = "ombudsman_report")]
+    pub ombudsman_reports: Vec<OmbudsmanReport>,
     /// Folder holding the config file; every relative path in the config resolves against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -74,6 +79,11 @@ pub struct ReportSection {
     pub approved_on: Option<NaiveDate>,
     /// Who approved it, e.g. "Board of Riverside Vale Homes".
     pub approved_by: Option<String>,
+    /// Who completed the self-assessment, and when the governing body approved it (a TOML
+    /// self-assessment can say so itself; these fill in what it does not).
+    pub self_assessment_completed_by: Option<String>,
+    #[serde(default, deserialize_with = "opt_date")]
+    pub self_assessment_approved_on: Option<NaiveDate>,
     /// The most categories (channels, refusal reasons) a table or chart lists; the rest are
     /// one row, "Other (n categories)". The data files keep every value. Default 20.
     pub values_listed: Option<usize>,

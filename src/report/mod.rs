@@ -9,6 +9,7 @@ pub(crate) mod disclosure;
 pub(crate) mod figures;
 mod legend;
 pub(crate) mod narrative;
+mod points;
 mod printable;
 mod quarterly;
 pub(crate) mod self_assessment;
@@ -22,6 +23,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use annual::build_annual;
+pub use points::points_to_check;
 pub use quarterly::{OPEN_CASES_READ, QuarterFigures, build_quarterly, narrative_key};
 pub use table::{Edition, Suppression, Table, thousands};
 
@@ -133,7 +135,15 @@ impl ReportInputs {
         inputs.governing_body_response = response;
         inputs.narrative = narrative;
         if let Some(path) = &n.self_assessment {
-            let sa = self_assessment::read(&config.resolve(path))?;
+            let mut sa = self_assessment::read(&config.resolve(path))?;
+            let r = &config.report;
+            sa.completed_by = sa.completed_by.or(r.self_assessment_completed_by.clone());
+            sa.approved_on = sa.approved_on.or(r.self_assessment_approved_on.map(long_date));
+            if sa.completed_by.is_none() || sa.approved_on.is_none() {
+                inputs.missing_annual.push(
+                    "self_assessment: who completed it and when the governing body approved it are not recorded ([report] self_assessment_completed_by and self_assessment_approved_on)".into(),
+                );
+            }
             inputs
                 .warnings
                 .extend(sa.warnings.iter().map(|w| format!("self-assessment: {w}")));
@@ -205,6 +215,10 @@ pub struct ReportData {
     pub tables: BTreeMap<String, Table>,
     pub charts: BTreeMap<String, Chart>,
     pub narrative: BTreeMap<&'static str, Vec<Block>>,
+    /// Annual reports: what section 8.1(e) says of the Ombudsman's annual landlord report.
+    pub ombudsman_report: Option<String>,
+    /// Board edition: where what the landlord wrote disagrees with the figures.
+    pub points_to_check: Vec<String>,
     pub methodology: Methodology,
     pub warnings: Vec<String>,
     /// What is still a placeholder: non-empty makes every page say "DRAFT — not for publication".
@@ -262,12 +276,12 @@ fn organisation(config: &Config) -> String {
 }
 
 /// "1 Apr 2024": the one date format of both reports.
-fn long_date(d: NaiveDate) -> String {
+pub(crate) fn long_date(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
 /// "2024/25" for a financial year, else "1 April 2024 to 30 June 2024".
-fn period_label(p: &Period) -> String {
+pub(crate) fn period_label(p: &Period) -> String {
     let label = p.label();
     match label.split_once('-') {
         Some((a, b)) if a.len() == 4 && b.len() == 2 => format!("{a}/{b}"),
@@ -307,7 +321,6 @@ fn methodology(figures: &Figures, suppression: &Suppression) -> Methodology {
             "by the date each stage began: stage 1 by the date received, stage 2 by the date of the escalation request"
         }
     };
-    let missing = &metrics.data_quality.extension_agreed_date_missing;
     let closures = if m.closure_days.is_empty() {
         "No local closure days are treated as non-working days.".to_string()
     } else {
@@ -332,8 +345,8 @@ fn methodology(figures: &Figures, suppression: &Suppression) -> Methodology {
         "Acknowledgement is due 5 working days after receipt (stage 2: after the escalation request). A missing acknowledgement is not on time.".into(),
         format!("The response deadline is 10 working days (stage 2: 20) counted {clock}."),
         format!(
-            "{} In this period {} stage 1 and {} stage 2 extensions were flagged with no agreed date.",
-            m.extension_rule, missing.stage1, missing.stage2
+            "{} Extensions flagged with no agreed date are counted in T4a (\"No agreed date recorded\").",
+            m.extension_rule
         ),
         "Working days to respond are shown two ways, each labelled: from the start of the Code's response clock (the acknowledgement), the count the 10 and 20 working-day targets are about; and from receipt.".into(),
         "Received counts use each stage's received date (stage 2: the escalation request); responses, timeliness and outcomes use the response date; open cases are those received by the as-at date with no response by then.".into(),

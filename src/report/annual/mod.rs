@@ -2,6 +2,7 @@
 //! (T1–T11), charts (C1–C10) and headline tiles, built from the period's figures.
 
 mod charts;
+mod ombudsman;
 mod register;
 mod tables;
 mod tiles;
@@ -69,6 +70,8 @@ pub fn build_annual(
     ];
     builders.extend(ctx.t11_ombudsman());
     builders.extend(ctx.tsm_published_prior());
+    let (ombudsman_report, ombudsman_table) = ctx.ombudsman_report();
+    builders.extend(ombudsman_table);
     let mut specs = vec![
         (ctx.c1_received(), "Month"),
         (ctx.c2_timeliness(), "Month"),
@@ -84,8 +87,12 @@ pub fn build_annual(
     let tiles = ctx.tiles(&mut ledger);
     let tile_figures: Vec<FigureId> = tiles.iter().flat_map(|t| t.figures()).collect();
     let published = super::publish(&ledger, &builders, &specs, &tile_figures, edition, suppression)?;
+    // The figures' warnings count cases outside the disclosure ledger (some of them few):
+    // they are for the governing body, not the website.
     let mut warnings = inputs.warnings.clone();
-    warnings.extend(m.warnings.iter().cloned());
+    if edition == Edition::Board {
+        warnings.extend(m.warnings.iter().cloned());
+    }
     let organisation = super::organisation(config);
     Ok(ReportData {
         kind: "annual",
@@ -108,6 +115,11 @@ pub fn build_annual(
         tables: published.tables,
         charts: published.charts,
         narrative: inputs.narrative.clone(),
+        ombudsman_report: Some(ombudsman_report),
+        points_to_check: match edition {
+            Edition::Board => super::points_to_check(config, m, inputs),
+            Edition::Web => Vec::new(),
+        },
         methodology: super::methodology(figures, suppression),
         warnings,
         draft: inputs.placeholders(super::Template::Annual),

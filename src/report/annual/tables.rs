@@ -406,57 +406,6 @@ impl Context<'_> {
         t
     }
 
-    pub(super) fn t11_ombudsman(&self) -> Option<TableBuilder> {
-        let d = self.determinations?;
-        let findings = d.within(self.period.start, self.period.end);
-        let mut t = TableBuilder::new(
-            "T11",
-            "T11 Housing Ombudsman findings",
-            "Findings in determinations made in the period (one determination can contain several findings). The Ombudsman publishes its determinations, so these figures are shown in full.",
-            &["Finding", "Findings", "Compensation ordered"],
-        );
-        for (name, id) in &self.f.findings {
-            let ordered: f64 = findings
-                .iter()
-                .filter(|f| &f.finding == name)
-                .map(|f| f.compensation_ordered)
-                .sum();
-            t = t.row(vec![
-                Cell::text(name.clone()),
-                Cell::Fig(*id),
-                Cell::Amount(ordered),
-            ]);
-        }
-        let total: f64 = findings.iter().map(|f| f.compensation_ordered).sum();
-        let considered = Determinations::considered(&findings).len() as u64;
-        let adverse = Determinations::adverse(&findings);
-        Some(
-            t.row(vec![
-                Cell::text("All findings"),
-                Cell::Total(findings.len() as u64),
-                Cell::Amount(total),
-            ])
-            .row(vec![
-                Cell::text("Considered findings (the rate's denominator)"),
-                Cell::Total(considered),
-                Cell::text("–"),
-            ])
-            .row(vec![
-                Cell::text("Adverse findings"),
-                Cell::Total(adverse),
-                Cell::text("–"),
-            ])
-            .row(vec![
-                Cell::text("Maladministration rate, % of considered findings"),
-                Cell::Ratio(pct(adverse, considered), considered),
-                Cell::text("–"),
-            ])
-            .note(
-                "Maladministration rate: findings of severe maladministration, maladministration (in full or in part) and service failure as a share of the findings the Ombudsman considered. Outside jurisdiction and withdrawn are not considered findings; partial maladministration is the outcome of a whole determination, counted once, and not again where the determination's findings are listed one by one.",
-            ),
-        )
-    }
-
     pub(super) fn refused_table(&self) -> TableBuilder {
         let mut t = TableBuilder::new(
             "TR",

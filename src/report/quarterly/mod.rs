@@ -134,6 +134,8 @@ pub fn build_quarterly(
         tables: published.tables,
         charts: published.charts,
         narrative,
+        ombudsman_report: None,
+        points_to_check: Vec::new(),
         methodology: super::methodology(
             &Figures {
                 config,
@@ -143,7 +145,11 @@ pub fn build_quarterly(
             },
             suppression,
         ),
-        warnings: this.warnings.clone(),
+        // As in the annual report: counts outside the disclosure ledger stay out of the web edition.
+        warnings: match edition {
+            Edition::Board => this.warnings.clone(),
+            Edition::Web => Vec::new(),
+        },
         draft: inputs.placeholders(super::Template::Quarterly),
         quarter: Some(QuarterText {
             label,
