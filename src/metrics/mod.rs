@@ -493,7 +493,7 @@ fn extension_warnings(stage: Stage, e: &Extensions, warnings: &mut Vec<String>) 
     let limit = stage.timescales().cap_2024;
     if e.agreed_date_missing > 0 {
         warnings.push(format!(
-            "{} in the period {} flagged with no agreed date: each is counted as the full {limit} working days (map [columns] stage{n}_extended_due to judge them by the date agreed)",
+            "{} in the period {} flagged with no agreed date: each is counted as the full {limit} working days (record the agreed date in the export's stage{n}_extended_due column to judge them by it)",
             count_of(e.agreed_date_missing, &format!("stage {n} extension"), &format!("stage {n} extensions")),
             if e.agreed_date_missing == 1 { "is" } else { "are" },
         ));

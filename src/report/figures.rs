@@ -405,44 +405,69 @@ impl CompensationFigures {
 /// The TSM complaint measures in the Regulator's words, each followed by the counts it rests on,
 /// as the cell of one tenure's figures.
 pub(crate) type TsmPick = fn(&TsmFigures, &Tenure) -> Cell;
-pub(crate) const TSM_MEASURES: [(&str, TsmPick); 11] = [
-    ("Homes owned (CH01 denominator)", |f, _| {
+
+/// A row of the TSM table: a measure, or a count one rests on (which a table printing counts
+/// beside its percentages can leave out).
+pub(crate) struct TsmRow {
+    pub label: &'static str,
+    pub count_behind: bool,
+    pub pick: TsmPick,
+}
+
+const fn measure(label: &'static str, pick: TsmPick) -> TsmRow {
+    TsmRow {
+        label,
+        count_behind: false,
+        pick,
+    }
+}
+
+const fn count(label: &'static str, pick: TsmPick) -> TsmRow {
+    TsmRow {
+        label,
+        count_behind: true,
+        pick,
+    }
+}
+
+pub(crate) const TSM_MEASURES: [TsmRow; 11] = [
+    measure("Homes owned (CH01 denominator)", |f, _| {
         f.homes.map_or(Cell::text("not given"), Cell::Total)
     }),
-    (
+    measure(
         "CH01(1) Number of stage one complaints received per 1,000 homes",
         |f, t| Cell::Rate {
             value: f.CH01_stage1_per_1000,
             num: t.received[0],
         },
     ),
-    ("Stage one complaints received", |_, t| Cell::Fig(t.received[0])),
-    (
+    count("Stage one complaints received", |_, t| Cell::Fig(t.received[0])),
+    measure(
         "CH01(2) Number of stage two complaints received per 1,000 homes",
         |f, t| Cell::Rate {
             value: f.CH01_stage2_per_1000,
             num: t.received[1],
         },
     ),
-    ("Stage two complaints received", |_, t| Cell::Fig(t.received[1])),
-    (
+    count("Stage two complaints received", |_, t| Cell::Fig(t.received[1])),
+    measure(
         "CH02(1) Proportion of stage one complaints responded to within the Code's timescales",
         |f, t| StageFigures::pct(f.CH02_stage1_pct, t.within[0], t.responded[0]),
     ),
-    ("Stage one responses within timescale", |_, t| {
+    count("Stage one responses within timescale", |_, t| {
         Cell::Fig(t.within[0])
     }),
-    ("Stage one responses (CH02 denominator)", |_, t| {
+    count("Stage one responses (CH02 denominator)", |_, t| {
         Cell::Fig(t.responded[0])
     }),
-    (
+    measure(
         "CH02(2) Proportion of stage two complaints responded to within the Code's timescales",
         |f, t| StageFigures::pct(f.CH02_stage2_pct, t.within[1], t.responded[1]),
     ),
-    ("Stage two responses within timescale", |_, t| {
+    count("Stage two responses within timescale", |_, t| {
         Cell::Fig(t.within[1])
     }),
-    ("Stage two responses (CH02 denominator)", |_, t| {
+    count("Stage two responses (CH02 denominator)", |_, t| {
         Cell::Fig(t.responded[1])
     }),
 ];

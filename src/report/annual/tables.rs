@@ -450,10 +450,10 @@ impl Context<'_> {
                 "LCHO prior year",
             ],
         );
-        for (name, pick) in TSM_MEASURES {
-            let cell = |m, ids, tenure| tsm_cell(pick, m, ids, tenure);
+        for row in TSM_MEASURES {
+            let cell = |m, ids, tenure| tsm_cell(row.pick, m, ids, tenure);
             t = t.row(vec![
-                Cell::text(name),
+                Cell::text(row.label),
                 cell(Some(self.m), &self.f.tenures, "LCRA"),
                 cell(self.prior, &self.f.prior_tenures, "LCRA"),
                 cell(Some(self.m), &self.f.tenures, "LCHO"),
@@ -506,31 +506,35 @@ impl Context<'_> {
         );
         type Measure = (
             &'static str,
-            usize,
+            &'static str,
             &'static str,
             fn(&PublishedMeasures) -> Option<f64>,
         );
         let measures: [Measure; 4] = [
-            ("CH01(1) per 1,000 homes", 1, "", |p| p.CH01_1),
-            ("CH01(2) per 1,000 homes", 3, "", |p| p.CH01_2),
-            ("CH02(1) % within timescale", 5, "%", |p| p.CH02_1),
-            ("CH02(2) % within timescale", 8, "%", |p| p.CH02_2),
+            ("CH01(1)", " per 1,000 homes", "", |p| p.CH01_1),
+            ("CH01(2)", " per 1,000 homes", "", |p| p.CH01_2),
+            ("CH02(1)", " % within timescale", "%", |p| p.CH02_1),
+            ("CH02(2)", " % within timescale", "%", |p| p.CH02_2),
         ];
         for tenure in ["LCRA", "LCHO"] {
             let Some(given) = published.tenure(tenure) else {
                 continue;
             };
-            for (name, row, unit, value) in measures {
+            for (code, name, unit, value) in measures {
                 let Some(value) = value(given) else {
                     continue;
                 };
-                let recomputed = tsm_cell(TSM_MEASURES[row].1, self.prior, &self.f.prior_tenures, tenure);
+                let row = TSM_MEASURES
+                    .iter()
+                    .find(|row| row.label.starts_with(code))
+                    .expect("every measure has its row");
+                let recomputed = tsm_cell(row.pick, self.prior, &self.f.prior_tenures, tenure);
                 let difference = Cell::Difference {
                     value: recomputed.value().map(|r| r - value),
                     of: Box::new(recomputed.clone()),
                 };
                 t = t.row(vec![
-                    Cell::text(name),
+                    Cell::text(format!("{code}{name}")),
                     Cell::text(tenure),
                     Cell::text(format!("{value:.1}{unit}")),
                     recomputed,

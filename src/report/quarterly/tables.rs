@@ -57,9 +57,10 @@ impl QuarterContext<'_> {
             &["Measure", "LCRA", "LCHO"],
         );
         t.counts_beside_pct = true;
-        for (name, pick) in TSM_MEASURES {
-            let cell = |tenure| tsm_cell(pick, Some(&self.f.to_date), &self.tenures, tenure);
-            t = t.row(vec![Cell::text(name), cell("LCRA"), cell("LCHO")]);
+        // The percentages print their counts beside them.
+        for row in TSM_MEASURES.iter().filter(|row| !row.count_behind) {
+            let cell = |tenure| tsm_cell(row.pick, Some(&self.f.to_date), &self.tenures, tenure);
+            t = t.row(vec![Cell::text(row.label), cell("LCRA"), cell("LCHO")]);
         }
         t
     }
