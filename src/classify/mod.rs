@@ -128,14 +128,22 @@ fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules) -> Vec<Vec<E
     use StageColumn as C;
     let s = stage.fields();
     // The Code the stage is judged by, from the complaint's receipt or the stage's own start.
-    let code_date = match rules.code_version_by {
-        CodeVersionBy::ComplaintReceived => col(Field::Received.name()),
-        CodeVersionBy::StageReceived => col(s.received.name()),
+    // Judged by the complaint's receipt, a stage shares the complaint's `code_version` column.
+    let by_complaint = match (stage, rules.code_version_by) {
+        (_, CodeVersionBy::ComplaintReceived) | (Stage::One, _) => true,
+        (Stage::Two, CodeVersionBy::StageReceived) => false,
+    };
+    let code_date = match by_complaint {
+        true => col(Field::Received.name()),
+        false => col(s.received.name()),
     };
     let code_2024 = code_date.gt_eq(date_lit(rules.code_2024_from));
-    let code_version = when(code_2024.clone())
-        .then(lit(CodeVersion::V2024.name()))
-        .otherwise(lit(CodeVersion::V2022.name()));
+    let code_version = match by_complaint {
+        true => col(CODE_VERSION),
+        false => when(code_2024.clone())
+            .then(lit(CodeVersion::V2024.name()))
+            .otherwise(lit(CodeVersion::V2022.name())),
+    };
     let c = |column: StageColumn| col(column.name(stage));
     let name = |column: StageColumn| column.name(stage);
     let received = col(s.received.name());
