@@ -64,7 +64,7 @@ impl Context<'_> {
     pub(super) fn c3_days(&self) -> ChartSpec {
         let mut c = ChartSpec::new(
             "C3",
-            "Stage 1 responses and median working days to respond",
+            "Stage 1 responses and median working days from receipt to response",
             self.month_labels(),
             Layout::Grouped,
             "Stage 1 responses",
@@ -76,11 +76,11 @@ impl Context<'_> {
         )];
         c.secondary = Some((
             Series::ratios(
-                "Median working days",
+                "Median working days from receipt",
                 months.iter().map(|r| r.median_working_days_stage1).collect(),
                 months.iter().map(|r| r.stage1_responded).collect(),
             ),
-            "Median working days".into(),
+            "Median working days from receipt".into(),
         ));
         c
     }
