@@ -1,4 +1,4 @@
-//! The configuration file (TOML). Its keys are a contract with users: see README "Configuration".
+//! The configuration file (TOML). Its keys are a contract with users: see docs/configuration.md (README "Configuration" lists the tables).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
