@@ -1,4 +1,5 @@
-//! The configuration file (TOML). Its keys are a contract with users: see docs/configuration.md (README "Configuration" lists the tables).
+//! The configuration file (TOML). Its keys are a contract with users: every one is described in
+//! docs/configuration.md, and README "Configuration" lists the tables.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,6 @@ use serde::{Deserialize, Deserializer};
 use crate::domain::calendar::Division;
 use crate::domain::canonical::Field;
 use crate::domain::dates::{DateOrder, parse_config_date};
-
 use crate::domain::period::Period;
 use crate::domain::stage::{CodeVersionBy, ResponseClock};
 use crate::error::{Error, Result};
