@@ -3,11 +3,15 @@
 use super::output::{self, Editions, OutFolder};
 use super::progress::Progress;
 use crate::cli::AnnualArgs;
+use crate::config::Config;
 use crate::error::Result;
 use crate::ingest::Fingerprints;
 use crate::observe::step;
 use crate::report::typeset::warm_up_in_background;
-use crate::report::{Edition, Figures, ReportInputs, Template, build_annual, points_to_check};
+use crate::report::web_page::{self, HOW_TO_COMPLAIN, PageText};
+use crate::report::{
+    Edition, Figures, ReportData, ReportInputs, Suppression, Template, build_annual, points_to_check,
+};
 
 pub fn run(args: &AnnualArgs) -> Result<i32> {
     warm_up_in_background();
@@ -27,9 +31,11 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
         &args.report.out,
         output::run_inputs(config, analysis.quality(), args.report.templates.as_deref()),
     )?;
+    let page_name = format!("{stem}.html");
     out.check(&[
         &format!("{stem}.pdf"),
         &format!("{stem}-web.pdf"),
+        &page_name,
         "metrics.json",
         "data-quality.csv",
         "report-data.json",
@@ -46,6 +52,12 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
         [Edition::Board, Edition::Web]
             .map(|edition| build_annual(&figures, &inputs, edition, &suppression).map(|data| (edition, data)))
     });
+    let web = editions
+        .iter()
+        .flatten()
+        .find(|(edition, _)| *edition == Edition::Web)
+        .map(|(_, data)| data.clone());
+    let pdf_name = format!("{stem}-web.pdf");
     let mut written = Editions {
         out: &out,
         templates: &templates,
@@ -54,6 +66,18 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
         data_stem: "report-data",
     }
     .write(editions, &observer)?;
+    if let Some(web) = web {
+        let page = step(&observer, "web page", || {
+            web_page::render(
+                &templates,
+                Template::Annual,
+                &web,
+                &pdf_name,
+                &page_text(config, &web, &suppression),
+            )
+        })?;
+        written.push(out.write(&page_name, page.as_bytes())?);
+    }
     // The quarterly's charts share the folder, under their own names.
     out.remove_stale_charts(&written, |name| !name.starts_with("quarterly-data-"));
     let metrics = serde_json::to_vec_pretty(&analysis.metrics).expect("metrics serialise");
@@ -64,4 +88,17 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
     let points = points_to_check(config, &analysis.metrics, &inputs);
     output::report_written(&written, &warnings, &points, &missing);
     Ok(0)
+}
+
+/// What the web page says beyond the report data.
+fn page_text(config: &Config, web: &ReportData, suppression: &Suppression) -> PageText {
+    PageText {
+        summary: web.narrative.get("resident_summary").cloned().unwrap_or_default(),
+        how_to_complain: config
+            .publication
+            .how_to_complain
+            .clone()
+            .unwrap_or_else(|| HOW_TO_COMPLAIN.to_string()),
+        threshold: suppression.threshold,
+    }
 }

@@ -80,9 +80,12 @@ fn replace_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let dir = parent_of(path);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
+    // Readable as any new file would be (0666 less the umask), not the temporary file's 0600: a
+    // report is made to be published.
     let mut temporary = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(PARTIAL)
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(|e| output_error(path, e))?;
     temporary.write_all(bytes).map_err(|e| output_error(path, e))?;

@@ -116,6 +116,9 @@ pub struct NarrativeSection {
     pub self_assessment: Option<PathBuf>,
     /// Ombudsman determinations, one row per finding (CSV).
     pub ombudsman_determinations: Option<PathBuf>,
+    /// A short summary for residents at the top of the web page (optional: a plain-English
+    /// default explains the figures).
+    pub resident_summary: Option<PathBuf>,
 }
 
 /// `[quarterly]`: the Code 9.7 report to the governing body.
@@ -177,6 +180,8 @@ pub struct PublicationSection {
     pub publish_categories: Option<Vec<String>>,
     pub publish_channels: Option<Vec<String>>,
     pub publish_refusal_reasons: Option<Vec<String>>,
+    /// How residents can complain, for the web page (default: any way, to any member of staff).
+    pub how_to_complain: Option<String>,
 }
 
 impl Default for PublicationSection {
@@ -187,6 +192,7 @@ impl Default for PublicationSection {
             publish_categories: None,
             publish_channels: None,
             publish_refusal_reasons: None,
+            how_to_complain: None,
         }
     }
 }
@@ -465,6 +471,7 @@ impl Config {
                 "[narrative] ombudsman_determinations",
                 &n.ombudsman_determinations,
             ),
+            ("[narrative] resident_summary", &n.resident_summary),
         ];
         let per_quarter = |table: &str, files: &BTreeMap<String, PathBuf>| -> Vec<(String, PathBuf)> {
             files

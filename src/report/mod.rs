@@ -15,6 +15,7 @@ mod quarterly;
 pub(crate) mod self_assessment;
 pub(crate) mod table;
 pub mod typeset;
+pub mod web_page;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -130,6 +131,14 @@ impl ReportInputs {
         ] {
             if let Some(blocks) = read(key, path)? {
                 narrative.insert(key, blocks);
+            }
+        }
+        if let Some(path) = &n.resident_summary {
+            match read_narrative(&config.resolve(path), "resident_summary")? {
+                Ok(blocks) => {
+                    narrative.insert("resident_summary", blocks);
+                }
+                Err(why) => inputs.missing_annual.push(why),
             }
         }
         inputs.governing_body_response = response;

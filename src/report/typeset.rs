@@ -30,8 +30,10 @@ pub struct Templates {
 }
 
 /// Templates compiled into the binary from report-templates/.
-const EMBEDDED_TEMPLATES: [(&str, &str); 3] = [
+const EMBEDDED_TEMPLATES: [(&str, &str); 5] = [
     ("common.typ", include_str!("../../report-templates/common.typ")),
+    ("annual.html", include_str!("../../report-templates/annual.html")),
+    ("page.css", include_str!("../../report-templates/page.css")),
     ("annual.typ", include_str!("../../report-templates/annual.typ")),
     (
         "quarterly.typ",
@@ -73,7 +75,10 @@ impl Templates {
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
         for entry in entries {
             let path = entry.map_err(|e| Error::io(dir, e))?.path();
-            if path.extension().is_some_and(|e| e == "typ") {
+            if path
+                .extension()
+                .is_some_and(|e| e == "typ" || e == "html" || e == "css")
+            {
                 let name = path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
