@@ -197,6 +197,7 @@ fn axe_finds_nothing_in_chromium_and_the_page_fits_a_phone() {
         let result: Value = serde_json::from_str(&report).unwrap();
         assert_eq!(result["violations"], Value::Array(vec![]), "{report}");
         assert_eq!(result["requests"], Value::Array(vec![]), "{report}");
+        assert_eq!(result["widths"]["320"]["scroll"], 320, "{report}");
         assert_eq!(result["widths"]["375"]["scroll"], 375, "{report}");
         assert!(out.path().join("page-375.png").exists());
         // COMPLAINTS_REPORT_SCREENSHOTS=DIR keeps the sample's screenshots (docs/screenshots).

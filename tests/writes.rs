@@ -159,3 +159,28 @@ fn what_a_killed_or_earlier_run_left_is_cleared() {
     assert!(all.contains(&"quarterly-data-2024-25-Q1-C1.svg".to_string()));
     assert!(all.contains(&"notes.txt".to_string()), "files not ours stay");
 }
+
+#[test]
+fn outputs_are_as_readable_as_any_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, config) = setup();
+    let out = dir.path().join("out");
+    let (code, stderr) = annual(&config, &out);
+    assert_eq!(code, 0, "{stderr}");
+    // The tool is run with the test's umask: a report is 0666 less it, as any file the user
+    // creates, not the 0600 of a temporary file.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let umask = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Umask:"))
+        .map(|m| u32::from_str_radix(m.trim(), 8).unwrap())
+        .unwrap();
+    for name in [
+        "annual-report-2024-25.pdf",
+        "annual-report-2024-25.html",
+        "metrics.json",
+    ] {
+        let mode = std::fs::metadata(out.join(name)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask, "{name}: {mode:o}");
+    }
+}

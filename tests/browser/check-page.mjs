@@ -1,6 +1,6 @@
 // Loads a web page edition from disk in Debian's Chromium, as a resident's browser would, and
 // checks it: axe-core with the WCAG 2.1 A and AA rules, no network request, no horizontal
-// scroll at 375 px, and screenshots at 375 and 1280 px.
+// scroll at 320 or 375 px, and screenshots at 375 and 1280 px.
 //
 // Usage: node check-page.mjs PAGE.html OUT_DIR
 // Prints one JSON object; exits 1 when any check fails. CHROMIUM names the browser
@@ -35,7 +35,7 @@ const browser = await chromium.launch({
 });
 const result = { requests: [], widths: {}, violations: [], screenshots: [] };
 try {
-  for (const width of [375, 1280]) {
+  for (const width of [320, 375, 1280]) {
     const context = await browser.newContext({ viewport: { width, height: 800 } });
     const page = await context.newPage();
     page.on("request", (request) => {
@@ -47,7 +47,7 @@ try {
       viewport: window.innerWidth,
     }));
     // The whole page, then what a reader sees first and (on a phone) a table section.
-    const shots = [[`page-${width}.png`, true], [`page-${width}-top.png`, false]];
+    const shots = width === 320 ? [] : [[`page-${width}.png`, true], [`page-${width}-top.png`, false]];
     for (const [name, fullPage] of shots) {
       await page.screenshot({ path: join(out_dir, name), fullPage });
       result.screenshots.push(join(out_dir, name));
@@ -79,8 +79,7 @@ try {
 } finally {
   await browser.close();
 }
-const narrow = result.widths[375];
-result.ok =
-  result.violations.length === 0 && result.requests.length === 0 && narrow.scroll <= narrow.viewport;
+const fits = [320, 375].every((w) => result.widths[w].scroll <= result.widths[w].viewport);
+result.ok = result.violations.length === 0 && result.requests.length === 0 && fits;
 console.log(JSON.stringify(result, null, 2));
 process.exit(result.ok ? 0 : 1);
