@@ -16,6 +16,20 @@ use crate::pipeline::Request;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour on standard output: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// No status lines ("wrote …") or progress; data, warnings and errors are still printed.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +186,9 @@ pub struct QueryArgs {
     pub input: InputArgs,
     #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
     pub format: QueryFormat,
+    /// The file to write the answer to; "-" (the default) is standard output.
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    pub out: PathBuf,
     /// The query, e.g. "SELECT category, count(*) FROM complaints GROUP BY category".
     pub sql: String,
 }
@@ -189,7 +206,7 @@ pub struct ExportArgs {
     pub input: InputArgs,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// The file to write.
+    /// The file to write; "-" is standard output.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 }

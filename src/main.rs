@@ -2,6 +2,7 @@ use clap::Parser;
 
 use complaints_report::cli::{Cli, Command};
 use complaints_report::commands;
+use complaints_report::commands::terminal;
 
 /// mimalloc rather than glibc's allocator: it takes memory from the kernel in transparent huge
 /// pages and reuses what any thread frees, so a large run asks the kernel for far fewer fresh
@@ -12,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = Cli::parse();
+    terminal::init(cli.color, cli.quiet);
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Metrics(args) => commands::metrics::run(&args),

@@ -96,7 +96,8 @@ fn export_csv_parquet_and_xlsx() {
             out.to_str().unwrap(),
         ]);
         assert_eq!(code, 0, "{stderr}");
-        assert!(stdout.contains("3992 complaints"), "{stdout}");
+        assert_eq!(stdout, "", "status goes to stderr");
+        assert!(stderr.contains("3992 complaints"), "{stderr}");
     }
     let csv = std::fs::read_to_string(dir.path().join("complaints.csv")).unwrap();
     assert_eq!(csv.lines().count(), 3993);

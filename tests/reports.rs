@@ -25,16 +25,20 @@ fn suppressed_cells(path: &Path) -> usize {
     pdf_lines(path).split_whitespace().filter(|w| *w == "<5").count()
 }
 
+/// Runs a command that must succeed; returns what it said on stderr (status lines: "wrote …").
 fn run_ok(args: &[&str]) -> String {
     let (code, stdout, stderr) = common::run(args);
     assert_eq!(code, 0, "{args:?}\n{stderr}");
-    stdout
+    assert_eq!(stdout, "", "status goes to stderr, not stdout");
+    stderr
 }
 
+/// `annual`, which must succeed; returns its status lines (stderr).
 fn annual(config: &Path, out: &Path, extra: &[&str]) -> String {
     let (code, stdout, stderr) = common::annual(config, out, extra);
     assert_eq!(code, 0, "annual {extra:?}\n{stderr}");
-    stdout
+    assert_eq!(stdout, "", "status goes to stderr, not stdout");
+    stderr
 }
 
 /// `quarterly` on the sample data for `quarter`, into `out`.

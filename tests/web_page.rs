@@ -199,7 +199,7 @@ fn axe_finds_nothing_in_chromium_and_the_page_fits_a_phone() {
         assert_eq!(result["requests"], Value::Array(vec![]), "{report}");
         assert_eq!(result["widths"]["320"]["scroll"], 320, "{report}");
         assert_eq!(result["widths"]["375"]["scroll"], 375, "{report}");
-        assert!(out.path().join("page-375.png").exists());
+        assert!(out.path().join("page-375-top.png").exists());
         // COMPLAINTS_REPORT_SCREENSHOTS=DIR keeps the sample's screenshots (docs/screenshots).
         if let Ok(keep) = std::env::var("COMPLAINTS_REPORT_SCREENSHOTS")
             && path.ends_with("annual-report-2024-25.html")

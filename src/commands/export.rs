@@ -12,7 +12,9 @@ use crate::pipeline::Request;
 pub fn run(args: &ExportArgs) -> Result<i32> {
     let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
     let inputs = output::run_inputs(&analysis.config, analysis.quality(), None);
-    output::check_not_input(&args.out, &inputs)?;
+    if !output::is_stdout(&args.out) {
+        output::check_not_input(&args.out, &inputs)?;
+    }
     let mut table = analysis.complaints_table()?;
     let failed = |message: String| Error::Output {
         path: args.out.clone(),
@@ -35,13 +37,8 @@ pub fn run(args: &ExportArgs) -> Result<i32> {
         }
         ExportFormat::Xlsx => xlsx(&table, analysis.quality()).map_err(failed)?,
     };
-    output::write_output(&args.out, &bytes)?;
-    println!(
-        "wrote {} ({} complaints, {} columns)",
-        args.out.display(),
-        table.height(),
-        table.width()
-    );
+    let detail = format!(" ({} complaints, {} columns)", table.height(), table.width());
+    output::write_to(&args.out, &bytes, &inputs, &detail)?;
     Ok(0)
 }
 

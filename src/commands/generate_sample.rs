@@ -61,7 +61,7 @@ pub fn run(args: &GenerateArgs) -> Result<i32> {
         )?],
     };
     for (path, rows) in written {
-        println!("wrote {} ({rows} data rows)", path.display());
+        super::terminal::status(format_args!("wrote {} ({rows} data rows)", path.display()));
     }
     Ok(0)
 }

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::terminal;
 use crate::cli::InitArgs;
 use crate::error::{Error, Result};
 use crate::report::self_assessment::PROVISIONS;
@@ -57,28 +58,28 @@ pub fn run(args: &InitArgs) -> Result<i32> {
     }
     let templates = dir.join("templates");
     if templates.exists() {
-        println!("kept {} (already there)", templates.display());
+        terminal::status(format_args!("kept {} (already there)", templates.display()));
     } else {
         for (name, text) in Templates::embedded_files() {
             let path = templates.join(name);
             super::output::write_output(&path, text.as_bytes())?;
-            println!("wrote {}", path.display());
+            terminal::status(format_args!("wrote {}", path.display()));
         }
     }
-    println!(
+    terminal::status(format_args!(
         "\nNext: put your export beside config.toml, set [input] files, then run\n  complaints-report validate --config {}\nand map under [columns] the fields it lists as not found.",
         dir.join("config.toml").display()
-    );
+    ));
     Ok(0)
 }
 
 /// Writes a file unless it already exists (init never overwrites a landlord's work).
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.exists() {
-        println!("kept {} (already there)", path.display());
+        terminal::status(format_args!("kept {} (already there)", path.display()));
         return Ok(());
     }
     super::output::write_output(path, bytes)?;
-    println!("wrote {}", path.display());
+    terminal::status(format_args!("wrote {}", path.display()));
     Ok(())
 }

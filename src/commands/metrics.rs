@@ -10,13 +10,13 @@ use crate::metrics::{Metrics, StageMetrics};
 pub fn run(args: &MetricsArgs) -> Result<i32> {
     let request = args.period.request();
     let analysis = super::analyse(&args.input, request, Fingerprints::NotPrinted)?;
-    match args.format {
-        MetricsFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&analysis.metrics).expect("metrics serialise")
-        ),
-        MetricsFormat::Text => print!("{}", render_text(&analysis.metrics)),
-    }
+    let text = match args.format {
+        MetricsFormat::Json => {
+            serde_json::to_string_pretty(&analysis.metrics).expect("metrics serialise") + "\n"
+        }
+        MetricsFormat::Text => render_text(&analysis.metrics),
+    };
+    super::terminal::print_data(text.as_bytes())?;
     Ok(0)
 }
 

@@ -12,6 +12,7 @@ mod progress;
 pub mod quarterly;
 pub mod query;
 pub mod summary;
+pub mod terminal;
 pub mod validate;
 
 use crate::cli::InputArgs;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::terminal;
 use crate::cli::ReportArgs;
 use crate::columnar::parallel::in_parallel;
 use crate::config::Config;
@@ -30,9 +31,10 @@ pub(super) fn run_inputs(config: &Config, quality: &DataQuality, templates: Opti
 /// (a link, "..", another name for the folder).
 pub(super) fn check_not_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
     use std::os::unix::fs::MetadataExt;
-    // An output that does not exist yet cannot be an input.
+    // An output that does not exist yet cannot be an input; one that exists must also be a
+    // regular file (checked second, so that a link to an input is named as such).
     let Ok(target) = std::fs::metadata(path) else {
-        return Ok(());
+        return check_target(path);
     };
     let is_target = |input: &PathBuf| {
         std::fs::metadata(input).is_ok_and(|m| (m.dev(), m.ino()) == (target.dev(), target.ino()))
@@ -43,8 +45,55 @@ pub(super) fn check_not_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
             path.display(),
             input.display()
         ))),
-        None => Ok(()),
+        None => check_target(path),
     }
+}
+
+/// An output's name may be new or an existing regular file, which it replaces. Anything else
+/// there — a link (perhaps into a synced folder), a device such as /dev/stdout, a FIFO, a
+/// folder — is refused: never replaced, never written through.
+pub(super) fn check_target(path: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let kind = meta.file_type();
+    use std::os::unix::fs::FileTypeExt;
+    let what = if kind.is_file() {
+        return Ok(());
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
+        "a folder"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    };
+    Err(Error::Output {
+        path: path.to_path_buf(),
+        message: format!(
+            "it is {what}, which is neither replaced nor written through: name a regular file (or \"-\" for standard output)"
+        ),
+    })
+}
+
+/// Writes `bytes` to `path`, or to standard output when `path` is "-" (`export`, `query`);
+/// a file written is reported as "wrote <path><detail>".
+pub(super) fn write_to(path: &Path, bytes: &[u8], inputs: &[PathBuf], detail: &str) -> Result<()> {
+    if is_stdout(path) {
+        return terminal::print_data(bytes);
+    }
+    check_not_input(path, inputs)?;
+    write_output(path, bytes)?;
+    terminal::status(format_args!("wrote {}{detail}", path.display()));
+    Ok(())
+}
+
+/// "-": standard output.
+pub(super) fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// Writes one file on its own (`export`, `init`): [`OutFolder`] for a report's set of files.
@@ -52,6 +101,7 @@ pub(super) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = parent_of(path);
     create_folder(dir, path)?;
     let _lock = FolderLock::take(dir, path)?;
+    check_target(path)?;
     replace_whole(path, bytes)
 }
 
@@ -143,6 +193,7 @@ impl OutFolder {
         let path = self.dir.join(name);
         check_not_input(&path, &self.inputs)?;
         create_folder(parent_of(&path), &path)?;
+        check_target(&path)?;
         replace_whole(&path, bytes)?;
         Ok(path)
     }
@@ -314,14 +365,14 @@ pub(super) fn report_written(
         .iter()
         .filter(|p| p.extension().is_none_or(|e| e != "svg"))
     {
-        println!("wrote {}", path.display());
+        terminal::status(format_args!("wrote {}", path.display()));
     }
     if let Some(dir) = written
         .iter()
         .find(|p| p.extension().is_some_and(|e| e == "svg"))
         .and_then(|p| p.parent())
     {
-        println!("wrote {charts} charts in {}", dir.display());
+        terminal::status(format_args!("wrote {charts} charts in {}", dir.display()));
     }
 }
 

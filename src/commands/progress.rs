@@ -29,7 +29,7 @@ impl Progress {
             .filter_map(|f| std::fs::metadata(f).ok())
             .map(|m| m.len())
             .sum();
-        if total < BIG_INPUT_BYTES || !std::io::stderr().is_terminal() {
+        if total < BIG_INPUT_BYTES || !std::io::stderr().is_terminal() || super::terminal::quiet() {
             return Progress { bar: None, trace };
         }
         let bar = ProgressBar::new_spinner();

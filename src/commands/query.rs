@@ -16,23 +16,25 @@ pub fn run(args: &QueryArgs) -> Result<i32> {
     let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
     let table = analysis.complaints_table()?;
     let mut result = execute(&table, &args.sql)?;
-    let mut out = std::io::stdout().lock();
+    let mut bytes = Vec::new();
     let written = match args.format {
-        QueryFormat::Table => writeln!(out, "{}", render_table(&result)?).map_err(|e| e.to_string()),
-        QueryFormat::Csv => CsvWriter::new(&mut out)
+        QueryFormat::Table => writeln!(bytes, "{}", render_table(&result)?).map_err(|e| e.to_string()),
+        QueryFormat::Csv => CsvWriter::new(&mut bytes)
             .finish(&mut result)
             .map_err(|e| e.to_string()),
         QueryFormat::Json => writeln!(
-            out,
+            bytes,
             "{}",
             serde_json::to_string_pretty(&to_json(&result)?).expect("json")
         )
         .map_err(|e| e.to_string()),
     };
     written.map_err(|message| Error::Output {
-        path: "standard output".into(),
+        path: args.out.clone(),
         message,
     })?;
+    let inputs = super::output::run_inputs(&analysis.config, analysis.quality(), None);
+    super::output::write_to(&args.out, &bytes, &inputs, "")?;
     Ok(0)
 }
 
@@ -76,6 +78,8 @@ fn text_columns(frame: &DataFrame) -> Result<Vec<(String, Vec<String>)>> {
 fn render_table(frame: &DataFrame) -> Result<String> {
     let columns = text_columns(frame)?;
     let mut table = comfy_table::Table::new();
+    // Plain text whatever the terminal: the answer is data.
+    table.force_no_tty();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     table.set_header(columns.iter().map(|(name, _)| name.clone()));
     for i in 0..frame.height() {

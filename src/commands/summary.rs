@@ -1,7 +1,5 @@
 //! `summary`: the headline figures and the top categories as a terminal table.
 
-use std::io::IsTerminal;
-
 use comfy_table::{Attribute, Cell, Color, Table};
 
 use crate::cli::InputArgs;
@@ -16,7 +14,7 @@ const TOP: usize = 10;
 
 pub fn run(args: &InputArgs) -> Result<i32> {
     let analysis = super::analyse(args, Request::default(), Fingerprints::NotPrinted)?;
-    print!("{}", render(&analysis.metrics, std::io::stdout().is_terminal()));
+    super::terminal::print_data(render(&analysis.metrics, super::terminal::colour()).as_bytes())?;
     Ok(0)
 }
 
@@ -30,7 +28,7 @@ pub fn render(m: &Metrics, colour: bool) -> String {
         }
     };
     let prior = m.prior.as_deref();
-    let mut headline = Table::new();
+    let mut headline = styled(colour);
     headline.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     headline.set_header(vec![
         head("Measure"),
@@ -85,7 +83,7 @@ pub fn render(m: &Metrics, colour: bool) -> String {
         let before = prior.map_or_else(|| "–".to_string(), |p| pick(p).0);
         headline.add_row(vec![name.to_string(), s1, s2, before]);
     }
-    let mut categories = Table::new();
+    let mut categories = styled(colour);
     categories.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     categories.set_header(vec![head("Category"), head("Stage 1"), head("Stage 2")]);
     let mut ranked: Vec<_> = m.categories.iter().collect();
@@ -116,4 +114,15 @@ fn pct(v: Option<f64>) -> String {
 
 fn days(v: Option<f64>) -> String {
     v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}"))
+}
+
+/// A table styled only when colour is wanted: comfy-table would otherwise decide by itself
+/// whether stdout is a terminal, and keep bold when NO_COLOR asks for none.
+fn styled(colour: bool) -> Table {
+    let mut table = Table::new();
+    match colour {
+        true => table.enforce_styling(),
+        false => table.force_no_tty(),
+    };
+    table
 }

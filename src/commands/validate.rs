@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::progress::Progress;
+use super::terminal;
 use crate::cli::{OutputFormat, ValidateArgs};
 use crate::domain::text::count_of;
 use crate::error::Result;
@@ -16,22 +17,18 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
         (OutputFormat::Json, Ok((normalised, points))) => {
             let mut body = serde_json::to_value(&normalised.quality).expect("quality serialises");
             body["points_to_check"] = serde_json::json!(points);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&body).expect("quality serialises")
-            );
+            let text = serde_json::to_string_pretty(&body).expect("quality serialises");
+            terminal::print_data(format!("{text}\n").as_bytes())?;
         }
         (OutputFormat::Text, Ok((normalised, points))) => {
-            print!("{}", render_text(&normalised.quality));
-            print!("{}", render_points(&points));
+            let text = render_text(&normalised.quality) + &render_points(&points);
+            terminal::print_data(text.as_bytes())?;
         }
         (OutputFormat::Json, Err(error)) => {
             // Scripts get a JSON answer on stdout even when the data cannot be read.
             let body = serde_json::json!({ "error": error.to_string(), "exit_code": error.exit_code() });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&body).expect("error serialises")
-            );
+            let text = serde_json::to_string_pretty(&body).expect("error serialises");
+            terminal::print_data(format!("{text}\n").as_bytes())?;
             return Err(error);
         }
         (OutputFormat::Text, Err(error)) => return Err(error),

@@ -370,10 +370,9 @@ fn date_list<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<NaiveDa
 
 impl Config {
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
-            path: path.to_path_buf(),
-            message: format!("cannot read the config file: {e}"),
-        })?;
+        // A config file that is missing or unreadable is a file error (exit 1), as for any
+        // other file; one that reads but is wrong is a config error (exit 2).
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             message: in_plain_words(&with_closest_key(&e.to_string())),

@@ -1,0 +1,193 @@
+//! Commands in pipes and scripts: data on stdout, status on stderr, `-` for standard output, a
+//! closed pipe ending quietly, outputs that are not regular files refused, colour and quiet.
+
+mod common;
+
+use std::io::Read;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{bin, run, sample};
+
+fn config() -> String {
+    sample("config.toml").to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    // The export is megabytes: far more than a pipe holds, so the writer meets the closed end.
+    for args in [
+        vec!["export", "--config", &config(), "--format", "csv", "--out", "-"],
+        vec![
+            "query",
+            "--config",
+            &config(),
+            "--format",
+            "csv",
+            "SELECT * FROM complaints",
+        ],
+    ] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("complaints-report"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 64];
+        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+        assert!(first.starts_with(b"reference,"));
+    }
+}
+
+#[test]
+fn dash_is_standard_output_and_status_goes_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = bin()
+        .current_dir(dir.path())
+        .args(["export", "--config", &config(), "--format", "csv", "--out", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("reference,received,"));
+    assert!(!dir.path().join("-").exists(), "no file named \"-\"");
+
+    let out = dir.path().join("answer.csv");
+    let (code, stdout, stderr) = run(&[
+        "query",
+        "--config",
+        &config(),
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "SELECT count(*) AS n FROM complaints",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("wrote"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "n\n3992\n");
+}
+
+#[test]
+fn quiet_leaves_out_the_status_lines_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.csv");
+    let (code, stdout, stderr) = run(&[
+        "export",
+        "-q",
+        "--config",
+        &config(),
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+    assert!(out.exists());
+}
+
+/// `export` to `target`; returns (exit code, stderr).
+fn export_to(target: &Path) -> (i32, String) {
+    let (code, _, stderr) = run(&[
+        "export",
+        "--config",
+        &config(),
+        "--format",
+        "csv",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    (code, stderr)
+}
+
+#[test]
+fn an_output_that_is_not_a_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A link (a synced folder's file, /dev/stdout): the link and what it points to stay.
+    let target = dir.path().join("kept.csv");
+    std::fs::write(&target, "mine\n").unwrap();
+    let link = dir.path().join("link.csv");
+    symlink(&target, &link).unwrap();
+    let (code, stderr) = export_to(&link);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("is a symbolic link"), "{stderr}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine\n");
+    // A folder, a FIFO and a device.
+    let folder = dir.path().join("folder.csv");
+    std::fs::create_dir(&folder).unwrap();
+    let fifo = dir.path().join("fifo.csv");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for (target, kind) in [
+        (folder.as_path(), "a folder"),
+        (fifo.as_path(), "a FIFO"),
+        (Path::new("/dev/null"), "a device"),
+    ] {
+        let (code, stderr) = export_to(target);
+        assert_eq!(code, 1, "{target:?}: {stderr}");
+        assert!(stderr.contains(kind), "{target:?}: {stderr}");
+    }
+    assert!(folder.is_dir());
+    // A report folder's file that is a link is refused the same way.
+    let report = dir.path().join("report");
+    std::fs::create_dir(&report).unwrap();
+    symlink(&target, report.join("metrics.json")).unwrap();
+    let (code, _, stderr) = common::annual(&sample("config.toml"), &report, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("metrics.json") && stderr.contains("symbolic link"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine\n");
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let summary = |extra: &[&str], no_color: bool| {
+        let mut command = bin();
+        command.args(["summary", "--config", &config()]).args(extra);
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    assert!(summary(&["--color", "always"], false).contains('\u{1b}'));
+    assert!(!summary(&["--color", "never"], false).contains('\u{1b}'));
+    // Not a terminal: no colour whatever NO_COLOR says.
+    assert!(!summary(&[], false).contains('\u{1b}'));
+    // On a terminal (script(1) gives the run one), colour unless NO_COLOR is set.
+    if Path::new("/usr/bin/script").exists() {
+        let on_terminal = |no_color: bool| {
+            let line = format!(
+                "{} summary --config {}",
+                assert_cmd::cargo::cargo_bin("complaints-report").display(),
+                config()
+            );
+            let mut command = Command::new("script");
+            command.args(["-qec", &line, "/dev/null"]);
+            if no_color {
+                command.env("NO_COLOR", "1");
+            } else {
+                command.env_remove("NO_COLOR");
+            }
+            String::from_utf8_lossy(&command.output().unwrap().stdout).into_owned()
+        };
+        assert!(on_terminal(false).contains('\u{1b}'));
+        assert!(!on_terminal(true).contains('\u{1b}'));
+    }
+}
+
+#[test]
+fn a_missing_config_file_is_a_file_error() {
+    let (code, _, stderr) = run(&["validate", "--config", "no-such-config.toml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("no-such-config.toml"), "{stderr}");
+}
