@@ -189,6 +189,10 @@ pub struct QueryArgs {
     /// The file to write the answer to; "-" (the default) is standard output.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
+    /// CSV: write text cells that begin with = + - @ as they are, for programs rather than
+    /// spreadsheets (by default they get a leading apostrophe, so no cell runs as a formula).
+    #[arg(long)]
+    pub no_formula_guard: bool,
     /// The query, e.g. "SELECT category, count(*) FROM complaints GROUP BY category".
     pub sql: String,
 }
@@ -209,6 +213,10 @@ pub struct ExportArgs {
     /// The file to write; "-" is standard output.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// CSV: write text cells that begin with = + - @ as they are, for programs rather than
+    /// spreadsheets (by default they get a leading apostrophe, so no cell runs as a formula).
+    #[arg(long)]
+    pub no_formula_guard: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

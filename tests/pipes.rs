@@ -191,3 +191,96 @@ fn a_missing_config_file_is_a_file_error() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("no-such-config.toml"), "{stderr}");
 }
+
+/// An export whose text cells look like formulas (one of them only after trimming), and a row
+/// left out (no received date) whose reference is one.
+fn formula_export(dir: &Path) -> std::path::PathBuf {
+    std::fs::write(
+        dir.join("complaints.csv"),
+        "Ref,Date received,Category,Channel,Stage 1 responded\n\
+         F1,01/05/2024,=2+2,@SUM(1),10/05/2024\n\
+         F2,02/05/2024, =HYPERLINK(\"http://x\"),-1+1,10/05/2024\n\
+         F3,03/05/2024,Repairs,+44 20,10/05/2024\n\
+         =cmd,,Repairs,Phone,\n",
+    )
+    .unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        "[report]\nperiod = \"2024/25\"\n[input]\nfiles = [\"complaints.csv\"]\n[homes]\nLCRA = 100\n",
+    )
+    .unwrap();
+    config
+}
+
+#[test]
+fn cells_that_look_like_formulas_stay_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = formula_export(dir.path());
+    let config = config.to_str().unwrap();
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", "--config", config, "--format", "csv", "--out", "-"];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    let guarded = export(&[]);
+    for cell in [
+        "'=2+2",
+        "'@SUM(1)",
+        "'=HYPERLINK(\"\"http://x\"\")",
+        "'-1+1",
+        "'+44 20",
+    ] {
+        assert!(guarded.contains(cell), "{cell} in\n{guarded}");
+    }
+    assert!(!guarded.contains(",=2+2"), "{guarded}");
+    let raw = export(&["--no-formula-guard"]);
+    assert!(raw.contains(",=2+2,"), "{raw}");
+    // query's CSV too.
+    let (code, stdout, stderr) = run(&[
+        "query",
+        "--config",
+        config,
+        "--format",
+        "csv",
+        "SELECT category FROM complaints ORDER BY reference",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "category\n'=2+2\n\"'=HYPERLINK(\"\"http://x\"\")\"\nRepairs\n"
+    );
+    // data-quality.csv: the left-out row's reference.
+    let out = dir.path().join("out");
+    let (code, _, stderr) = common::annual(Path::new(config), &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let quality = std::fs::read_to_string(out.join("data-quality.csv")).unwrap();
+    assert!(quality.contains(",'=cmd,"), "{quality}");
+    // XLSX: the same cells are text cells, not formulas.
+    let xlsx = dir.path().join("t.xlsx");
+    let (code, _, stderr) = run(&[
+        "export",
+        "--config",
+        config,
+        "--format",
+        "xlsx",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut book = open_workbook_auto(&xlsx).unwrap();
+    let sheet = book.worksheet_range("Complaints").unwrap();
+    let texts: Vec<&Data> = sheet.rows().skip(1).map(|r| &r[3]).collect();
+    assert_eq!(texts[0], &Data::String("=2+2".into()));
+    assert!(
+        book.worksheet_formula("Complaints")
+            .unwrap()
+            .used_cells()
+            .next()
+            .is_none(),
+        "no formulas"
+    );
+}

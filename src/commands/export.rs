@@ -23,6 +23,10 @@ pub fn run(args: &ExportArgs) -> Result<i32> {
     let bytes = match args.format {
         ExportFormat::Csv => {
             let mut buffer = Vec::new();
+            let mut table = match args.no_formula_guard {
+                true => table.clone(),
+                false => output::formula_safe_frame(&table)?,
+            };
             CsvWriter::new(&mut buffer)
                 .finish(&mut table)
                 .map_err(|e| failed(e.to_string()))?;

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use polars::prelude::{Column, DataFrame, DataType};
+
 use super::terminal;
 use crate::cli::ReportArgs;
 use crate::columnar::parallel::in_parallel;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, PolarsContext, Result};
 use crate::normalise::DataQuality;
 use crate::observe::Observer;
 use crate::report::typeset::{self, CompileInput, Templates};
@@ -377,8 +379,38 @@ pub(super) fn report_written(
 }
 
 /// The exclusions ledger and the warnings as one CSV a spreadsheet user can filter.
+/// A CSV cell that a spreadsheet would run as a formula (it begins with = + - @, a tab or a
+/// carriage return) is given a leading apostrophe, the usual guard: Excel then shows it as
+/// text, and a value from an export can never run.
+pub(super) fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{text}")),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// Every text cell of `frame` made [`formula_safe`], for a CSV.
+pub(super) fn formula_safe_frame(frame: &DataFrame) -> Result<DataFrame> {
+    let columns = frame
+        .columns()
+        .iter()
+        .map(|column| match column.dtype() {
+            DataType::String => {
+                let texts = column.str().ctx("guarding formulas")?;
+                let safe: Vec<Option<String>> = texts
+                    .iter()
+                    .map(|t| t.map(|t| formula_safe(t).into_owned()))
+                    .collect();
+                Ok(Column::new(column.name().clone(), safe))
+            }
+            _ => Ok(column.clone()),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    DataFrame::new(frame.height(), columns).ctx("guarding formulas")
+}
+
 pub(super) fn data_quality_csv(q: &DataQuality) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = FormulaSafe(csv::Writer::from_writer(Vec::new()));
     let _ = w.write_record([
         "kind",
         "file",
@@ -421,5 +453,15 @@ pub(super) fn data_quality_csv(q: &DataQuality) -> Vec<u8> {
             ]);
         }
     }
-    w.into_inner().unwrap_or_default()
+    w.0.into_inner().unwrap_or_default()
+}
+
+/// A CSV writer whose every field is [`formula_safe`].
+struct FormulaSafe(csv::Writer<Vec<u8>>);
+
+impl FormulaSafe {
+    fn write_record<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> csv::Result<()> {
+        self.0
+            .write_record(fields.into_iter().map(|f| formula_safe(f).into_owned()))
+    }
 }

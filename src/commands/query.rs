@@ -15,13 +15,19 @@ use crate::pipeline::Request;
 pub fn run(args: &QueryArgs) -> Result<i32> {
     let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
     let table = analysis.complaints_table()?;
-    let mut result = execute(&table, &args.sql)?;
+    let result = execute(&table, &args.sql)?;
     let mut bytes = Vec::new();
     let written = match args.format {
         QueryFormat::Table => writeln!(bytes, "{}", render_table(&result)?).map_err(|e| e.to_string()),
-        QueryFormat::Csv => CsvWriter::new(&mut bytes)
-            .finish(&mut result)
-            .map_err(|e| e.to_string()),
+        QueryFormat::Csv => {
+            let mut result = match args.no_formula_guard {
+                true => result.clone(),
+                false => super::output::formula_safe_frame(&result)?,
+            };
+            CsvWriter::new(&mut bytes)
+                .finish(&mut result)
+                .map_err(|e| e.to_string())
+        }
         QueryFormat::Json => writeln!(
             bytes,
             "{}",
