@@ -208,8 +208,9 @@ pub enum QueryFormat {
 pub struct ExportArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// csv, parquet or xlsx; by default from the --out file's extension.
     #[arg(long, value_enum)]
-    pub format: ExportFormat,
+    pub format: Option<ExportFormat>,
     /// The file to write; "-" is standard output.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

@@ -284,3 +284,35 @@ fn cells_that_look_like_formulas_stay_text() {
         "no formulas"
     );
 }
+
+#[test]
+fn the_xlsx_opens_ready_to_read_and_the_format_follows_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("complaints.xlsx");
+    // No --format: the extension says it.
+    let (code, _, stderr) = run(&["export", "--config", &config(), "--out", xlsx.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    };
+    let sheet = part("xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<autoFilter ref=\"A1:"), "a filter on the header");
+    assert!(
+        sheet.contains("<pane ") && sheet.contains("state=\"frozen\""),
+        "the header frozen"
+    );
+    assert!(
+        sheet.contains("<cols>") && sheet.contains("customWidth=\"1\""),
+        "columns sized"
+    );
+    let styles = part("xl/styles.xml");
+    assert!(styles.contains("£#,##0.00"), "money in pounds and pence");
+    assert!(styles.contains("dd/mm/yyyy"), "dates as dates");
+    // A name that says nothing needs --format.
+    let (code, _, stderr) = run(&["export", "--config", &config(), "--out", "-"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("give --format"), "{stderr}");
+}

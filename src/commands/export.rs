@@ -20,7 +20,8 @@ pub fn run(args: &ExportArgs) -> Result<i32> {
         path: args.out.clone(),
         message,
     };
-    let bytes = match args.format {
+    let format = format_of(args)?;
+    let bytes = match format {
         ExportFormat::Csv => {
             let mut buffer = Vec::new();
             let mut table = match args.no_formula_guard {
@@ -46,13 +47,37 @@ pub fn run(args: &ExportArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Sheet "Complaints" with real date cells, sheet "Exclusions" with the ledger.
+/// `--format`, else the format the `--out` file's extension names.
+fn format_of(args: &ExportArgs) -> Result<ExportFormat> {
+    if let Some(format) = args.format {
+        return Ok(format);
+    }
+    let extension = args
+        .out
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "csv" => Ok(ExportFormat::Csv),
+        "parquet" | "pq" => Ok(ExportFormat::Parquet),
+        "xlsx" => Ok(ExportFormat::Xlsx),
+        _ => Err(Error::Usage(format!(
+            "export --out {}: give --format csv, parquet or xlsx (the name does not end in .csv, .parquet or .xlsx)",
+            args.out.display()
+        ))),
+    }
+}
+
+/// Sheet "Complaints" with real date cells, money as pounds and pence, a filter on the header
+/// and columns as wide as their contents; sheet "Exclusions" with the ledger.
 fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>, String> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    let money_format = Format::new().set_num_format("£#,##0.00");
+    let money = crate::domain::canonical::Field::Compensation.name();
     let sheet = book.add_worksheet();
     sheet.set_name("Complaints").map_err(e)?;
     for (c, column) in table.columns().iter().enumerate() {
@@ -78,6 +103,11 @@ fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>
                 AnyValue::Boolean(b) => {
                     sheet.write_boolean(r, c, b).map_err(e)?;
                 }
+                AnyValue::Float64(v) if column.name().as_str() == money => {
+                    sheet
+                        .write_number_with_format(r, c, v, &money_format)
+                        .map_err(e)?;
+                }
                 AnyValue::Float64(v) => {
                     sheet.write_number(r, c, v).map_err(e)?;
                 }
@@ -97,6 +127,14 @@ fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(e)?;
+    if table.width() > 0 {
+        sheet
+            .autofilter(0, 0, table.height() as u32, table.width() as u16 - 1)
+            .map_err(e)?;
+    }
+    // Dates and long texts show in full rather than as ##### (400 pixels at most).
+    sheet.set_autofit_max_width(400);
+    sheet.autofit();
     let ledger = book.add_worksheet();
     ledger.set_name("Exclusions").map_err(e)?;
     for (c, h) in ["file", "row", "reference", "code", "reason"].iter().enumerate() {
@@ -114,5 +152,8 @@ fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>
         ledger.write_string(r, 3, x.code.as_str()).map_err(e)?;
         ledger.write_string(r, 4, &x.reason).map_err(e)?;
     }
+    ledger.set_freeze_panes(1, 0).map_err(e)?;
+    ledger.set_autofit_max_width(600);
+    ledger.autofit();
     book.save_to_buffer().map_err(e)
 }
