@@ -1,6 +1,6 @@
 //! Stage 4 — metrics: every figure of the 8.1 report, the 9.7 board updates and the TSM
 //! complaint measures, computed with polars from the classified table. [`Metrics`] serialises
-//! to the `metrics` JSON, whose keys are a contract (README, "metrics JSON").
+//! to the `metrics` JSON, whose keys are a contract (docs/json.md).
 //!
 //! Attribution (README, "Methodology"): received by the stage's received date (stage 2: the
 //! escalation request); acknowledgement by received date; responses, timeliness and outcomes by
