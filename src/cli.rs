@@ -184,8 +184,9 @@ pub struct InitArgs {
 pub struct QueryArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
-    pub format: QueryFormat,
+    /// table, csv or json; by default from the --out file's extension (.csv, .json), else table.
+    #[arg(long, value_enum)]
+    pub format: Option<QueryFormat>,
     /// The file to write the answer to; "-" (the default) is standard output.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,

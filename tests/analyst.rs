@@ -138,3 +138,70 @@ fn summary_prints_headline_figures() {
     // Not a terminal: no colour codes.
     assert!(!stdout.contains('\u{1b}'));
 }
+
+/// The README's six worked queries, as written there.
+fn readme_queries() -> Vec<String> {
+    let readme = std::fs::read_to_string(common::project_root().join("README.md")).unwrap();
+    let block = readme
+        .split("```sql\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let mut queries: Vec<String> = Vec::new();
+    for line in block.lines() {
+        match line.starts_with("-- ") {
+            true => queries.push(String::new()),
+            false => queries.last_mut().unwrap().push_str(&format!("{line}\n")),
+        }
+    }
+    queries
+}
+
+/// A CSV answer's column, summed.
+fn column_sum(csv: &str, column: usize) -> f64 {
+    csv.lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(column).unwrap().parse::<f64>().unwrap_or(0.0))
+        .sum()
+}
+
+#[test]
+fn the_readmes_worked_queries_run_and_agree_with_the_metrics() {
+    let queries = readme_queries();
+    assert_eq!(queries.len(), 6);
+    let m = common::metrics(&common::sample("config.toml"), &[]);
+    let answers: Vec<String> = queries.iter().map(|sql| query(sql, "csv")).collect();
+    // 1: late stage 1 responses by month add up to the year's.
+    assert_eq!(column_sum(&answers[0], 1), m["stage1"]["late"].as_f64().unwrap());
+    // 2: the responses by category add up to the year's.
+    assert_eq!(
+        column_sum(&answers[1], 1),
+        m["stage1"]["responded"].as_f64().unwrap()
+    );
+    // 3: as many open stages over 40 working days as the age bands count.
+    let over_40 = m["open_age_bands"]["stage1"]["over_40"].as_u64().unwrap()
+        + m["open_age_bands"]["stage2"]["over_40"].as_u64().unwrap();
+    assert_eq!(answers[2].lines().count() as u64 - 1, over_40);
+    // 4: complaints received by channel add up to stage 1 received.
+    assert_eq!(
+        column_sum(&answers[3], 1),
+        m["stage1"]["received"].as_f64().unwrap()
+    );
+    // 5: compensation by category adds up to the year's total and count.
+    assert_eq!(
+        column_sum(&answers[4], 2),
+        m["compensation"]["total"].as_f64().unwrap()
+    );
+    assert_eq!(
+        column_sum(&answers[4], 1),
+        m["compensation"]["count"].as_f64().unwrap()
+    );
+    // 6: damp and mould complaints received, by how stage 1 went, add up to the category's.
+    assert_eq!(
+        column_sum(&answers[5], 1),
+        m["categories"]["Damp and mould"]["stage1"].as_f64().unwrap()
+    );
+    for answer in &answers {
+        assert!(!answer.contains("Deprecation"), "{answer}");
+    }
+}

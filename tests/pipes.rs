@@ -316,3 +316,25 @@ fn the_xlsx_opens_ready_to_read_and_the_format_follows_the_name() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("give --format"), "{stderr}");
 }
+
+#[test]
+fn a_query_written_to_json_keeps_the_select_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("answer.json");
+    let (code, _, stderr) = run(&[
+        "query",
+        "--config",
+        &config(),
+        "--out",
+        out.to_str().unwrap(),
+        "SELECT status, reference FROM complaints ORDER BY reference LIMIT 1",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        text,
+        "[\n  {\"status\": \"closed\", \"reference\": \"RVH-23-000001\"}\n]\n"
+    );
+    let rows: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(rows[0]["reference"], "RVH-23-000001");
+}

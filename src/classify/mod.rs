@@ -314,7 +314,17 @@ fn classify_stage(stage: Stage, calendar: &Calendar, rules: &Rules) -> Vec<Vec<E
                 .alias(name(C::WorkingDaysFromAck)),
         ],
         vec![timeliness_class.alias(name(C::TimelinessClass))],
-        vec![timeliness.alias(name(C::Timeliness))],
+        vec![
+            timeliness.alias(name(C::Timeliness)),
+            when(
+                c(C::TimelinessClass)
+                    .eq(class(Timeliness::OpenInTime))
+                    .or(c(C::TimelinessClass).eq(class(Timeliness::OpenOverdue))),
+            )
+            .then(wd_between(calendar, c(C::Received), date_lit(rules.as_at)))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias(name(C::OpenAge)),
+        ],
     ]
 }
 
@@ -607,8 +617,12 @@ mod tests {
         );
         assert_eq!(text(&f, "stage1_due").as_deref(), Some("2026-04-09"));
         assert_eq!(text(&f, "stage1_timeliness").as_deref(), Some("open_in_time"));
+        // 23–27 and 30–31 March: 7 working days old at 31 March.
+        assert_eq!(text(&f, "stage1_open_age_working_days").as_deref(), Some("7"));
         let f = judged(&[(Received, "2026-01-05")], ResponseClock::CodeCapped);
         assert_eq!(text(&f, "stage1_timeliness").as_deref(), Some("open_overdue"));
+        // 19 working days left in January, 20 in February, 22 in March.
+        assert_eq!(text(&f, "stage1_open_age_working_days").as_deref(), Some("61"));
         assert_eq!(text(&f, "stage1_ack_missing").as_deref(), Some("true"));
     }
 

@@ -17,7 +17,13 @@ pub fn run(args: &QueryArgs) -> Result<i32> {
     let table = analysis.complaints_table()?;
     let result = execute(&table, &args.sql)?;
     let mut bytes = Vec::new();
-    let written = match args.format {
+    let extension = args.out.extension().map(|e| e.to_string_lossy().to_lowercase());
+    let format = args.format.unwrap_or(match extension.as_deref() {
+        Some("csv") => QueryFormat::Csv,
+        Some("json") => QueryFormat::Json,
+        _ => QueryFormat::Table,
+    });
+    let written = match format {
         QueryFormat::Table => writeln!(bytes, "{}", render_table(&result)?).map_err(|e| e.to_string()),
         QueryFormat::Csv => {
             let mut result = match args.no_formula_guard {
@@ -28,12 +34,7 @@ pub fn run(args: &QueryArgs) -> Result<i32> {
                 .finish(&mut result)
                 .map_err(|e| e.to_string())
         }
-        QueryFormat::Json => writeln!(
-            bytes,
-            "{}",
-            serde_json::to_string_pretty(&to_json(&result)?).expect("json")
-        )
-        .map_err(|e| e.to_string()),
+        QueryFormat::Json => writeln!(bytes, "{}", to_json(&result)?).map_err(|e| e.to_string()),
     };
     written.map_err(|message| Error::Output {
         path: args.out.clone(),
@@ -98,12 +99,14 @@ fn render_table(frame: &DataFrame) -> Result<String> {
 }
 
 /// Rows as JSON objects with typed values (numbers, booleans, dates as yyyy-mm-dd strings).
-fn to_json(frame: &DataFrame) -> Result<serde_json::Value> {
+/// The rows as a JSON array of objects, one per line, each with its columns in the SELECT's
+/// order (a JSON map would sort them).
+fn to_json(frame: &DataFrame) -> Result<String> {
     let names: Vec<String> = frame.get_column_names().iter().map(|c| c.to_string()).collect();
     let texts = text_columns(frame)?;
     let mut rows = Vec::with_capacity(frame.height());
     for i in 0..frame.height() {
-        let mut object = serde_json::Map::new();
+        let mut object = Vec::with_capacity(names.len());
         for (c, name) in names.iter().enumerate() {
             let column = frame.column(name).map_err(|e| Error::Usage(e.to_string()))?;
             let value = match column.get(i).map_err(|e| Error::Usage(e.to_string()))? {
@@ -121,9 +124,13 @@ fn to_json(frame: &DataFrame) -> Result<serde_json::Value> {
                 AnyValue::Float64(v) => v.into(),
                 _ => texts[c].1[i].clone().into(),
             };
-            object.insert(name.clone(), value);
+            let key = serde_json::Value::from(name.as_str());
+            object.push(format!("{key}: {value}"));
         }
-        rows.push(serde_json::Value::Object(object));
+        rows.push(format!("  {{{}}}", object.join(", ")));
     }
-    Ok(serde_json::Value::Array(rows))
+    Ok(match rows.is_empty() {
+        true => "[]".to_string(),
+        false => format!("[\n{}\n]", rows.join(",\n")),
+    })
 }

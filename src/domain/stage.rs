@@ -259,11 +259,13 @@ stage_columns! {
     ExtensionBeyondWithReason => "extension_beyond_with_reason",
     /// An extension flag with no agreed date: counted as the full 10/20 working days.
     ExtensionDateMissing => "extension_date_missing",
+    /// An open stage's age at the as-at date, in working days since it was received.
+    OpenAge => "open_age_working_days",
 }
 
 impl StageColumn {
     /// The columns offered to analysts (`query`, `export`) for each stage, after the canonical ones.
-    pub const FOR_ANALYSTS: [StageColumn; 13] = [
+    pub const FOR_ANALYSTS: [StageColumn; 14] = [
         StageColumn::CodeVersion,
         StageColumn::AckDue,
         StageColumn::AckOnTime,
@@ -276,6 +278,7 @@ impl StageColumn {
         StageColumn::Timeliness,
         StageColumn::WorkingDays,
         StageColumn::WorkingDaysFromAck,
+        StageColumn::OpenAge,
         StageColumn::Withdrawn,
     ];
 }
