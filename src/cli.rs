@@ -194,6 +194,10 @@ pub struct QueryArgs {
     /// spreadsheets (by default they get a leading apostrophe, so no cell runs as a formula).
     #[arg(long)]
     pub no_formula_guard: bool,
+    /// A value for `$name` in the query (repeatable): numbers as numbers, anything else as
+    /// quoted text, e.g. --param from=2024-04-01 --param category="Damp and mould".
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
     /// The query, e.g. "SELECT category, count(*) FROM complaints GROUP BY category".
     pub sql: String,
 }

@@ -338,3 +338,28 @@ fn a_query_written_to_json_keeps_the_select_order() {
     let rows: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(rows[0]["reference"], "RVH-23-000001");
 }
+
+#[test]
+fn named_parameters_fill_in_the_query() {
+    let config = config();
+    let answer = |sql: &str, params: &[&str]| {
+        let mut args = vec!["query", "--config", config.as_str(), "--format", "csv"];
+        args.extend_from_slice(params);
+        args.push(sql);
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    let literal = answer(
+        "SELECT count(*) AS n FROM complaints WHERE category = 'Damp and mould' AND received >= '2024-04-01'",
+        &[],
+    );
+    let bound = answer(
+        "SELECT count(*) AS n FROM complaints WHERE category = $category AND received >= $from",
+        &["--param", "category=Damp and mould", "--param", "from=2024-04-01"],
+    );
+    assert_eq!(bound, literal);
+    let (code, _, stderr) = run(&["query", "--config", &config, "SELECT $nope"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--param nope=VALUE"), "{stderr}");
+}

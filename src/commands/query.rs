@@ -15,7 +15,8 @@ use crate::pipeline::Request;
 pub fn run(args: &QueryArgs) -> Result<i32> {
     let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
     let table = analysis.complaints_table()?;
-    let result = execute(&table, &args.sql)?;
+    let sql = bind_params(&args.sql, &args.params)?;
+    let result = execute(&table, &sql)?;
     let mut bytes = Vec::new();
     let extension = args.out.extension().map(|e| e.to_string_lossy().to_lowercase());
     let format = args.format.unwrap_or(match extension.as_deref() {
@@ -57,6 +58,48 @@ fn execute(table: &DataFrame, sql: &str) -> Result<DataFrame> {
             columns.join(", ")
         ))
     })
+}
+
+/// The query with each `$name` outside quotes replaced by its `--param name=value`: a number
+/// as it is, anything else as a quoted SQL string (quotes doubled), so a value is never SQL.
+fn bind_params(sql: &str, params: &[String]) -> Result<String> {
+    let mut values = std::collections::BTreeMap::new();
+    for param in params {
+        let (name, value) = param
+            .split_once('=')
+            .ok_or_else(|| Error::Usage(format!("--param {param}: write it as name=value")))?;
+        let literal = match value.parse::<f64>() {
+            Ok(n) if n.is_finite() => value.to_string(),
+            _ => format!("'{}'", value.replace('\'', "''")),
+        };
+        values.insert(name.trim().to_string(), literal);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c != '$' || quoted {
+            out.push(c);
+            continue;
+        }
+        let mut name = String::new();
+        while let Some(&n) = chars.peek().filter(|n| n.is_alphanumeric() || **n == '_') {
+            name.push(n);
+            chars.next();
+        }
+        match values.get(&name) {
+            Some(literal) => out.push_str(literal),
+            None => {
+                return Err(Error::Usage(format!(
+                    "the query uses ${name}: give it with --param {name}=VALUE"
+                )));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn first_line(message: &str) -> &str {
@@ -133,4 +176,29 @@ fn to_json(frame: &DataFrame) -> Result<String> {
         true => "[]".to_string(),
         false => format!("[\n{}\n]", rows.join(",\n")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_become_literals_and_never_sql() {
+        let params = [
+            "from=2024-04-01".to_string(),
+            "cat=Damp 'n' mould".to_string(),
+            "n=40".to_string(),
+        ];
+        let sql = bind_params(
+            "SELECT '$cat' AS x FROM complaints WHERE received >= $from AND category = $cat AND age > $n",
+            &params,
+        )
+        .unwrap();
+        assert_eq!(
+            sql,
+            "SELECT '$cat' AS x FROM complaints WHERE received >= '2024-04-01' AND category = 'Damp ''n'' mould' AND age > 40"
+        );
+        assert!(bind_params("SELECT $missing", &[]).is_err());
+        assert!(bind_params("SELECT 1", &["novalue".to_string()]).is_err());
+    }
 }
