@@ -184,6 +184,8 @@ pub struct InitArgs {
 pub struct QueryArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
     /// table, csv or json; by default from the --out file's extension (.csv, .json), else table.
     #[arg(long, value_enum)]
     pub format: Option<QueryFormat>,
@@ -213,6 +215,8 @@ pub enum QueryFormat {
 pub struct ExportArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
     /// csv, parquet or xlsx; by default from the --out file's extension.
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
@@ -236,6 +240,8 @@ pub enum ExportFormat {
 pub struct SummaryArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
 }
 
 #[derive(Debug, Args)]

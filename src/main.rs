@@ -22,7 +22,7 @@ fn main() {
         Command::Init(args) => commands::init::run(&args),
         Command::Query(args) => commands::query::run(&args),
         Command::Export(args) => commands::export::run(&args),
-        Command::Summary(args) => commands::summary::run(&args.input),
+        Command::Summary(args) => commands::summary::run(&args),
         Command::GenerateSample(args) => commands::generate_sample::run(&args),
     };
     match result {

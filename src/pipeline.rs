@@ -12,7 +12,7 @@ use crate::classify::{self, Rules};
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::canonical::{Field, SOURCE_FILE, SOURCE_ROW};
-use crate::domain::dates::parse_config_date;
+use crate::domain::dates::{date_lit, parse_config_date};
 use crate::domain::period::Period;
 use crate::domain::stage::{CODE_VERSION, Stage, StageColumn};
 use crate::error::{Error, PolarsContext, Result};
@@ -230,9 +230,26 @@ impl Analysis {
     pub fn complaints_table(&self) -> Result<DataFrame> {
         let mut columns: Vec<Expr> = Field::CANONICAL.iter().map(|f| col(f.name())).collect();
         columns.push(col(CODE_VERSION));
+        // A complaint never escalated has no stage 2: its stage-2 judgements are empty, not
+        // "false".
+        let escalated = col(Field::Stage2Requested.name()).is_not_null();
         for stage in Stage::BOTH {
-            columns.extend(StageColumn::FOR_ANALYSTS.map(|c| col(c.name(stage))));
+            columns.extend(StageColumn::FOR_ANALYSTS.map(|c| {
+                match stage {
+                    Stage::One => col(c.name(stage)),
+                    Stage::Two => when(escalated.clone())
+                        .then(col(c.name(stage)))
+                        .otherwise(lit(NULL))
+                        .alias(c.name(stage)),
+                }
+            }));
         }
+        // What the judgements are as at, and the period asked for.
+        columns.extend([
+            date_lit(self.period.as_at).alias("as_at"),
+            date_lit(self.period.start).alias("period_start"),
+            date_lit(self.period.end).alias("period_end"),
+        ]);
         columns.push(col(SOURCE_FILE));
         columns.push(col(SOURCE_ROW));
         self.classified

@@ -205,3 +205,27 @@ fn the_readmes_worked_queries_run_and_agree_with_the_metrics() {
         assert!(!answer.contains("Deprecation"), "{answer}");
     }
 }
+
+#[test]
+fn the_table_says_what_it_is_as_at_and_leaves_stage_2_empty_when_never_escalated() {
+    let out = query(
+        "SELECT count(*) AS n FROM complaints WHERE stage2_requested IS NULL AND (stage2_ack_on_time IS NOT NULL OR stage2_timeliness IS NOT NULL OR stage2_withdrawn IS NOT NULL)",
+        "csv",
+    );
+    assert_eq!(out, "n\n0\n");
+    let (code, stdout, stderr) = common::run(&[
+        "query",
+        "--config",
+        &config(),
+        "--period",
+        "2023/24",
+        "--format",
+        "csv",
+        "SELECT DISTINCT as_at, period_start, period_end FROM complaints",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "as_at,period_start,period_end\n2024-03-31,2023-04-01,2024-03-31\n"
+    );
+}

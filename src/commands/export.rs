@@ -7,10 +7,9 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::ingest::Fingerprints;
 use crate::normalise::DataQuality;
-use crate::pipeline::Request;
 
 pub fn run(args: &ExportArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
+    let analysis = super::analyse(&args.input, args.period.request(), Fingerprints::NotPrinted)?;
     let inputs = output::run_inputs(&analysis.config, analysis.quality(), None);
     if !output::is_stdout(&args.out) {
         output::check_not_input(&args.out, &inputs)?;

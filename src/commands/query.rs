@@ -10,10 +10,9 @@ use crate::columnar::frame::texts;
 use crate::domain::text::count_of;
 use crate::error::{Error, Result};
 use crate::ingest::Fingerprints;
-use crate::pipeline::Request;
 
 pub fn run(args: &QueryArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, Request::default(), Fingerprints::NotPrinted)?;
+    let analysis = super::analyse(&args.input, args.period.request(), Fingerprints::NotPrinted)?;
     let table = analysis.complaints_table()?;
     let sql = bind_params(&args.sql, &args.params)?;
     let result = execute(&table, &sql)?;

@@ -2,18 +2,17 @@
 
 use comfy_table::{Attribute, Cell, Color, Table};
 
-use crate::cli::InputArgs;
+use crate::cli::SummaryArgs;
 use crate::error::Result;
 use crate::ingest::Fingerprints;
 use crate::metrics::Metrics;
-use crate::pipeline::Request;
 use crate::report::thousands;
 
 /// Categories listed.
 const TOP: usize = 10;
 
-pub fn run(args: &InputArgs) -> Result<i32> {
-    let analysis = super::analyse(args, Request::default(), Fingerprints::NotPrinted)?;
+pub fn run(args: &SummaryArgs) -> Result<i32> {
+    let analysis = super::analyse(&args.input, args.period.request(), Fingerprints::NotPrinted)?;
     super::terminal::print_data(render(&analysis.metrics, super::terminal::colour()).as_bytes())?;
     Ok(0)
 }
