@@ -9,9 +9,7 @@ use crate::ingest::Fingerprints;
 use crate::observe::step;
 use crate::report::typeset::warm_up_in_background;
 use crate::report::web_page::{self, HOW_TO_COMPLAIN, PageText};
-use crate::report::{
-    Edition, Figures, ReportData, ReportInputs, Suppression, Template, build_annual, points_to_check,
-};
+use crate::report::{Edition, Figures, ReportData, ReportInputs, Suppression, Template, build_annual};
 
 pub fn run(args: &AnnualArgs) -> Result<i32> {
     warm_up_in_background();
@@ -57,6 +55,14 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
         .flatten()
         .find(|(edition, _)| *edition == Edition::Web)
         .map(|(_, data)| data.clone());
+    // The board edition already holds the points to check: they are printed from it, not
+    // worked out again.
+    let points = editions
+        .iter()
+        .flatten()
+        .find(|(edition, _)| *edition == Edition::Board)
+        .map(|(_, data)| data.points_to_check.clone())
+        .unwrap_or_default();
     let pdf_name = format!("{stem}-web.pdf");
     let mut written = Editions {
         out: &out,
@@ -85,7 +91,6 @@ pub fn run(args: &AnnualArgs) -> Result<i32> {
     written.push(out.write("data-quality.csv", &output::data_quality_csv(analysis.quality()))?);
     let mut warnings = inputs.warnings.clone();
     warnings.extend(analysis.metrics.warnings.iter().cloned());
-    let points = points_to_check(config, &analysis.metrics, &inputs);
     output::report_written(&written, &warnings, &points, &missing);
     Ok(0)
 }

@@ -51,12 +51,7 @@ fn format_of(args: &ExportArgs) -> Result<ExportFormat> {
     if let Some(format) = args.format {
         return Ok(format);
     }
-    let extension = args
-        .out
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    match extension.as_str() {
+    match output::extension(&args.out).as_str() {
         "csv" => Ok(ExportFormat::Csv),
         "parquet" | "pq" => Ok(ExportFormat::Parquet),
         "xlsx" => Ok(ExportFormat::Xlsx),

@@ -93,6 +93,13 @@ pub(super) fn write_to(path: &Path, bytes: &[u8], inputs: &[PathBuf], detail: &s
     Ok(())
 }
 
+/// A file name's extension in lower case ("" when it has none): what `--out` names a format by.
+pub(super) fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
 /// "-": standard output.
 pub(super) fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"

@@ -17,12 +17,13 @@ pub fn run(args: &QueryArgs) -> Result<i32> {
     let sql = bind_params(&args.sql, &args.params)?;
     let result = execute(&table, &sql)?;
     let mut bytes = Vec::new();
-    let extension = args.out.extension().map(|e| e.to_string_lossy().to_lowercase());
-    let format = args.format.unwrap_or(match extension.as_deref() {
-        Some("csv") => QueryFormat::Csv,
-        Some("json") => QueryFormat::Json,
-        _ => QueryFormat::Table,
-    });
+    let format = args
+        .format
+        .unwrap_or(match super::output::extension(&args.out).as_str() {
+            "csv" => QueryFormat::Csv,
+            "json" => QueryFormat::Json,
+            _ => QueryFormat::Table,
+        });
     let written = match format {
         QueryFormat::Table => writeln!(bytes, "{}", render_table(&result)?).map_err(|e| e.to_string()),
         QueryFormat::Csv => {
