@@ -196,6 +196,10 @@ pub struct QueryArgs {
     /// spreadsheets (by default they get a leading apostrophe, so no cell runs as a formula).
     #[arg(long)]
     pub no_formula_guard: bool,
+    /// Carry every export column no field uses into the table, as text, under its header
+    /// (`[input] keep_unmapped` names some to carry on every run).
+    #[arg(long)]
+    pub keep_unmapped: bool,
     /// A value for `$name` in the query (repeatable): numbers as numbers, anything else as
     /// quoted text, e.g. --param from=2024-04-01 --param category="Damp and mould".
     #[arg(long = "param", value_name = "NAME=VALUE")]
@@ -227,6 +231,10 @@ pub struct ExportArgs {
     /// spreadsheets (by default they get a leading apostrophe, so no cell runs as a formula).
     #[arg(long)]
     pub no_formula_guard: bool,
+    /// Carry every export column no field uses into the table, as text, under its header
+    /// (`[input] keep_unmapped` names some to carry on every run).
+    #[arg(long)]
+    pub keep_unmapped: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -11,13 +11,13 @@ use polars::prelude::*;
 use crate::classify::{self, Rules};
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
-use crate::domain::canonical::{Field, SOURCE_FILE, SOURCE_ROW};
+use crate::domain::canonical::{Field, Kind, SOURCE_FILE, SOURCE_ROW};
 use crate::domain::dates::{date_lit, parse_config_date};
 use crate::domain::period::Period;
 use crate::domain::stage::{CODE_VERSION, Stage, StageColumn};
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{self, Fingerprint, Fingerprints, RawTable, ReadOptions};
-use crate::mapping::ColumnMatcher;
+use crate::mapping::{ColumnMatcher, Unmapped};
 use crate::metrics::{self, Metrics, OpenCases, Records};
 use crate::normalise::{self, DataQuality, Normalised};
 use crate::observe::{Observer, step};
@@ -28,6 +28,8 @@ pub struct Pipeline {
     files: Vec<PathBuf>,
     matcher: ColumnMatcher,
     calendar: Calendar,
+    /// Whether the table is for analysts: fields' text as written and unmapped columns kept.
+    for_analysts: bool,
 }
 
 /// What a run asks for beyond the config: `--period` and `--as-at` as given.
@@ -65,7 +67,25 @@ impl Pipeline {
             files,
             matcher,
             calendar,
+            for_analysts: false,
         })
+    }
+
+    /// The same run, making the table analysts query and export: each coded field's text as
+    /// written (`<field>_raw`) and the unmapped export columns `[input] keep_unmapped` names,
+    /// or every one with `all_unmapped` (`--keep-unmapped`). A name no input file has is a
+    /// usage error, found when the files are read.
+    pub fn for_analysts(self, all_unmapped: bool) -> Pipeline {
+        let unmapped = match (all_unmapped, self.config.input.keep_unmapped.is_empty()) {
+            (true, _) => Unmapped::All,
+            (false, true) => Unmapped::Dropped,
+            (false, false) => Unmapped::Named(self.config.input.keep_unmapped.clone()),
+        };
+        Pipeline {
+            matcher: self.matcher.keeping(unmapped),
+            for_analysts: true,
+            ..self
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -105,7 +125,7 @@ impl Pipeline {
     ) -> Result<(Normalised, Vec<Fingerprint>)> {
         let fingerprints = raws.iter().map(|raw| raw.sha256.clone()).collect();
         let normalised = step(observer, "normalise", || {
-            normalise::normalise(raws, &self.config, &self.matcher, observer)
+            normalise::normalise(raws, &self.config, &self.matcher, self.for_analysts, observer)
         })?;
         Ok((normalised, fingerprints))
     }
@@ -225,10 +245,19 @@ impl Analysis {
         metrics::open_cases(&self.classified, period, listed, &self.calendar)
     }
 
-    /// The table analysts query and export: the canonical columns, the Code version and each
-    /// stage's judgement, then where each complaint came from.
+    /// The table analysts query and export: the canonical columns and the text as written of
+    /// those kept ([`Pipeline::for_analysts`]), the Code version and each stage's judgement,
+    /// the dates they are as at, where each complaint came from, then the unmapped columns kept.
     pub fn complaints_table(&self) -> Result<DataFrame> {
-        let mut columns: Vec<Expr> = Field::CANONICAL.iter().map(|f| col(f.name())).collect();
+        let mut columns: Vec<Expr> = Field::CANONICAL
+            .iter()
+            .map(|f| match f.kind() {
+                // Pounds and pence exactly, never a binary fraction: sums stay to the penny.
+                Kind::Money => col(f.name()).cast(DataType::Decimal(18, 2)),
+                _ => col(f.name()),
+            })
+            .collect();
+        columns.extend(self.normalised.raw_text.iter().map(|name| col(name.as_str())));
         columns.push(col(CODE_VERSION));
         // A complaint never escalated has no stage 2: its stage-2 judgements are empty, not
         // "false".
@@ -252,9 +281,13 @@ impl Analysis {
         ]);
         columns.push(col(SOURCE_FILE));
         columns.push(col(SOURCE_ROW));
+        columns.extend(self.normalised.unmapped.iter().map(|name| col(name.as_str())));
+        let as_at =
+            Stage::BOTH.map(|stage| classify::as_at_columns(stage, self.period.as_at, &self.calendar));
         self.classified
             .clone()
             .lazy()
+            .with_columns(as_at.concat())
             .select(columns)
             .collect()
             .ctx("selecting the complaints table")

@@ -229,3 +229,296 @@ fn the_table_says_what_it_is_as_at_and_leaves_stage_2_empty_when_never_escalated
         "as_at,period_start,period_end\n2024-03-31,2023-04-01,2024-03-31\n"
     );
 }
+
+/// The SQL an analyst would write to rebuild one stage's figures for the rows `only` selects,
+/// from the table alone: each answer column named `<stage>.<figure>` as in `metrics.json`.
+fn stage_figures_sql(stage: u32, only: &str, homes: Option<u64>) -> String {
+    let s = format!("stage{stage}");
+    let received = match stage {
+        1 => "received",
+        _ => "stage2_requested",
+    };
+    // Received in the period (stage 2: the escalation request), not refused.
+    let r = format!(
+        "{received} BETWEEN period_start AND period_end AND coalesce(status, '') <> 'refused' AND {only}"
+    );
+    // Responded to in the period: a response the Code judged (not withdrawn, refused or
+    // dated before receipt).
+    let a = format!(
+        "{s}_responded BETWEEN period_start AND period_end \
+         AND {s}_timeliness IN ('within_base', 'within_extension', 'late') AND {only}"
+    );
+    let within = format!("{a} AND {s}_timeliness <> 'late'");
+    let mut columns = vec![
+        format!("count(*) FILTER (WHERE {r}) AS \"{s}.received\""),
+        format!("count(*) FILTER (WHERE {r} AND {s}_withdrawn) AS \"{s}.withdrawn\""),
+        format!("count(*) FILTER (WHERE {r} AND {s}_ack_on_time) AS \"{s}.acknowledged_on_time\""),
+        format!("count(*) FILTER (WHERE {a}) AS \"{s}.responded\""),
+        format!("count(*) FILTER (WHERE {within}) AS \"{s}.within\""),
+        format!("count(*) FILTER (WHERE {a} AND {s}_timeliness = 'within_base') AS \"{s}.within_base\""),
+        format!(
+            "count(*) FILTER (WHERE {a} AND {s}_timeliness = 'within_extension') AS \"{s}.within_extension\""
+        ),
+        format!("count(*) FILTER (WHERE {a} AND {s}_timeliness = 'late') AS \"{s}.late\""),
+        format!(
+            "round(100.0 * count(*) FILTER (WHERE {within}) / count(*) FILTER (WHERE {a}), 1) AS \"{s}.within_timescale_pct\""
+        ),
+        // As the stage stood at the as-at date, whatever happened to it after.
+        format!("count(*) FILTER (WHERE {s}_status_as_at = 'open' AND {only}) AS \"{s}.open_at_end\""),
+        format!(
+            "count(*) FILTER (WHERE {s}_timeliness_as_at = 'open_overdue' AND {only}) AS \"{s}.open_overdue_at_end\""
+        ),
+    ];
+    for outcome in ["upheld", "partly_upheld", "not_upheld"] {
+        columns.push(format!(
+            "count(*) FILTER (WHERE {a} AND {s}_outcome = '{outcome}') AS \"{s}.outcomes.{outcome}\""
+        ));
+    }
+    if let Some(homes) = homes {
+        columns.push(format!(
+            "round(1000.0 * count(*) FILTER (WHERE {r}) / {homes}, 1) AS \"{s}.CH01_per_1000\""
+        ));
+    }
+    columns.join(",\n  ")
+}
+
+/// Every figure the SQL rebuilds, from `metrics.json` under the same names.
+fn metrics_figure(m: &Value, only: Option<&str>, name: &str) -> Value {
+    let path: Vec<&str> = name.split('.').collect();
+    match only {
+        None => path.iter().fold(m.clone(), |v, key| v[key].clone()),
+        Some(tenure) => {
+            let t = &m["tsm"][tenure];
+            let (stage, figure) = (path[0], path[1]);
+            match figure {
+                "received" | "responded" | "within" => t[format!("{stage}_{figure}")].clone(),
+                "CH01_per_1000" => t[format!("CH01_{stage}_per_1000")].clone(),
+                "within_timescale_pct" => t[format!("CH02_{stage}_pct")].clone(),
+                _ => Value::Null,
+            }
+        }
+    }
+}
+
+#[test]
+fn every_figure_for_the_period_is_rebuilt_from_the_table_with_sql() {
+    // The sample's stock, as in its config: the CH01 denominators.
+    let homes = [("LCRA", 41500), ("LCHO", 3800)];
+    let config = config();
+    // The year, judged at its end and at a date within it (where stages answered later were
+    // still open), and the year before.
+    let requests: [&[&str]; 3] = [
+        &[],
+        &["--period", "2024/25", "--as-at", "2025-02-14"],
+        &["--period", "2023/24"],
+    ];
+    for request in requests {
+        let m = common::metrics(&common::sample("config.toml"), request);
+        let mut checked = 0;
+        for (only, tenure) in [
+            ("true", None),
+            ("tenure = 'LCRA'", Some(0)),
+            ("tenure = 'LCHO'", Some(1)),
+        ] {
+            let homes = tenure.map(|i| homes[i]);
+            if let Some((name, count)) = homes {
+                assert_eq!(m["tsm"][name]["homes"], count, "the sample config's stock");
+            }
+            let sql = format!(
+                "SELECT\n  {},\n  {}\nFROM complaints",
+                stage_figures_sql(1, only, homes.map(|h| h.1)),
+                stage_figures_sql(2, only, homes.map(|h| h.1))
+            );
+            let mut args = vec!["query", "--config", &config, "--format", "json"];
+            args.extend_from_slice(request);
+            args.push(&sql);
+            let (code, stdout, stderr) = common::run(&args);
+            assert_eq!(code, 0, "{stderr}\n{sql}");
+            let rows: Value = serde_json::from_str(&stdout).unwrap();
+            for (name, rebuilt) in rows[0].as_object().unwrap() {
+                let want = metrics_figure(&m, homes.map(|h| h.0), name);
+                if want.is_null() {
+                    continue;
+                }
+                let (want, got) = (want.as_f64().unwrap(), rebuilt.as_f64().unwrap());
+                assert_eq!(got, want, "{name} for {only} {request:?}");
+                checked += 1;
+            }
+        }
+        // 13 per stage over all complaints; 5 per stage for each tenure.
+        assert_eq!(checked, 2 * 13 + 2 * 2 * 5, "{request:?}");
+    }
+}
+
+#[test]
+fn the_table_keeps_the_text_as_written_and_the_unmapped_columns_asked_for() {
+    let config = common::project_root().join("tests/fixtures/analysts/long.toml");
+    let config = config.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let (code, stdout, stderr) = common::run(args);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    // One row per stage: each stage's outcome as written follows it to its stage's column,
+    // and status, which the stage-2 row decides, its text too. `Team` is named in
+    // [input] keep_unmapped: the first row's value that has one.
+    let sql = "SELECT reference, tenure, tenure_raw, status_raw, stage1_outcome, stage1_outcome_raw, \
+               stage2_outcome, stage2_outcome_raw, Team FROM complaints";
+    assert_eq!(
+        run(&["query", "--config", config, "--format", "csv", sql]),
+        "reference,tenure,tenure_raw,status_raw,stage1_outcome,stage1_outcome_raw,stage2_outcome,stage2_outcome_raw,Team\n\
+         A1,LCRA,General needs,Closed,not_upheld,Not Upheld,upheld,UPHELD,North\n\
+         A2,LCHO,Shared ownership,Open,,,,,\n\
+         A3,OTHER,Leasehold,Closed,upheld,upheld,,,East\n"
+    );
+    // Only named columns are kept unless --keep-unmapped asks for every one.
+    let (code, _, stderr) = common::run(&["query", "--config", config, "SELECT Notes FROM complaints"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("Notes"), "{stderr}");
+    let every = "SELECT reference, \"Property ref\", Notes FROM complaints";
+    assert_eq!(
+        run(&[
+            "query",
+            "--config",
+            config,
+            "--keep-unmapped",
+            "--format",
+            "csv",
+            every
+        ]),
+        "reference,Property ref,Notes\nA1,\"'=HYPERLINK(\"\"http://x\"\")\",first\nA2,P-2,\nA3,P-3,\n"
+    );
+    // export carries them too, as text, after where each complaint came from.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("table.csv");
+    run(&[
+        "export",
+        "--config",
+        config,
+        "--keep-unmapped",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let written = std::fs::read_to_string(&out).unwrap();
+    let header = written.lines().next().unwrap();
+    assert!(
+        header.ends_with("source_file,source_row,Team,Property ref,Notes"),
+        "{header}"
+    );
+    assert!(header.contains(",tenure_raw,"), "{header}");
+}
+
+#[test]
+fn an_unmapped_column_named_but_in_no_file_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = common::project_root().join("tests/fixtures/analysts");
+    std::fs::copy(fixtures.join("long.csv"), dir.path().join("long.csv")).unwrap();
+    let config = std::fs::read_to_string(fixtures.join("long.toml"))
+        .unwrap()
+        .replace(r#"keep_unmapped = ["team"]"#, r#"keep_unmapped = ["Teem"]"#);
+    let path = dir.path().join("long.toml");
+    std::fs::write(&path, config).unwrap();
+    let (code, _, stderr) = common::run(&["query", "--config", path.to_str().unwrap(), "SELECT 1"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(r#"keep_unmapped names "Teem""#), "{stderr}");
+    assert!(stderr.contains(r#"The closest is "Team""#), "{stderr}");
+}
+
+#[test]
+fn money_is_exact_pence_in_every_format_and_parquet_declares_plain_strings() {
+    let config = common::project_root().join("tests/fixtures/analysts/long.toml");
+    let config = config.to_str().unwrap();
+    // £0.29 + £1,250.10 + £0.10: £1,250.49 exactly (as binary floats the sum is 1250.4899…).
+    let sql = "SELECT sum(compensation) AS total, max(compensation) AS largest FROM complaints";
+    let answer = |format: &str| {
+        let (code, stdout, stderr) = common::run(&["query", "--config", config, "--format", format, sql]);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    assert_eq!(answer("csv"), "total,largest\n1250.49,1250.10\n");
+    assert_eq!(
+        answer("json"),
+        "[\n  {\"total\": 1250.49, \"largest\": 1250.10}\n]\n"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let export = |name: &str| {
+        let out = dir.path().join(name);
+        let (code, _, stderr) = common::run(&["export", "--config", config, "--out", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stderr}");
+        out
+    };
+    let csv = std::fs::read_to_string(export("table.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == "compensation").unwrap();
+    let money: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(at).unwrap())
+        .collect();
+    // The CSV quotes none of these: "1,250.10" was read as an amount and is written as one.
+    assert_eq!(money, ["0.29", "1250.10", "0.10"]);
+
+    // Parquet: DECIMAL(18,2) money, and an Arrow schema of plain strings, not string views.
+    let path = export("table.parquet");
+    let schema = declared_arrow_schema(&path);
+    use polars_arrow::datatypes::ArrowDataType as A;
+    assert_eq!(schema.get("compensation").unwrap().dtype, A::Decimal(18, 2));
+    assert_eq!(schema.get("tenure_raw").unwrap().dtype, A::LargeUtf8);
+    assert!(
+        schema
+            .iter_values()
+            .all(|f| !matches!(f.dtype, A::Utf8View | A::BinaryView)),
+        "{schema:?}"
+    );
+    use polars::prelude::SerReader;
+    let frame = polars::prelude::ParquetReader::new(std::fs::File::open(&path).unwrap())
+        .finish()
+        .unwrap();
+    let total = frame
+        .column("compensation")
+        .unwrap()
+        .cast(&polars::prelude::DataType::String)
+        .unwrap();
+    let total: Vec<Option<&str>> = total.str().unwrap().iter().collect();
+    assert_eq!(total, [Some("0.29"), Some("1250.10"), Some("0.10")]);
+
+    // XLSX: the amounts as numbers (in £#,##0.00 cells).
+    let mut book = calamine::open_workbook_auto(export("table.xlsx")).unwrap();
+    let sheet = book.worksheet_range("Complaints").unwrap();
+    let at = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .position(|c| *c == "compensation")
+        .unwrap();
+    let cells: Vec<Data> = sheet.rows().skip(1).map(|r| r[at].clone()).collect();
+    assert_eq!(cells, [Data::Float(0.29), Data::Float(1250.1), Data::Float(0.1)]);
+}
+
+/// The Arrow schema a Parquet file declares (its `ARROW:schema` key), as written: the types
+/// pyarrow reads the columns as. (Polars' own reader turns every string type into a view.)
+fn declared_arrow_schema(path: &std::path::Path) -> polars_arrow::datatypes::ArrowSchema {
+    use base64::Engine as _;
+    let mut file = std::fs::File::open(path).unwrap();
+    let metadata = polars_parquet::read::read_metadata(&mut file).unwrap();
+    let encoded = metadata
+        .key_value_metadata()
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|kv| kv.key == "ARROW:schema")
+        .and_then(|kv| kv.value.clone())
+        .unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap();
+    // A length prefix (0xFFFFFFFF, then the length) precedes the IPC message.
+    let message = if bytes[..4] == [255; 4] {
+        &bytes[8..]
+    } else {
+        &bytes[..]
+    };
+    polars_arrow::io::ipc::read::deserialize_schema(message)
+        .unwrap()
+        .0
+}

@@ -5,11 +5,10 @@ use polars::prelude::*;
 use super::output;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
-use crate::ingest::Fingerprints;
 use crate::normalise::DataQuality;
 
 pub fn run(args: &ExportArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, args.period.request(), Fingerprints::NotPrinted)?;
+    let analysis = super::analyse_for_analysts(&args.input, args.period.request(), args.keep_unmapped)?;
     let inputs = output::run_inputs(&analysis.config, analysis.quality(), None);
     if !output::is_stdout(&args.out) {
         output::check_not_input(&args.out, &inputs)?;
@@ -21,29 +20,27 @@ pub fn run(args: &ExportArgs) -> Result<i32> {
     };
     let format = format_of(args)?;
     let bytes = match format {
-        ExportFormat::Csv => {
-            let mut buffer = Vec::new();
-            let mut table = match args.no_formula_guard {
-                true => table.clone(),
-                false => output::formula_safe_frame(&table)?,
-            };
-            CsvWriter::new(&mut buffer)
-                .finish(&mut table)
-                .map_err(|e| failed(e.to_string()))?;
-            buffer
-        }
-        ExportFormat::Parquet => {
-            let mut buffer = Vec::new();
-            ParquetWriter::new(&mut buffer)
-                .finish(&mut table)
-                .map_err(|e| failed(e.to_string()))?;
-            buffer
-        }
+        ExportFormat::Csv => output::csv_bytes(&table, !args.no_formula_guard)?.map_err(failed)?,
+        ExportFormat::Parquet => parquet(&mut table).map_err(|e| failed(e.to_string()))?,
         ExportFormat::Xlsx => xlsx(&table, analysis.quality()).map_err(failed)?,
     };
     let detail = format!(" ({} complaints, {} columns)", table.height(), table.width());
     output::write_to(&args.out, &bytes, &inputs, &detail)?;
     Ok(0)
+}
+
+/// The table as Parquet whose Arrow schema declares plain (large) strings rather than the
+/// string views polars uses inside, which readers before Arrow 16 reject. The Parquet column
+/// types (UTF-8 byte arrays, dates, DECIMAL(18,2) money) are the same either way.
+fn parquet(table: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    use polars::io::parquet::write::KeyValueMetadata;
+    let schema = table.schema().to_arrow(CompatLevel::oldest());
+    let arrow_schema = polars_parquet::write::schema_to_metadata_key(&schema);
+    let mut buffer = Vec::new();
+    ParquetWriter::new(&mut buffer)
+        .with_key_value_metadata(Some(KeyValueMetadata::Static(vec![arrow_schema])))
+        .finish(table)?;
+    Ok(buffer)
 }
 
 /// `--format`, else the format the `--out` file's extension names.
@@ -71,7 +68,6 @@ fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>
     let bold = Format::new().set_bold();
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
     let money_format = Format::new().set_num_format("£#,##0.00");
-    let money = crate::domain::canonical::Field::Compensation.name();
     let sheet = book.add_worksheet();
     sheet.set_name("Complaints").map_err(e)?;
     for (c, column) in table.columns().iter().enumerate() {
@@ -97,9 +93,11 @@ fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>
                 AnyValue::Boolean(b) => {
                     sheet.write_boolean(r, c, b).map_err(e)?;
                 }
-                AnyValue::Float64(v) if column.name().as_str() == money => {
+                // Money: exact pence, divided once into the nearest number a cell holds.
+                AnyValue::Decimal(v, _, scale) => {
+                    let pounds = v as f64 / 10f64.powi(scale as i32);
                     sheet
-                        .write_number_with_format(r, c, v, &money_format)
+                        .write_number_with_format(r, c, pounds, &money_format)
                         .map_err(e)?;
                 }
                 AnyValue::Float64(v) => {

@@ -23,7 +23,16 @@ use progress::Progress;
 
 /// Every stage, for a subcommand that reads exports, with progress shown on a terminal.
 fn analyse(args: &InputArgs, request: Request, fingerprints: Fingerprints) -> Result<Analysis> {
-    let pipeline = Pipeline::open(&args.config, &args.inputs)?;
+    run(Pipeline::open(&args.config, &args.inputs)?, request, fingerprints)
+}
+
+/// Every stage, making the table analysts query and export (`all_unmapped`: `--keep-unmapped`).
+fn analyse_for_analysts(args: &InputArgs, request: Request, all_unmapped: bool) -> Result<Analysis> {
+    let pipeline = Pipeline::open(&args.config, &args.inputs)?.for_analysts(all_unmapped);
+    run(pipeline, request, Fingerprints::NotPrinted)
+}
+
+fn run(pipeline: Pipeline, request: Request, fingerprints: Fingerprints) -> Result<Analysis> {
     let progress = Progress::for_inputs(pipeline.files());
     let analysis = pipeline.analyse(request, fingerprints, &progress);
     progress.finish();

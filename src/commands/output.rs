@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use polars::prelude::{Column, DataFrame, DataType};
+use polars::prelude::{Column, CsvWriter, DataFrame, DataType, SerWriter};
 
 use super::terminal;
 use crate::cli::ReportArgs;
@@ -396,13 +396,14 @@ pub(super) fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Every text cell of `frame` made [`formula_safe`], for a CSV.
-pub(super) fn formula_safe_frame(frame: &DataFrame) -> Result<DataFrame> {
+/// `frame` as CSV: money (decimal) as its exact text, and with `guard` every text cell made
+/// [`formula_safe`]. Export and query write their CSVs with it.
+pub(super) fn csv_bytes(frame: &DataFrame, guard: bool) -> Result<std::result::Result<Vec<u8>, String>> {
     let columns = frame
         .columns()
         .iter()
         .map(|column| match column.dtype() {
-            DataType::String => {
+            DataType::String if guard => {
                 let texts = column.str().ctx("guarding formulas")?;
                 let safe: Vec<Option<String>> = texts
                     .iter()
@@ -410,10 +411,17 @@ pub(super) fn formula_safe_frame(frame: &DataFrame) -> Result<DataFrame> {
                     .collect();
                 Ok(Column::new(column.name().clone(), safe))
             }
+            // Polars' CSV writer has no decimals: their text is exact ("250.00").
+            DataType::Decimal(_, _) => column.cast(&DataType::String).ctx("writing money"),
             _ => Ok(column.clone()),
         })
         .collect::<Result<Vec<_>>>()?;
-    DataFrame::new(frame.height(), columns).ctx("guarding formulas")
+    let mut frame = DataFrame::new(frame.height(), columns).ctx("writing CSV")?;
+    let mut bytes = Vec::new();
+    Ok(CsvWriter::new(&mut bytes)
+        .finish(&mut frame)
+        .map(|()| bytes)
+        .map_err(|e| e.to_string()))
 }
 
 pub(super) fn data_quality_csv(q: &DataQuality) -> Vec<u8> {

@@ -9,10 +9,9 @@ use crate::cli::{QueryArgs, QueryFormat};
 use crate::columnar::frame::texts;
 use crate::domain::text::count_of;
 use crate::error::{Error, Result};
-use crate::ingest::Fingerprints;
 
 pub fn run(args: &QueryArgs) -> Result<i32> {
-    let analysis = super::analyse(&args.input, args.period.request(), Fingerprints::NotPrinted)?;
+    let analysis = super::analyse_for_analysts(&args.input, args.period.request(), args.keep_unmapped)?;
     let table = analysis.complaints_table()?;
     let sql = bind_params(&args.sql, &args.params)?;
     let result = execute(&table, &sql)?;
@@ -26,15 +25,7 @@ pub fn run(args: &QueryArgs) -> Result<i32> {
         });
     let written = match format {
         QueryFormat::Table => writeln!(bytes, "{}", render_table(&result)?).map_err(|e| e.to_string()),
-        QueryFormat::Csv => {
-            let mut result = match args.no_formula_guard {
-                true => result.clone(),
-                false => super::output::formula_safe_frame(&result)?,
-            };
-            CsvWriter::new(&mut bytes)
-                .finish(&mut result)
-                .map_err(|e| e.to_string())
-        }
+        QueryFormat::Csv => super::output::csv_bytes(&result, !args.no_formula_guard)?.map(|csv| bytes = csv),
         QueryFormat::Json => writeln!(bytes, "{}", to_json(&result)?).map_err(|e| e.to_string()),
     };
     written.map_err(|message| Error::Output {
@@ -153,6 +144,15 @@ fn to_json(frame: &DataFrame) -> Result<String> {
         for (c, name) in names.iter().enumerate() {
             let column = frame.column(name).map_err(|e| Error::Usage(e.to_string()))?;
             let value = match column.get(i).map_err(|e| Error::Usage(e.to_string()))? {
+                // Money: its exact decimal text is a JSON number as it stands.
+                AnyValue::Decimal(..) => {
+                    object.push(format!(
+                        "{}: {}",
+                        serde_json::Value::from(name.as_str()),
+                        texts[c].1[i]
+                    ));
+                    continue;
+                }
                 AnyValue::Null => serde_json::Value::Null,
                 AnyValue::Boolean(b) => b.into(),
                 AnyValue::Int8(v) => v.into(),

@@ -229,6 +229,10 @@ pub struct InputSection {
     /// `[input.limits]`: how much a spreadsheet may unpack to before the run stops.
     #[serde(default)]
     pub limits: ReadLimits,
+    /// Export columns no field uses that `query` and `export` carry into their table, by header
+    /// (`--keep-unmapped` carries every one).
+    #[serde(default)]
+    pub keep_unmapped: Vec<String>,
 }
 
 /// Bounds on what one spreadsheet may cost to read. A workbook is a ZIP of XML: a few kilobytes

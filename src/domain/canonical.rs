@@ -185,6 +185,20 @@ impl Field {
             .find(|f| f.long_shape_stage2_target() == Some(self))
     }
 
+    /// Whether the analysts' table shows this field's text as written beside it
+    /// (`<field>_raw`): the fields read through a value map or whose spellings are unified.
+    pub fn keeps_raw_text(self) -> bool {
+        matches!(
+            self.kind(),
+            Kind::Flag | Kind::Outcome | Kind::Tenure | Kind::Status | Kind::Satisfaction
+        ) || matches!(self, Field::Category | Field::Subcategory | Field::Channel)
+    }
+
+    /// The name of the column holding this field's text as written: `<field>_raw`.
+    pub fn raw_name(self) -> String {
+        format!("{}_raw", self.name())
+    }
+
     /// The column type in the canonical table.
     pub fn dtype(self) -> polars::prelude::DataType {
         use polars::prelude::DataType;

@@ -181,6 +181,30 @@ impl Timeliness {
     }
 }
 
+/// Where a stage stands at the as-at date, whatever happened to it later: the values of
+/// `stage{k}_status_as_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusAsAt {
+    /// Received on or before the as-at date with no response by then (answered later or not
+    /// at all), neither withdrawn nor refused.
+    Open,
+    /// Responded to on or before the as-at date.
+    Answered,
+    Withdrawn,
+    Refused,
+    /// Received after the as-at date.
+    ReceivedLater,
+}
+
+impl StatusAsAt {
+    /// Every value's name, at its index.
+    pub const NAMES: [&'static str; 5] = ["open", "answered", "withdrawn", "refused", "received_later"];
+
+    pub fn index(self) -> u32 {
+        self as u32
+    }
+}
+
 /// Columns not tied to a stage that classify adds.
 pub const CODE_VERSION: &str = "code_version";
 /// True for a refused complaint (status "refused").
@@ -259,13 +283,18 @@ stage_columns! {
     ExtensionBeyondWithReason => "extension_beyond_with_reason",
     /// An extension flag with no agreed date: counted as the full 10/20 working days.
     ExtensionDateMissing => "extension_date_missing",
-    /// An open stage's age at the as-at date, in working days since it was received.
+    /// The age at the as-at date, in working days since receipt, of a stage open then.
     OpenAge => "open_age_working_days",
+    /// Where the stage stood at the as-at date, by name ([`StatusAsAt::NAMES`]).
+    StatusAsAt => "status_as_at",
+    /// The timeliness as it stood at the as-at date: a stage answered by then as
+    /// `timeliness`; one open then (even if answered later) open_in_time or open_overdue.
+    TimelinessAsAt => "timeliness_as_at",
 }
 
 impl StageColumn {
     /// The columns offered to analysts (`query`, `export`) for each stage, after the canonical ones.
-    pub const FOR_ANALYSTS: [StageColumn; 14] = [
+    pub const FOR_ANALYSTS: [StageColumn; 16] = [
         StageColumn::CodeVersion,
         StageColumn::AckDue,
         StageColumn::AckOnTime,
@@ -276,6 +305,8 @@ impl StageColumn {
         StageColumn::ExtensionGoodReason,
         StageColumn::ExtensionBeyondCap,
         StageColumn::Timeliness,
+        StageColumn::StatusAsAt,
+        StageColumn::TimelinessAsAt,
         StageColumn::WorkingDays,
         StageColumn::WorkingDaysFromAck,
         StageColumn::OpenAge,

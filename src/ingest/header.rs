@@ -9,12 +9,14 @@ use crate::mapping::ResolvedColumns;
 /// Rows searched for the header when `[input] header_row` is not set.
 pub(crate) const HEADER_SEARCH_ROWS: usize = 20;
 
-/// The headers the column mapping uses, in file order: the only columns worth keeping
-/// (free-text narratives are often the bulk of an export and are never analysed). Each comes
-/// with whether it is the reference, the one column of mostly distinct values.
+/// The headers the column mapping uses, and the unmapped ones kept for analysts, in file
+/// order: the only columns worth keeping (free-text narratives are often the bulk of an export
+/// and are never analysed). Each comes with whether it is the reference, the one column of
+/// mostly distinct values.
 pub(super) fn wanted_headers(headers: &[String], resolved: &ResolvedColumns) -> Vec<(PlSmallStr, bool)> {
     let reference = resolved.by_field.get(&Field::Reference).copied();
     let mut wanted: Vec<usize> = resolved.by_field.values().copied().collect();
+    wanted.extend(&resolved.kept);
     wanted.sort_unstable();
     wanted.dedup();
     wanted

@@ -13,10 +13,26 @@ use crate::config::ColumnsSection;
 use crate::domain::canonical::Field;
 use crate::domain::text::header_key;
 
-/// The headers resolved for one file: field → index into the file's headers.
+/// The headers resolved for one file: field → index into the file's headers, and the unmapped
+/// headers kept for analysts.
 #[derive(Debug, Clone, Default)]
 pub struct ResolvedColumns {
     pub by_field: BTreeMap<Field, usize>,
+    /// Headers no field uses that are read anyway ([`Unmapped`]), in file order.
+    pub kept: Vec<usize>,
+}
+
+/// Which export columns no field uses are read and carried into the analysts' table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Unmapped {
+    /// None: free-text narratives are often the bulk of an export and never analysed.
+    #[default]
+    Dropped,
+    /// Every one (`--keep-unmapped`).
+    All,
+    /// Those named (`[input] keep_unmapped`), matched as headers are (ignoring case, spaces
+    /// and punctuation).
+    Named(Vec<String>),
 }
 
 /// Matches export headers to canonical fields.
@@ -26,6 +42,8 @@ pub struct ColumnMatcher {
     candidates: Vec<(Field, Vec<String>, bool)>,
     /// The headers named in `[columns]`, as written.
     configured: BTreeMap<Field, String>,
+    /// The unmapped columns to read too.
+    unmapped: Unmapped,
 }
 
 impl ColumnMatcher {
@@ -51,7 +69,13 @@ impl ColumnMatcher {
         ColumnMatcher {
             candidates,
             configured: columns.fields.clone(),
+            unmapped: Unmapped::Dropped,
         }
+    }
+
+    /// The same matcher, reading the unmapped columns `unmapped` names too.
+    pub fn keeping(self, unmapped: Unmapped) -> Self {
+        ColumnMatcher { unmapped, ..self }
     }
 
     /// Fields named in `[columns]` whose header is not in this header row, with the header
@@ -84,7 +108,32 @@ impl ColumnMatcher {
                 }
             }
         }
-        ResolvedColumns { by_field }
+        let wanted = |h: &String| match &self.unmapped {
+            Unmapped::Dropped => false,
+            Unmapped::All => true,
+            Unmapped::Named(names) => names.iter().any(|n| header_key(n) == header_key(h)),
+        };
+        let kept = (0..headers.len())
+            .filter(|&i| !taken[i] && wanted(&headers[i]))
+            .collect();
+        ResolvedColumns { by_field, kept }
+    }
+
+    /// The unmapped columns named to keep that no header row in `files` has.
+    pub fn named_but_absent<'a>(&'a self, files: &[&[String]]) -> Vec<&'a str> {
+        let Unmapped::Named(names) = &self.unmapped else {
+            return Vec::new();
+        };
+        names
+            .iter()
+            .filter(|n| {
+                let key = header_key(n);
+                !files
+                    .iter()
+                    .any(|headers| headers.iter().any(|h| header_key(h) == key))
+            })
+            .map(String::as_str)
+            .collect()
     }
 
     /// True when a row holds the reference and received headers: this is the header row.
@@ -140,6 +189,19 @@ mod tests {
         assert_eq!(r.by_field[&Field::Received], 2);
         // "Date Received" is not a synonym of any other field, so it stays unused.
         assert_eq!(r.by_field.len(), 2);
+    }
+
+    #[test]
+    fn unmapped_columns_are_kept_when_asked() {
+        let h = headers(&["Ref", "Date Received", "Team", "Property ref", "Notes"]);
+        let m = ColumnMatcher::new(&ColumnsSection::default());
+        assert!(m.resolve(&h).kept.is_empty());
+        let named = m
+            .clone()
+            .keeping(Unmapped::Named(vec!["property REF".into(), "Ref".into()]));
+        // "Ref" is the reference, already read: only the unmapped one named is kept.
+        assert_eq!(named.resolve(&h).kept, [3]);
+        assert_eq!(m.keeping(Unmapped::All).resolve(&h).kept, [2, 3, 4]);
     }
 
     #[test]

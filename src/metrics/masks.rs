@@ -1,10 +1,12 @@
 //! The one definition of how a stage relates to a period: received in it, responded to in it,
-//! open at its as-at date, overdue then. The annual figures, the quarterly report and its list
+//! open at its as-at date, overdue then (those two by classify's definition, which the
+//! analysts' table shows). The annual figures, the quarterly report and its list
 //! of open cases all use these. For speed, [`columns`] works the masks out once as columns of
 //! the table, which every figure's query then reads by [`Mask::col`].
 
 use polars::prelude::*;
 
+use crate::classify;
 use crate::domain::canonical::classes;
 use crate::domain::dates::date_lit;
 use crate::domain::period::Period;
@@ -50,27 +52,14 @@ pub(super) fn responded_in(stage: Stage, p: Period) -> Expr {
         .and(not_refused())
 }
 
-/// Open at the as-at date: received on or before it, with no response by then, neither
-/// withdrawn nor refused.
+/// Open at the period's as-at date, by classify's one definition.
 pub(super) fn open_at(stage: Stage, p: Period) -> Expr {
-    let as_at = date_lit(p.as_at);
-    not_refused()
-        .and(stage_col(StageColumn::Withdrawn, stage).not())
-        .and(
-            stage_col(StageColumn::Received, stage)
-                .lt_eq(as_at.clone())
-                .fill_null(lit(false)),
-        )
-        .and(responded(stage).is_null().or(responded(stage).gt(as_at)))
+    classify::open_at(stage, p.as_at)
 }
 
-/// Open at the as-at date and past the deadline in force.
+/// Open at the period's as-at date and past the deadline in force.
 pub(super) fn overdue_at(stage: Stage, p: Period) -> Expr {
-    open_at(stage, p).and(
-        date_lit(p.as_at)
-            .gt(stage_col(StageColumn::Deadline, stage))
-            .fill_null(lit(false)),
-    )
+    classify::overdue_at(stage, p.as_at)
 }
 
 /// A mask worked out as a column, for each stage.

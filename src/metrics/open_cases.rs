@@ -1,5 +1,6 @@
 //! The stages open at a period's as-at date, case by case (the quarterly board report lists
-//! them), by the same definition of "open" as every figure ([`super::masks::open_at`]).
+//! them), by the same definitions of "open" and "overdue" as every figure
+//! ([`crate::classify::open_at`]).
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -8,7 +9,7 @@ use crate::domain::calendar::Calendar;
 use serde::Serialize;
 
 use super::groups::NOT_RECORDED;
-use super::masks::open_at;
+use super::masks::{open_at, overdue_at};
 use crate::columnar::frame::texts;
 use crate::domain::canonical::Field;
 use crate::domain::period::Period;
@@ -48,6 +49,7 @@ pub fn open_cases(t: &DataFrame, p: Period, listed: usize, calendar: &Calendar) 
             lit(format!("Stage {}", stage.number())).alias("stage"),
             col(StageColumn::Received.name(stage)).alias("received"),
             col(StageColumn::Deadline.name(stage)).alias("deadline"),
+            overdue_at(stage, p).alias("overdue"),
             col(Field::Category.name())
                 .fill_null(lit(NOT_RECORDED))
                 .alias("category"),
@@ -61,17 +63,18 @@ pub fn open_cases(t: &DataFrame, p: Period, listed: usize, calendar: &Calendar) 
     let total = open.height() as u64;
     let open = open.head(Some(listed));
     let text = |name: &str| texts(&open, name);
-    let (references, stages, received, deadlines, categories) = (
+    let (references, stages, received, deadlines, categories, overdue) = (
         text(Field::Reference.name())?,
         text("stage")?,
         text("received")?,
         text("deadline")?,
         text("category")?,
+        text("overdue")?,
     );
     let first = (0..open.height())
         .map(|i| {
             let deadline = deadlines[i].clone().unwrap_or_default();
-            let overdue = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").is_ok_and(|d| p.as_at > d);
+            let overdue = overdue[i].as_deref() == Some("true");
             let received_text = received[i].clone().unwrap_or_default();
             let age_working_days = NaiveDate::parse_from_str(&received_text, "%Y-%m-%d")
                 .ok()

@@ -5,6 +5,7 @@
 
 use polars::prelude::*;
 
+use super::Passenger;
 use super::quality::{DataQuality, ExclusionCode};
 use super::rows::{FILE_COL, ROW_COLUMN, RowRef, SEQ_COL, SET_ASIDE_COL, SHARED_COL, row_refs};
 use super::shape::ExportShape;
@@ -25,6 +26,7 @@ pub(super) const WITHIN_STAGE: &str = "__distinct_within_stage";
 pub(super) fn merge_by_reference(
     rows: DataFrame,
     shape: ExportShape,
+    passengers: &[Passenger],
     quality: &mut DataQuality,
     observer: &dyn Observer,
 ) -> Result<DataFrame> {
@@ -34,18 +36,19 @@ pub(super) fn merge_by_reference(
         .filter(|f| rows.column(f.name()).is_ok() && *f != Field::Stage)
         .collect();
     let latest_wins = |f: Field| shape.latest_wins(f);
+    // The stage-2 row knows how the complaint ended, wherever it stands in the file.
+    let of_stage = |name: &str, stage: &str| {
+        col(name).filter(
+            col(Field::Stage.name())
+                .eq(lit(stage))
+                .and(col(name).is_not_null()),
+        )
+    };
     let mut aggs: Vec<Expr> = Vec::new();
     for &f in &fields {
         let values = col(f.name()).drop_nulls();
         if latest_wins(f) {
-            // The stage-2 row knows how the complaint ended, wherever it stands in the file.
-            let of_stage = |stage: &str| {
-                col(f.name()).filter(
-                    col(Field::Stage.name())
-                        .eq(lit(stage))
-                        .and(col(f.name()).is_not_null()),
-                )
-            };
+            let of_stage = |stage: &str| of_stage(f.name(), stage);
             aggs.push(coalesce(&[of_stage("stage2").first(), values.first()]).alias(f.name()));
             aggs.push(
                 polars::lazy::dsl::max_horizontal([
@@ -61,6 +64,16 @@ pub(super) fn merge_by_reference(
                 aggs.push(values.n_unique().alias(format!("{}__distinct", f.name())));
             }
         }
+    }
+    for Passenger { name, follows } in passengers {
+        let first = col(name.as_str()).drop_nulls().first();
+        aggs.push(
+            match follows.is_some_and(latest_wins) {
+                true => coalesce(&[of_stage(name, "stage2").first(), first]),
+                false => first,
+            }
+            .alias(name.as_str()),
+        );
     }
     aggs.push(col(FILE_COL).first().alias(SOURCE_FILE));
     aggs.push(col(ROW_COLUMN).first().alias(SOURCE_ROW));
@@ -118,7 +131,8 @@ pub(super) fn merge_by_reference(
     {
         quality.exclude(file, row, reference, ExclusionCode::NoStage1Row, "stage 2 row with no stage 1 row for this reference: add the complaint's stage 1 row (it holds the date the complaint was received)".into());
     }
-    let mut output: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
+    let carried = || passengers.iter().map(|p| col(p.name.as_str()));
+    let mut output: Vec<Expr> = fields.iter().map(|f| col(f.name())).chain(carried()).collect();
     output.extend([
         col(FILE_COL).alias(SOURCE_FILE),
         col(ROW_COLUMN).alias(SOURCE_ROW),
@@ -132,7 +146,7 @@ pub(super) fn merge_by_reference(
         .collect()
         .ctx("merging rows by reference")?;
     quality.record_conflicts(&groups, &fields)?;
-    let mut group_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).collect();
+    let mut group_columns: Vec<Expr> = fields.iter().map(|f| col(f.name())).chain(carried()).collect();
     group_columns.extend([col(SOURCE_FILE), col(SOURCE_ROW), col(SEQ_COL)]);
     let groups = groups
         .lazy()
@@ -217,6 +231,7 @@ pub(super) fn merge_by_reference(
     let names = Series::new("names".into(), quality.file_names());
     columns.push(lit(names).gather(col(SOURCE_FILE), true).alias(SOURCE_FILE));
     columns.push(col(SOURCE_ROW));
+    columns.extend(carried());
     merged
         .lazy()
         .select(columns)

@@ -29,27 +29,55 @@ use crate::config::Config;
 use crate::domain::canonical::Field;
 use crate::error::{Error, Result};
 use crate::ingest::RawTable;
-use crate::mapping::ColumnMatcher;
+use crate::mapping::{ColumnMatcher, closest_header};
 use crate::observe::{Observer, step};
+use combine::Dictionaries;
 use shape::ExportShape;
 use values::CellReader;
 
 /// The canonical complaints table and the account of how it was made.
 #[derive(Debug, Clone)]
 pub struct Normalised {
-    /// One row per complaint; see [`crate::domain::canonical`] for the columns.
+    /// One row per complaint; see [`crate::domain::canonical`] for the columns. For analysts
+    /// ([`normalise`]'s `for_analysts`), the `raw_text` and `unmapped` columns follow.
     pub complaints: DataFrame,
     pub quality: DataQuality,
+    /// The text as written of each mapped field that keeps it ([`Field::keeps_raw_text`]).
+    pub raw_text: Vec<String>,
+    /// The unmapped export columns kept ([`crate::mapping::Unmapped`]), as text.
+    pub unmapped: Vec<String>,
+}
+
+/// A column carried beside the fields from the rows to the complaints: on a complaint of
+/// several rows, the value of the row its field's value comes from (`follows`), or the first
+/// row's that has one.
+#[derive(Debug, Clone)]
+pub(crate) struct Passenger {
+    pub(crate) name: String,
+    pub(crate) follows: Option<Field>,
 }
 
 /// Turns the raw tables into the canonical complaints table. Takes the tables so their text
-/// can be freed once it is typed.
+/// can be freed once it is typed. `for_analysts` adds the coded fields' text as written and
+/// the unmapped columns the matcher kept.
 pub fn normalise(
     mut raws: Vec<RawTable>,
     config: &Config,
     matcher: &ColumnMatcher,
+    for_analysts: bool,
     observer: &dyn Observer,
 ) -> Result<Normalised> {
+    let headers: Vec<&[String]> = raws.iter().map(|raw| raw.headers.as_slice()).collect();
+    if let Some(name) = matcher.named_but_absent(&headers).first() {
+        let first = headers.first().copied().unwrap_or_default();
+        let closest = closest_header(name, first)
+            .map(|h| format!(" The closest is \"{h}\"."))
+            .unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "[input] keep_unmapped names \"{name}\", which no input file has as a header (the first file's are: {}).{closest} Correct the name, or remove it.",
+            first.join(", ")
+        )));
+    }
     let resolved = raws
         .iter()
         .map(|raw| columns::resolve_file(raw, matcher, config))
@@ -85,7 +113,7 @@ pub fn normalise(
     let excel_1904 = raws.iter().any(|r| r.excel_1904);
     let reader = CellReader::new(&config.values, config.input.date_order);
     let q = &mut quality;
-    let (mut rows, mut dictionaries) = step(observer, "normalise: combine", || {
+    let (mut rows, mut dictionaries, unmapped) = step(observer, "normalise: combine", || {
         combine::combine(&mut raws, &resolved, &file_stages, &mapped)
     })?;
     drop(raws);
@@ -110,17 +138,54 @@ pub fn normalise(
     step(observer, "normalise: characters", || {
         characters::clean_characters(&rows, &mut dictionaries, q)
     })?;
+    // The text as written (made printable) of the fields that keep it, before spellings unify.
+    let written: Dictionaries = match for_analysts {
+        true => dictionaries
+            .iter()
+            .filter(|(f, _)| f.keeps_raw_text())
+            .map(|(f, values)| (*f, values.clone()))
+            .collect(),
+        false => Dictionaries::new(),
+    };
+    // A one-row-per-stage export's stage-2 rows move their fields' text as written too.
+    let mut raw_text: Vec<Field> = written.keys().copied().collect();
+    if shape == ExportShape::Long {
+        let targets: Vec<Field> = raw_text
+            .iter()
+            .filter_map(|f| f.long_shape_stage2_target())
+            .filter(|t| *t != Field::Stage2Requested && !raw_text.contains(t))
+            .collect();
+        raw_text.extend(targets);
+        raw_text.sort();
+    }
     step(observer, "normalise: spellings", || {
         spellings::unify_spellings(&rows, &mut dictionaries, &mapped, q)
     })?;
+    let mut passengers: Vec<Passenger> = raw_text
+        .iter()
+        .map(|f| Passenger {
+            name: f.raw_name(),
+            follows: Some(*f),
+        })
+        .collect();
+    passengers.extend(unmapped.iter().map(|name| Passenger {
+        name: name.clone(),
+        follows: None,
+    }));
+    let cells = typing::Cells {
+        dictionaries: &dictionaries,
+        written: &written,
+        mapped: &mapped,
+        passengers: &passengers,
+    };
     let mut rows = step(observer, "normalise: parse cells", || {
-        typing::parse_cells(rows, &dictionaries, &mapped, &reader, excel_1904, q, observer)
+        typing::parse_cells(rows, &cells, &reader, excel_1904, q, observer)
     })?;
     if shape == ExportShape::Long {
         rows = shape::split_stage_rows(rows, &dictionaries, q)?;
     }
     let complaints = step(observer, "normalise: merge", || {
-        merge::merge_by_reference(rows, shape, q, observer)
+        merge::merge_by_reference(rows, shape, &passengers, q, observer)
     })?;
     let complaints = step(observer, "normalise: status", || {
         status::derive_status(complaints)
@@ -141,5 +206,10 @@ pub fn normalise(
             ),
         });
     }
-    Ok(Normalised { complaints, quality })
+    Ok(Normalised {
+        complaints,
+        quality,
+        raw_text: raw_text.iter().map(|f| f.raw_name()).collect(),
+        unmapped,
+    })
 }

@@ -112,32 +112,38 @@ pub(super) fn split_stage_rows(
     let is_stage2 = col(stage).eq(lit("stage2"));
     let schema = rows.schema().clone();
     let mut moves = Vec::new();
+    // A stage-2 row's value goes to the stage-2 column; the stage-1 column keeps the
+    // stage-1 rows' values only (the received date is handled below).
+    let mut move_column = |from: &str, to: &str, clear: bool| {
+        let Some(dtype) = schema.get(from).cloned() else {
+            return;
+        };
+        let existing = match schema.get(to) {
+            Some(_) => col(to),
+            None => lit(NULL).cast(dtype.clone()),
+        };
+        moves.push(
+            when(is_stage2.clone())
+                .then(col(from))
+                .otherwise(existing)
+                .alias(to),
+        );
+        if clear {
+            moves.push(
+                when(is_stage2.clone())
+                    .then(lit(NULL).cast(dtype))
+                    .otherwise(col(from))
+                    .alias(from),
+            );
+        }
+    };
     for &field in Field::ALL {
         let Some(target) = field.long_shape_stage2_target() else {
             continue;
         };
-        if schema.get(field.name()).is_none() {
-            continue;
-        }
-        let existing = if schema.get(target.name()).is_some() {
-            col(target.name())
-        } else {
-            lit(NULL).cast(schema.get(field.name()).cloned().unwrap_or(DataType::String))
-        };
-        moves.push(
-            when(is_stage2.clone())
-                .then(col(field.name()))
-                .otherwise(existing)
-                .alias(target.name()),
-        );
-        if field != Field::Received {
-            moves.push(
-                when(is_stage2.clone())
-                    .then(lit(NULL).cast(schema.get(field.name()).cloned().unwrap_or(DataType::String)))
-                    .otherwise(col(field.name()))
-                    .alias(field.name()),
-            );
-        }
+        move_column(field.name(), target.name(), field != Field::Received);
+        // The text as written, kept for analysts, goes with its field.
+        move_column(&field.raw_name(), &target.raw_name(), true);
     }
     // A stage-2 row's received date is the escalation request; the complaint's stage-1 received
     // date must come from its stage-1 row.

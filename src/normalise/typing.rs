@@ -4,6 +4,7 @@
 
 use polars::prelude::*;
 
+use super::Passenger;
 use super::combine::Dictionaries;
 use super::quality::{DataQuality, ExclusionCode};
 use super::rows::{
@@ -19,17 +20,35 @@ use crate::domain::dates::{DateProblem, days_since_epoch, parse_date};
 use crate::error::{PolarsContext, Result};
 use crate::observe::{Observer, step};
 
+/// The combined rows' columns, as [`parse_cells`] reads them.
+pub(super) struct Cells<'a> {
+    /// Each coded field's distinct values, which its codes index.
+    pub(super) dictionaries: &'a Dictionaries,
+    /// The values as written (made printable, spellings not unified) of the fields whose text
+    /// the analysts' table keeps.
+    pub(super) written: &'a Dictionaries,
+    pub(super) mapped: &'a [Field],
+    /// Columns carried to the complaints: the text as written, the unmapped columns kept.
+    pub(super) passengers: &'a [Passenger],
+}
+
 /// Types every mapped column but the reference. Each distinct value is read once and spread
-/// back over the rows by its code; columns are typed on every core.
+/// back over the rows by its code; columns are typed on every core. The fields in `written`
+/// keep their text as written beside them (`<field>_raw`).
 pub(super) fn parse_cells(
     mut rows: DataFrame,
-    dictionaries: &Dictionaries,
-    mapped: &[Field],
+    cells: &Cells,
     reader: &CellReader,
     excel_1904: bool,
     quality: &mut DataQuality,
     observer: &dyn Observer,
 ) -> Result<DataFrame> {
+    let Cells {
+        dictionaries,
+        written,
+        mapped,
+        passengers,
+    } = *cells;
     let to_type: Vec<Field> = mapped
         .iter()
         .copied()
@@ -110,6 +129,19 @@ pub(super) fn parse_cells(
         .map(|f| col(f.name()))
         .chain([FILE_COL, ROW_COLUMN, SEQ_COL, SHARED_COL, SET_ASIDE_COL].map(col))
         .collect();
+    for passenger in passengers {
+        match passenger.follows.map(|f| (f, written.get(&f))) {
+            // The text as written, from the field's codes.
+            Some((field, Some(values))) => keep.push(
+                lit(Series::new("written".into(), values))
+                    .gather(col(raw_column(field).as_str()), true)
+                    .alias(passenger.name.as_str()),
+            ),
+            // A stage-2 field of a one-row-per-stage export: made when the rows are split.
+            Some((_, None)) => {}
+            None => keep.push(col(passenger.name.as_str())),
+        }
+    }
     // The stage as written is needed to explain rows whose stage is not 1 or 2.
     let raw_stage = raw_column(Field::Stage);
     if parsed.column(&raw_stage).is_ok() {
