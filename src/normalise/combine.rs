@@ -189,7 +189,7 @@ fn kept_name(header: &str) -> String {
         .any(|f| f.name() == lower || f.raw_name() == lower)
         || lower.starts_with("stage1_")
         || lower.starts_with("stage2_")
-        || lower.starts_with("__")
+        || lower.contains("__")
         || RESERVED.contains(&lower.as_str());
     match taken {
         true => format!("{header} (export)"),
@@ -219,4 +219,25 @@ fn tidy_text(text: StringChunked) -> StringChunked {
     text.iter()
         .map(|v| v.map(str::trim).filter(|v| !v.is_empty()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unmapped_column_never_takes_a_name_the_table_uses() {
+        assert_eq!(kept_name("Team"), "Team");
+        assert_eq!(kept_name("Property ref"), "Property ref");
+        for taken in [
+            "category",
+            "Tenure_raw",
+            "stage1_due",
+            "as_at",
+            "source_row",
+            "x__raw",
+        ] {
+            assert_eq!(kept_name(taken), format!("{taken} (export)"));
+        }
+    }
 }

@@ -12,6 +12,7 @@ mod combine;
 mod coverage;
 mod exclusions;
 mod merge;
+mod passengers;
 mod quality;
 mod rows;
 mod shape;
@@ -29,9 +30,9 @@ use crate::config::Config;
 use crate::domain::canonical::Field;
 use crate::error::{Error, Result};
 use crate::ingest::RawTable;
-use crate::mapping::{ColumnMatcher, closest_header};
+use crate::mapping::ColumnMatcher;
 use crate::observe::{Observer, step};
-use combine::Dictionaries;
+use passengers::Passenger;
 use shape::ExportShape;
 use values::CellReader;
 
@@ -48,15 +49,6 @@ pub struct Normalised {
     pub unmapped: Vec<String>,
 }
 
-/// A column carried beside the fields from the rows to the complaints: on a complaint of
-/// several rows, the value of the row its field's value comes from (`follows`), or the first
-/// row's that has one.
-#[derive(Debug, Clone)]
-pub(crate) struct Passenger {
-    pub(crate) name: String,
-    pub(crate) follows: Option<Field>,
-}
-
 /// Turns the raw tables into the canonical complaints table. Takes the tables so their text
 /// can be freed once it is typed. `for_analysts` adds the coded fields' text as written and
 /// the unmapped columns the matcher kept.
@@ -67,17 +59,7 @@ pub fn normalise(
     for_analysts: bool,
     observer: &dyn Observer,
 ) -> Result<Normalised> {
-    let headers: Vec<&[String]> = raws.iter().map(|raw| raw.headers.as_slice()).collect();
-    if let Some(name) = matcher.named_but_absent(&headers).first() {
-        let first = headers.first().copied().unwrap_or_default();
-        let closest = closest_header(name, first)
-            .map(|h| format!(" The closest is \"{h}\"."))
-            .unwrap_or_default();
-        return Err(Error::Usage(format!(
-            "[input] keep_unmapped names \"{name}\", which no input file has as a header (the first file's are: {}).{closest} Correct the name, or remove it.",
-            first.join(", ")
-        )));
-    }
+    passengers::check_named(&raws, matcher)?;
     let resolved = raws
         .iter()
         .map(|raw| columns::resolve_file(raw, matcher, config))
@@ -139,39 +121,11 @@ pub fn normalise(
         characters::clean_characters(&rows, &mut dictionaries, q)
     })?;
     // The text as written (made printable) of the fields that keep it, before spellings unify.
-    let written: Dictionaries = match for_analysts {
-        true => dictionaries
-            .iter()
-            .filter(|(f, _)| f.keeps_raw_text())
-            .map(|(f, values)| (*f, values.clone()))
-            .collect(),
-        false => Dictionaries::new(),
-    };
-    // A one-row-per-stage export's stage-2 rows move their fields' text as written too.
-    let mut raw_text: Vec<Field> = written.keys().copied().collect();
-    if shape == ExportShape::Long {
-        let targets: Vec<Field> = raw_text
-            .iter()
-            .filter_map(|f| f.long_shape_stage2_target())
-            .filter(|t| *t != Field::Stage2Requested && !raw_text.contains(t))
-            .collect();
-        raw_text.extend(targets);
-        raw_text.sort();
-    }
+    let written = passengers::written(&dictionaries, for_analysts);
     step(observer, "normalise: spellings", || {
         spellings::unify_spellings(&rows, &mut dictionaries, &mapped, q)
     })?;
-    let mut passengers: Vec<Passenger> = raw_text
-        .iter()
-        .map(|f| Passenger {
-            name: f.raw_name(),
-            follows: Some(*f),
-        })
-        .collect();
-    passengers.extend(unmapped.iter().map(|name| Passenger {
-        name: name.clone(),
-        follows: None,
-    }));
+    let (raw_text, passengers) = passengers::passengers(&written, &unmapped, shape);
     let cells = typing::Cells {
         dictionaries: &dictionaries,
         written: &written,
@@ -209,7 +163,7 @@ pub fn normalise(
     Ok(Normalised {
         complaints,
         quality,
-        raw_text: raw_text.iter().map(|f| f.raw_name()).collect(),
+        raw_text,
         unmapped,
     })
 }
