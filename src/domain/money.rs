@@ -2,6 +2,10 @@
 
 use super::text::value_key;
 
+/// Amounts from £10 trillion up are not read as amounts: a binary float holds pence exactly only
+/// up to about £90 trillion, and the analysts' table holds money as DECIMAL(18,2).
+const LARGEST: f64 = 1e13;
+
 /// "£1,250.00", "1250", "GBP 40", "(25.00)" → pounds, to the penny. `Some(None)`: a way of
 /// writing "none". `None`: not an amount.
 pub fn parse_money(raw: &str) -> Option<Option<f64>> {
@@ -21,6 +25,10 @@ pub fn parse_money(raw: &str) -> Option<Option<f64>> {
         return None;
     }
     let amount: f64 = digits.parse().ok()?;
+    // Beyond this no export means an amount of compensation, and pence stop being exact.
+    if amount >= LARGEST {
+        return None;
+    }
     let pence = (amount * 100.0).round() / 100.0;
     Some(Some(if negative { -pence } else { pence }))
 }
@@ -37,5 +45,7 @@ mod tests {
         assert_eq!(parse_money("N/A"), Some(None));
         assert_eq!(parse_money("fifty pounds"), None);
         assert_eq!(parse_money("1.2.3"), None);
+        assert_eq!(parse_money("9999999999999.99"), Some(Some(9999999999999.99)));
+        assert_eq!(parse_money("12345678901234567890"), None);
     }
 }
