@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use polars::prelude::{Column, CsvWriter, DataFrame, DataType, SerWriter};
+use polars::prelude::{CsvWriter, DataFrame, DataType, IntoColumn, SerWriter, StringChunked};
 
 use super::terminal;
 use crate::cli::ReportArgs;
@@ -405,11 +405,13 @@ pub(super) fn csv_bytes(frame: &DataFrame, guard: bool) -> Result<std::result::R
         .map(|column| match column.dtype() {
             DataType::String if guard => {
                 let texts = column.str().ctx("guarding formulas")?;
-                let safe: Vec<Option<String>> = texts
-                    .iter()
-                    .map(|t| t.map(|t| formula_safe(t).into_owned()))
-                    .collect();
-                Ok(Column::new(column.name().clone(), safe))
+                let needs_guard = |t: &str| matches!(formula_safe(t), std::borrow::Cow::Owned(_));
+                // Nearly every column has no such cell: it is written as it is, not copied.
+                if !texts.iter().flatten().any(needs_guard) {
+                    return Ok(column.clone());
+                }
+                let safe: StringChunked = texts.iter().map(|t| t.map(formula_safe)).collect();
+                Ok(safe.with_name(column.name().clone()).into_column())
             }
             // Polars' CSV writer has no decimals: their text is exact ("250.00").
             DataType::Decimal(_, _) => column.cast(&DataType::String).ctx("writing money"),
@@ -478,5 +480,35 @@ impl FormulaSafe {
     fn write_record<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> csv::Result<()> {
         self.0
             .write_record(fields.into_iter().map(|f| formula_safe(f).into_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn a_csv_guards_formula_cells_and_writes_money_exactly() {
+        let mut frame = df![
+            "reference" => ["A1", "A2"],
+            "team" => [Some("=1+1"), None],
+            "note" => [" -2", "@x"],
+        ]
+        .unwrap();
+        let pounds = Series::new("compensation".into(), [0.29, 1250.1])
+            .cast(&DataType::Decimal(18, 2))
+            .unwrap();
+        frame.with_column(pounds.into_column()).unwrap();
+        let csv = |guard| String::from_utf8(csv_bytes(&frame, guard).unwrap().unwrap()).unwrap();
+        assert_eq!(
+            csv(true),
+            "reference,team,note,compensation\nA1,'=1+1, -2,0.29\nA2,,'@x,1250.10\n"
+        );
+        assert_eq!(
+            csv(false),
+            "reference,team,note,compensation\nA1,=1+1, -2,0.29\nA2,,@x,1250.10\n"
+        );
     }
 }

@@ -5,6 +5,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::opt_date;
+use crate::domain::homes::{Homes, Stock};
+use crate::domain::period::Period;
 
 /// `[tsm]`: the perception measure TP09, which comes from the tenant survey, not case data;
 /// and the prior year's measures as they were published.
@@ -23,9 +25,6 @@ pub struct TsmSection {
     #[serde(default)]
     pub published_prior: PublishedPrior,
 }
-
-use crate::domain::homes::{Homes, Stock};
-use crate::domain::period::Period;
 
 /// The prior year's TSM complaint measures as published, by tenure.
 #[derive(Debug, Clone, Default, Deserialize)]
