@@ -43,6 +43,19 @@ fn parquet(table: &mut DataFrame) -> PolarsResult<Vec<u8>> {
     Ok(buffer)
 }
 
+/// Complaints a sheet holds under its header: 1,048,576 rows in all.
+const XLSX_ROWS: usize = 1_048_575;
+
+/// Whether a table of `complaints` rows fits one sheet, or what to do instead.
+fn fits_a_sheet(complaints: usize) -> std::result::Result<(), String> {
+    match complaints <= XLSX_ROWS {
+        true => Ok(()),
+        false => Err(format!(
+            "an XLSX sheet holds at most {XLSX_ROWS} complaints under its header and this table has {complaints}: export as .csv or .parquet instead"
+        )),
+    }
+}
+
 /// `--format`, else the format the `--out` file's extension names.
 fn format_of(args: &ExportArgs) -> Result<ExportFormat> {
     if let Some(format) = args.format {
@@ -63,6 +76,7 @@ fn format_of(args: &ExportArgs) -> Result<ExportFormat> {
 /// and columns as wide as their contents; sheet "Exclusions" with the ledger.
 fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>, String> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    fits_a_sheet(table.height())?;
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
@@ -148,4 +162,19 @@ fn xlsx(table: &DataFrame, quality: &DataQuality) -> std::result::Result<Vec<u8>
     ledger.set_autofit_max_width(600);
     ledger.autofit();
     book.save_to_buffer().map_err(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_longer_than_a_sheet_is_sent_to_csv_or_parquet() {
+        assert!(fits_a_sheet(1_048_575).is_ok());
+        let refused = fits_a_sheet(1_048_576).unwrap_err();
+        assert!(
+            refused.contains("1048576") && refused.contains(".csv or .parquet"),
+            "{refused}"
+        );
+    }
 }
