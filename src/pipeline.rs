@@ -11,7 +11,7 @@ use polars::prelude::*;
 use crate::classify::{self, Rules};
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
-use crate::domain::canonical::{Field, Kind, SOURCE_FILE, SOURCE_ROW};
+use crate::domain::canonical::{AS_AT, Field, Kind, PERIOD_END, PERIOD_START, SOURCE_FILE, SOURCE_ROW};
 use crate::domain::dates::{date_lit, parse_config_date};
 use crate::domain::period::Period;
 use crate::domain::stage::{CODE_VERSION, Stage, StageColumn};
@@ -275,9 +275,9 @@ impl Analysis {
         }
         // What the judgements are as at, and the period asked for.
         columns.extend([
-            date_lit(self.period.as_at).alias("as_at"),
-            date_lit(self.period.start).alias("period_start"),
-            date_lit(self.period.end).alias("period_end"),
+            date_lit(self.period.as_at).alias(AS_AT),
+            date_lit(self.period.start).alias(PERIOD_START),
+            date_lit(self.period.end).alias(PERIOD_END),
         ]);
         columns.push(col(SOURCE_FILE));
         columns.push(col(SOURCE_ROW));

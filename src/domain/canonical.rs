@@ -236,6 +236,11 @@ impl Field {
 pub const SOURCE_FILE: &str = "source_file";
 pub const SOURCE_ROW: &str = "source_row";
 
+/// The dates the analysts' table (`query`, `export`) is judged as at and for.
+pub const AS_AT: &str = "as_at";
+pub const PERIOD_START: &str = "period_start";
+pub const PERIOD_END: &str = "period_end";
+
 #[cfg(test)]
 mod tests {
     use super::*;

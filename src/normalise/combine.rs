@@ -7,7 +7,8 @@ use polars::prelude::*;
 
 use super::rows::{FILE_COL, ROW_COLUMN, SEQ_COL};
 use crate::columnar::parallel::in_parallel_owned;
-use crate::domain::canonical::{Field, SOURCE_FILE, SOURCE_ROW};
+use crate::domain::canonical::{AS_AT, Field, PERIOD_END, PERIOD_START, SOURCE_FILE, SOURCE_ROW};
+use crate::domain::stage::{CODE_VERSION, REFUSED};
 use crate::domain::text::header_key;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::{CodedText, RawColumn, RawTable};
@@ -199,11 +200,11 @@ fn kept_name(header: &str) -> String {
 
 /// Names of the analysts' table that are no field's.
 const RESERVED: [&str; 7] = [
-    "code_version",
-    "refused",
-    "as_at",
-    "period_start",
-    "period_end",
+    CODE_VERSION,
+    REFUSED,
+    AS_AT,
+    PERIOD_START,
+    PERIOD_END,
     SOURCE_FILE,
     SOURCE_ROW,
 ];
